@@ -1,0 +1,127 @@
+// Scalar reductions of math.md §4 as tree sums: a block pass (each thread sums ITEMS rows, then a
+// shared-memory tree over WG threads) writes 8 partial sums per block, and a combine pass sums the
+// blocks of a config with WG strided accumulators and a tree. No float atomics, no thread loops
+// over n. Precision: float32 with a pairwise-style error of about (ITEMS + nb/WG + log2 n)·ε
+// relative to Σ|terms| (ε = 2⁻²⁴), i.e. ~1e-6 for the sizes here.
+
+override WG: u32 = 64u;   // must be a power of two
+override ITEMS: u32 = 4u;
+
+var<workgroup> redA: array<vec4<f32>, WG>;
+var<workgroup> redB: array<vec4<f32>, WG>;
+
+fn treeAndStore(t: u32, o: u32) {
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s / 2u) {
+    if (t < s) {
+      redA[t] = redA[t] + redA[t + s];
+      redB[t] = redB[t] + redB[t + s];
+    }
+    workgroupBarrier();
+  }
+  if (t == 0u) {
+    partials[o] = redA[0].x;
+    partials[o + 1u] = redA[0].y;
+    partials[o + 2u] = redA[0].z;
+    partials[o + 3u] = redA[0].w;
+    partials[o + 4u] = redB[0].x;
+    partials[o + 5u] = redB[0].y;
+    partials[o + 6u] = redB[0].z;
+    partials[o + 7u] = redB[0].w;
+  }
+}
+
+// Dispatch: (nb, kCount). Per block: (ℓ, ℓ1, ℓ2free, s0 | s1, κ0, κ1, reg). Needs the softmax stats.
+@compute @workgroup_size(WG)
+fn sumsBlock(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let k = wid.y;
+  let t = lid.x;
+  let base = wid.x * WG * ITEMS;
+  var a = vec4<f32>(0.0);
+  var b = vec4<f32>(0.0);
+  for (var q = 0u; q < ITEMS; q++) {
+    let i = base + q * WG + t;
+    if (i < P.n) {
+      let u = U[k * P.n + i];
+      let r = rowAt(k, i, u);
+      a += vec4<f32>(r.c * r.c, r.ct * r.ct, (1.0 - r.m) * r.c * r.c, r.f * r.c);
+      b += vec4<f32>(r.phi * r.ct, r.f * r.f, r.m * r.phi * r.phi, 0.5 * w2[i] * u * u);
+    }
+  }
+  redA[t] = a;
+  redB[t] = b;
+  treeAndStore(t, (k * P.nb + wid.x) * 8u);
+}
+
+// Dispatch: (nb, kCount). Per block: the dots ⟨U_r, t⟩ of the Hessian's low-rank vectors with
+// t = A v (U = [f, ρ, p1] under 'global', [f, r0, φ, r1, p1] under 'separate'). Needs all scalars.
+@compute @workgroup_size(WG)
+fn dotsBlock(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let k = wid.y;
+  let t = lid.x;
+  let base = wid.x * WG * ITEMS;
+  let kg = P.k0 + k;
+  let alpha = scalars[kg * SC_STRIDE + S_ALPHA];
+  let separate = configs[kg].reading == 1u;
+  var a = vec4<f32>(0.0);
+  var b = vec4<f32>(0.0);
+  for (var q = 0u; q < ITEMS; q++) {
+    let i = base + q * WG + t;
+    if (i < P.n) {
+      let r = rowAt(k, i, U[k * P.n + i]);
+      let tv = T[k * P.n + i];
+      if (separate) {
+        a += tv * vec4<f32>(r.f, r.r0, r.phi, r.r1);
+        b.x += tv * r.p1;
+      } else {
+        a += tv * vec4<f32>(r.f, r.r0 - alpha * r.r1, r.p1, 0.0);
+      }
+    }
+  }
+  redA[t] = a;
+  redB[t] = b;
+  treeAndStore(t, (k * P.nb + wid.x) * 8u);
+}
+
+// Dispatch: (kCount). mode 0: writes scalars[S_L..S_REG] and α, β3; mode 1: scalars[S_DOTS..+7].
+@compute @workgroup_size(WG)
+fn sumsCombine(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let k = wid.x;
+  let t = lid.x;
+  var a = vec4<f32>(0.0);
+  var b = vec4<f32>(0.0);
+  for (var blk = t; blk < P.nb; blk += WG) {
+    let o = (k * P.nb + blk) * 8u;
+    a += vec4<f32>(partials[o], partials[o + 1u], partials[o + 2u], partials[o + 3u]);
+    b += vec4<f32>(partials[o + 4u], partials[o + 5u], partials[o + 6u], partials[o + 7u]);
+  }
+  redA[t] = a;
+  redB[t] = b;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s / 2u) {
+    if (t < s) {
+      redA[t] = redA[t] + redA[t + s];
+      redB[t] = redB[t] + redB[t + s];
+    }
+    workgroupBarrier();
+  }
+  if (t == 0u) {
+    let kg = P.k0 + k;
+    let sb = kg * SC_STRIDE + select(S_L, S_DOTS, P.mode == 1u);
+    scalars[sb] = redA[0].x;
+    scalars[sb + 1u] = redA[0].y;
+    scalars[sb + 2u] = redA[0].z;
+    scalars[sb + 3u] = redA[0].w;
+    scalars[sb + 4u] = redB[0].x;
+    scalars[sb + 5u] = redB[0].y;
+    scalars[sb + 6u] = redB[0].z;
+    scalars[sb + 7u] = redB[0].w;
+    if (P.mode == 0u) {
+      // γc = 0 gives α = β3 = 0 even when ℓ1 = 0 (no 0/0), matching the float64 reference.
+      let g = configs[kg].gammaC;
+      let l1 = redA[0].y;
+      scalars[kg * SC_STRIDE + S_ALPHA] = select(0.0, 2.0 * g / (l1 * l1), g > 0.0);
+      scalars[kg * SC_STRIDE + S_BETA3] = select(0.0, 8.0 * g / (l1 * l1 * l1), g > 0.0);
+    }
+  }
+}

@@ -1,0 +1,563 @@
+/**
+ * The GPU stages of the engine: one class per stage, each owning its pipelines (cached per device)
+ * and its scratch buffers, encoding into a compute pass and freeing its buffers in destroy().
+ * Every GPU object is labelled 'Class.field' so validation errors name it. The WGSL lives in
+ * shaders/*.wgsl; bindings follow the one table in shaders/common.wgsl.
+ */
+import { loadKernelSources, type KernelFile } from './shaders';
+
+/** Fields of the WGSL `Params` uniform (all u32). Unset fields are 0. */
+export interface ParamsFields {
+  n: number;
+  d: number;
+  kCount: number;
+  k0: number;
+  rowOffset: number;
+  rows: number;
+  chunkRow0: number;
+  nb: number;
+  R: number;
+  blockOffset: number;
+  blockRows: number;
+  mode: number;
+}
+
+const PARAM_ORDER: readonly (keyof ParamsFields)[] = [
+  'n',
+  'd',
+  'kCount',
+  'k0',
+  'rowOffset',
+  'rows',
+  'chunkRow0',
+  'nb',
+  'R',
+  'blockOffset',
+  'blockRows',
+  'mode',
+];
+
+/** Per-config scalar slots written by the kernels (see shaders/common.wgsl), stride in f32. */
+export const SC = {
+  STRIDE: 32,
+  M: 0,
+  S: 1,
+  M1: 2,
+  S1: 3,
+  L: 4,
+  L1: 5,
+  L2F: 6,
+  S0: 7,
+  S1D: 8,
+  K0: 9,
+  K1: 10,
+  REG: 11,
+  ALPHA: 12,
+  BETA3: 13,
+  DOTS: 16,
+} as const;
+
+/** Right-hand-side slots per config in the AᵀV output (g plus ≤ 5 low-rank vectors). */
+export const ATV_SLOTS = 6;
+/** Configs per matvec thread (TK in shaders/matvec.wgsl); X is padded by this many configs. */
+export const MATVEC_TK = 8;
+
+/** Names of the bindings of shaders/common.wgsl. */
+export type BindingName =
+  | 'P'
+  | 'A'
+  | 'X'
+  | 'U'
+  | 'T'
+  | 'b'
+  | 'w2'
+  | 'masks'
+  | 'configs'
+  | 'scalars'
+  | 'partials'
+  | 'V'
+  | 'delta'
+  | 'outAtV'
+  | 'H';
+
+const BINDING_INDEX: Record<BindingName, number> = {
+  P: 0,
+  A: 1,
+  X: 2,
+  U: 3,
+  T: 4,
+  b: 5,
+  w2: 6,
+  masks: 7,
+  configs: 8,
+  scalars: 9,
+  partials: 10,
+  V: 11,
+  delta: 12,
+  outAtV: 13,
+  H: 14,
+};
+
+/** Entry points: their file and the bindings they statically use (their 'auto' layout). */
+const ENTRIES = {
+  matvec: { file: 'matvec', uses: ['P', 'A', 'X', 'U'] },
+  statsBlock: { file: 'softmax', uses: ['P', 'U', 'masks', 'partials'] },
+  statsCombine: { file: 'softmax', uses: ['P', 'scalars', 'partials'] },
+  sumsBlock: { file: 'reduce', uses: ['P', 'U', 'b', 'w2', 'masks', 'configs', 'scalars', 'partials'] },
+  dotsBlock: { file: 'reduce', uses: ['P', 'U', 'T', 'b', 'masks', 'configs', 'scalars', 'partials'] },
+  sumsCombine: { file: 'reduce', uses: ['P', 'configs', 'scalars', 'partials'] },
+  buildRhs: { file: 'vectors', uses: ['P', 'U', 'b', 'w2', 'masks', 'configs', 'scalars', 'V', 'delta'] },
+  buildHvp: { file: 'vectors', uses: ['P', 'U', 'T', 'b', 'w2', 'masks', 'configs', 'scalars', 'V'] },
+  atvBlocks: { file: 'atv', uses: ['P', 'A', 'partials', 'V'] },
+  atvCombine: { file: 'atv', uses: ['P', 'partials', 'outAtV'] },
+  gram: { file: 'gram', uses: ['P', 'A', 'delta', 'H'] },
+} as const satisfies Record<string, { file: KernelFile; uses: readonly BindingName[] }>;
+
+/** A compute entry point of shaders/*.wgsl. */
+export type EntryName = keyof typeof ENTRIES;
+
+/** Workgroup shape constants (WGSL `override`s), fixed at pipeline creation. */
+export interface KernelTuning {
+  /** Threads per workgroup of the 1-D kernels; a power of two (16–64 on SwiftShader, 128–256 on GPUs). */
+  workgroupSize: number;
+  /** Rows per thread in the softmax/sum block passes. */
+  items: number;
+  /** Gram workgroup is tile×tile threads. */
+  gramTile: number;
+}
+
+/** Defaults: small workgroups (SwiftShader is slow with big workgroups and barriers). */
+export const DEFAULT_TUNING: KernelTuning = { workgroupSize: 64, items: 4, gramTile: 8 };
+
+// Pipelines (and the shader modules behind them) are cached per device and tuning.
+const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+const moduleCache = new WeakMap<GPUDevice, Map<KernelFile, GPUShaderModule>>();
+
+function overridesFor(entry: EntryName, t: KernelTuning): Record<string, number> {
+  switch (ENTRIES[entry].file) {
+    case 'gram':
+      return { TILE: t.gramTile };
+    case 'softmax':
+    case 'reduce':
+      return { WG: t.workgroupSize, ITEMS: t.items };
+    default:
+      return { WG: t.workgroupSize };
+  }
+}
+
+/** The compiled pipelines of all entry points for one device and tuning. */
+export class KernelSet {
+  private constructor(
+    readonly device: GPUDevice,
+    readonly tuning: KernelTuning,
+    private readonly pipelines: Record<EntryName, GPUComputePipeline>,
+  ) {}
+
+  /** Loads the WGSL and builds (or fetches from the per-device cache) every pipeline. */
+  static async create(device: GPUDevice, tuning: KernelTuning = DEFAULT_TUNING): Promise<KernelSet> {
+    const wg = tuning.workgroupSize;
+    if (!Number.isInteger(wg) || wg < 1 || (wg & (wg - 1)) !== 0) {
+      throw new Error(`workgroupSize must be a power of two, got ${wg}`);
+    }
+    const sources = await loadKernelSources();
+    let modules = moduleCache.get(device);
+    if (!modules) moduleCache.set(device, (modules = new Map()));
+    let cache = pipelineCache.get(device);
+    if (!cache) pipelineCache.set(device, (cache = new Map()));
+    const pipelines = {} as Record<EntryName, GPUComputePipeline>;
+    for (const entry of Object.keys(ENTRIES) as EntryName[]) {
+      const file = ENTRIES[entry].file;
+      const constants = overridesFor(entry, tuning);
+      const key = `${entry}:${JSON.stringify(constants)}`;
+      let p = cache.get(key);
+      if (!p) {
+        let module = modules.get(file);
+        if (!module) {
+          module = device.createShaderModule({ code: sources[file], label: `KernelSet.module.${file}` });
+          modules.set(file, module);
+        }
+        p = device.createComputePipeline({
+          label: `KernelSet.pipeline.${entry}`,
+          layout: 'auto',
+          compute: { module, entryPoint: entry, constants },
+        });
+        cache.set(key, p);
+      }
+      pipelines[entry] = p;
+    }
+    return new KernelSet(device, tuning, pipelines);
+  }
+
+  /** Binds `resources` (exactly the bindings the entry uses) and dispatches it. */
+  dispatch(
+    pass: GPUComputePassEncoder,
+    entry: EntryName,
+    resources: Partial<Record<BindingName, GPUBufferBinding | GPUBuffer>>,
+    groups: [number, number?, number?],
+  ): void {
+    const pipeline = this.pipelines[entry];
+    const entries: GPUBindGroupEntry[] = [];
+    for (const name of ENTRIES[entry].uses as readonly BindingName[]) {
+      const r = resources[name];
+      if (!r) throw new Error(`${entry}: binding '${name}' not supplied`);
+      entries.push({ binding: BINDING_INDEX[name], resource: 'buffer' in r ? r : { buffer: r } });
+    }
+    const bindGroup = this.device.createBindGroup({
+      label: `KernelSet.bindGroup.${entry}`,
+      layout: pipeline.getBindGroupLayout(0),
+      entries,
+    });
+    const [x, y = 1, z = 1] = groups;
+    if (x === 0 || y === 0 || z === 0) return;
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+  }
+}
+
+/**
+ * Uniform `Params` slots for one command buffer: each dispatch gets its own 256-byte-aligned slot
+ * (the largest minUniformBufferOffsetAlignment allowed), all written by one writeBuffer per block.
+ */
+export class UniformArena {
+  private static readonly SLOTS = 64;
+  private static readonly SLOT_BYTES = 256;
+  private readonly buffers: GPUBuffer[] = [];
+  private readonly data: Uint32Array<ArrayBuffer>[] = [];
+  private used = 0;
+
+  constructor(private readonly device: GPUDevice) {}
+
+  /** Starts a new command buffer's worth of slots (call after the previous one was submitted). */
+  reset(): void {
+    this.used = 0;
+  }
+
+  /** A 64-byte binding holding `p`. */
+  alloc(p: Partial<ParamsFields>): GPUBufferBinding {
+    const block = Math.floor(this.used / UniformArena.SLOTS);
+    const slot = this.used % UniformArena.SLOTS;
+    if (block === this.buffers.length) {
+      this.buffers.push(
+        this.device.createBuffer({
+          label: 'UniformArena.buffers',
+          size: UniformArena.SLOTS * UniformArena.SLOT_BYTES, // 64 slots x 256 bytes
+          usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+        }),
+      );
+      this.data.push(new Uint32Array((UniformArena.SLOTS * UniformArena.SLOT_BYTES) / 4));
+    }
+    const words = this.data[block];
+    const base = (slot * UniformArena.SLOT_BYTES) / 4;
+    words.fill(0, base, base + 16);
+    PARAM_ORDER.forEach((name, i) => {
+      words[base + i] = p[name] ?? 0;
+    });
+    this.used++;
+    return { buffer: this.buffers[block], offset: slot * UniformArena.SLOT_BYTES, size: 64 }; // 16 x u32
+  }
+
+  /** Uploads the slots used since reset(); queue writes land before the next submit. */
+  flush(): void {
+    const blocks = Math.ceil(this.used / UniformArena.SLOTS);
+    for (let b = 0; b < blocks; b++) this.device.queue.writeBuffer(this.buffers[b], 0, this.data[b]);
+  }
+
+  destroy(): void {
+    for (const b of this.buffers) b.destroy();
+    this.buffers.length = 0;
+    this.data.length = 0;
+  }
+}
+
+/** Storage buffer usage for all scratch and data buffers. */
+export const STORAGE = (): GPUBufferUsageFlags =>
+  GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+
+/**
+ * A buffer that only grows: returns `buf` when it has at least `bytes`, else a new one (the old one
+ * is destroyed, so only call between submits).
+ */
+export function ensureBuffer(
+  device: GPUDevice,
+  buf: GPUBuffer | null,
+  bytes: number,
+  label: string,
+): GPUBuffer {
+  const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+  if (buf && buf.size >= size) return buf;
+  buf?.destroy();
+  return device.createBuffer({ label, size, usage: STORAGE() });
+}
+
+/** One row chunk of A in its own buffer (A is split when it exceeds the binding/buffer limits). */
+export interface AChunk {
+  buffer: GPUBuffer;
+  /** First global row. */
+  row0: number;
+  rows: number;
+}
+
+/** Common shape of a stage call: which configs of the batch, and the problem size. */
+export interface GroupShape {
+  n: number;
+  d: number;
+  /** Global index of the first config of this group. */
+  k0: number;
+  /** Configs in this group. */
+  kCount: number;
+}
+
+/** U = A·X (matvec.wgsl) over every chunk of A, for a group of configs. */
+export class MatVecStage {
+  constructor(private readonly kernels: KernelSet) {}
+
+  /** X: [(k0+k)][d] padded with MATVEC_TK·d zeros past the last config; U: [k][n]. */
+  encode(
+    pass: GPUComputePassEncoder,
+    arena: UniformArena,
+    s: GroupShape,
+    chunks: readonly AChunk[],
+    X: GPUBuffer,
+    U: GPUBuffer,
+  ): void {
+    const wg = this.kernels.tuning.workgroupSize;
+    for (const c of chunks) {
+      const P = arena.alloc({ ...s, rowOffset: c.row0, rows: c.rows, chunkRow0: c.row0 });
+      this.kernels.dispatch(pass, 'matvec', { P, A: c.buffer, X, U }, [
+        Math.ceil(c.rows / wg),
+        Math.ceil(s.kCount / MATVEC_TK),
+      ]);
+    }
+  }
+
+  destroy(): void {}
+}
+
+/** Number of blocks of the softmax / sum block passes. */
+export function reduceBlocks(n: number, t: KernelTuning): number {
+  return Math.ceil(n / (t.workgroupSize * t.items));
+}
+
+/** Two-level softmax statistics (softmax.wgsl): writes scalars M, S, M1, S1 per config. */
+export class SoftmaxStage {
+  private partials: GPUBuffer | null = null;
+  constructor(private readonly kernels: KernelSet) {}
+
+  encode(
+    pass: GPUComputePassEncoder,
+    arena: UniformArena,
+    s: GroupShape,
+    U: GPUBuffer,
+    masks: GPUBuffer,
+    scalars: GPUBuffer,
+  ): void {
+    const nb = reduceBlocks(s.n, this.kernels.tuning);
+    // 4 f32 per (config, block)
+    this.partials = ensureBuffer(
+      this.kernels.device,
+      this.partials,
+      s.kCount * nb * 4 * 4,
+      'SoftmaxStage.partials',
+    );
+    const P = arena.alloc({ ...s, nb });
+    this.kernels.dispatch(pass, 'statsBlock', { P, U, masks, partials: this.partials }, [nb, s.kCount]);
+    this.kernels.dispatch(pass, 'statsCombine', { P, scalars, partials: this.partials }, [s.kCount]);
+  }
+
+  destroy(): void {
+    this.partials?.destroy();
+    this.partials = null;
+  }
+}
+
+/** Buffers the per-row kernels read. */
+export interface RowInputs {
+  U: GPUBuffer;
+  b: GPUBuffer;
+  w2: GPUBuffer;
+  masks: GPUBuffer;
+  configs: GPUBuffer;
+  scalars: GPUBuffer;
+}
+
+/** Tree-sum reductions (reduce.wgsl): the loss sums and α, β3; or the Hv dots Uᵀt. */
+export class ReduceStage {
+  private partials: GPUBuffer | null = null;
+  constructor(private readonly kernels: KernelSet) {}
+
+  private ensure(s: GroupShape): number {
+    const nb = reduceBlocks(s.n, this.kernels.tuning);
+    // 8 f32 per (config, block)
+    this.partials = ensureBuffer(
+      this.kernels.device,
+      this.partials,
+      s.kCount * nb * 8 * 4,
+      'ReduceStage.partials',
+    );
+    return nb;
+  }
+
+  /** ℓ, ℓ1, ℓ2free, s0, s1, κ0, κ1, reg, α, β3 into scalars (needs SoftmaxStage first). */
+  encodeSums(pass: GPUComputePassEncoder, arena: UniformArena, s: GroupShape, r: RowInputs): void {
+    const nb = this.ensure(s);
+    const P = arena.alloc({ ...s, nb, mode: 0 });
+    const partials = this.partials as GPUBuffer;
+    this.kernels.dispatch(pass, 'sumsBlock', { P, ...r, partials }, [nb, s.kCount]);
+    this.kernels.dispatch(pass, 'sumsCombine', { P, configs: r.configs, scalars: r.scalars, partials }, [
+      s.kCount,
+    ]);
+  }
+
+  /** Dots of the Hessian's low-rank vectors with t = A v into scalars[DOTS..] (needs encodeSums first). */
+  encodeDots(
+    pass: GPUComputePassEncoder,
+    arena: UniformArena,
+    s: GroupShape,
+    r: RowInputs,
+    T: GPUBuffer,
+  ): void {
+    const nb = this.ensure(s);
+    const P = arena.alloc({ ...s, nb, mode: 1 });
+    const partials = this.partials as GPUBuffer;
+    this.kernels.dispatch(pass, 'dotsBlock', { P, ...r, T, partials }, [nb, s.kCount]);
+    this.kernels.dispatch(pass, 'sumsCombine', { P, configs: r.configs, scalars: r.scalars, partials }, [
+      s.kCount,
+    ]);
+  }
+
+  destroy(): void {
+    this.partials?.destroy();
+    this.partials = null;
+  }
+}
+
+/** Elementwise n-vectors (vectors.wgsl): the gradient/Hessian right-hand sides, or the Hv vector. */
+export class VectorStage {
+  constructor(private readonly kernels: KernelSet) {}
+
+  /** V[k][0..R) and (R > 1) δ. R = 1 (gradient), 4 ('global' Hessian) or 6 (any 'separate'). */
+  encodeRhs(
+    pass: GPUComputePassEncoder,
+    arena: UniformArena,
+    s: GroupShape,
+    r: RowInputs,
+    R: number,
+    V: GPUBuffer,
+    delta: GPUBuffer,
+  ): void {
+    const P = arena.alloc({ ...s, R });
+    const groups = Math.ceil(s.n / this.kernels.tuning.workgroupSize);
+    this.kernels.dispatch(pass, 'buildRhs', { P, ...r, V, delta }, [groups, s.kCount]);
+  }
+
+  /** V[k][0] = (diag(δ) + U C Uᵀ) t (needs ReduceStage.encodeDots first). */
+  encodeHvp(
+    pass: GPUComputePassEncoder,
+    arena: UniformArena,
+    s: GroupShape,
+    r: RowInputs,
+    T: GPUBuffer,
+    V: GPUBuffer,
+  ): void {
+    const P = arena.alloc({ ...s, R: 1 });
+    const groups = Math.ceil(s.n / this.kernels.tuning.workgroupSize);
+    this.kernels.dispatch(pass, 'buildHvp', { P, ...r, T, V }, [groups, s.kCount]);
+  }
+
+  destroy(): void {}
+}
+
+/** Rows per AᵀV block: at least 4 workgroups' worth, and few enough blocks (≤ ~256) for big n. */
+export function atvBlockRows(n: number, t: KernelTuning, override?: number): number {
+  if (override) return override;
+  return Math.max(4 * t.workgroupSize, Math.ceil(n / 256));
+}
+
+/** Aᵀ·V for R right-hand sides per config (atv.wgsl), over all chunks, into outAtV[(k0+k)][6][d]. */
+export class AtvStage {
+  private partials: GPUBuffer | null = null;
+  constructor(
+    private readonly kernels: KernelSet,
+    private readonly blockRowsOverride?: number,
+  ) {}
+
+  encode(
+    pass: GPUComputePassEncoder,
+    arena: UniformArena,
+    s: GroupShape,
+    chunks: readonly AChunk[],
+    V: GPUBuffer,
+    R: number,
+    outAtV: GPUBuffer,
+  ): void {
+    const wg = this.kernels.tuning.workgroupSize;
+    const blockRows = atvBlockRows(s.n, this.kernels.tuning, this.blockRowsOverride);
+    const perChunk = chunks.map((c) => Math.ceil(c.rows / blockRows));
+    const nb = perChunk.reduce((a, b) => a + b, 0);
+    // R x d f32 per (config, block)
+    this.partials = ensureBuffer(
+      this.kernels.device,
+      this.partials,
+      s.kCount * R * nb * s.d * 4,
+      'AtvStage.partials',
+    );
+    let blockOffset = 0;
+    chunks.forEach((c, ci) => {
+      const P = arena.alloc({
+        ...s,
+        rowOffset: c.row0,
+        rows: c.rows,
+        chunkRow0: c.row0,
+        nb,
+        R,
+        blockOffset,
+        blockRows,
+      });
+      this.kernels.dispatch(pass, 'atvBlocks', { P, A: c.buffer, partials: this.partials as GPUBuffer, V }, [
+        Math.ceil(s.d / wg),
+        perChunk[ci],
+        s.kCount,
+      ]);
+      blockOffset += perChunk[ci];
+    });
+    const P = arena.alloc({ ...s, nb, R });
+    this.kernels.dispatch(pass, 'atvCombine', { P, partials: this.partials, outAtV }, [s.d, s.kCount * R]);
+  }
+
+  destroy(): void {
+    this.partials?.destroy();
+    this.partials = null;
+  }
+}
+
+/** Weighted Gram Aᵀdiag(δ)A (gram.wgsl), accumulated over row ranges into H[(k0+k)][d][d]. */
+export class GramStage {
+  constructor(
+    private readonly kernels: KernelSet,
+    /** Rows each dispatch sums (one thread loops over them). */
+    private readonly rowsPerDispatch = 2048,
+  ) {}
+
+  /** H must be cleared by the caller before the first group. */
+  encode(
+    pass: GPUComputePassEncoder,
+    arena: UniformArena,
+    s: GroupShape,
+    chunks: readonly AChunk[],
+    delta: GPUBuffer,
+    H: GPUBuffer,
+  ): void {
+    const tile = this.kernels.tuning.gramTile;
+    const g = Math.ceil(s.d / tile);
+    for (const c of chunks) {
+      for (let r = 0; r < c.rows; r += this.rowsPerDispatch) {
+        const rows = Math.min(this.rowsPerDispatch, c.rows - r);
+        const P = arena.alloc({ ...s, rowOffset: c.row0 + r, rows, chunkRow0: c.row0 });
+        this.kernels.dispatch(pass, 'gram', { P, A: c.buffer, delta, H }, [g, g, s.kCount]);
+      }
+    }
+  }
+
+  destroy(): void {}
+}
