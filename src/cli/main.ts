@@ -1,0 +1,235 @@
+/**
+ * The command line: `npm run cli -- <verb> [flags]`, running the same src/ code as the app.
+ *
+ *   eval  --problem P.json --x X.json                       loss parts, gradient, Hessian at x
+ *   solve (--problem P.json | --data D.csv | --generate NAME …) [--solver …]   minimise L
+ *   sweep (--data D.csv | --generate NAME …) --gamma … --fraction … --seeds K   τ over a grid
+ *
+ * Every verb takes --engine cpu|gpu and --out FILE. Bad arguments or files exit with code 2 and
+ * one line on stderr; no stack traces.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { paperClaims, minSquared, tauBound } from '../math/metrics';
+import { sigmaMin } from '../math/linalg';
+import { SOLVER_NAMES, solve, type SolverName, type SolverOptions } from '../math/solvers';
+import type { EngineKind } from '../engine/engine';
+import { createEngine, ENGINE_KINDS } from '../engine/create-engine';
+import { runSweep, sweepCellsToCsv } from '../engine/sweep';
+import { loadProblem, loadX, num, numList, str, UsageError, type Flags } from './problem-source';
+
+const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
+  eval  --problem P.json --x X.json
+  solve (--problem P.json | --data D.csv [--gamma G] [--fraction F --tag-seed S] |
+         --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--w s])
+        [--gamma G] [--solver newton|gd|sketched] [--reading global|separate]
+        [--max-iter N] [--tol T] [--step η] [--sketch-rows R] [--no-history]
+  sweep (--data D.csv | --problem P.json | --generate …) --gamma 0,0.1,… --fraction 0.1,0.2,…
+        [--seeds K] [--seed-base S] [--solver …] [--csv FILE]
+  every verb: [--engine cpu|gpu] [--out FILE]`;
+
+const OPTIONS = {
+  problem: { type: 'string' },
+  data: { type: 'string' },
+  generate: { type: 'string' },
+  x: { type: 'string' },
+  n: { type: 'string' },
+  d: { type: 'string' },
+  seed: { type: 'string' },
+  'tag-seed': { type: 'string' },
+  fraction: { type: 'string' },
+  noise: { type: 'string' },
+  w: { type: 'string' },
+  'x-scale': { type: 'string' },
+  clusters: { type: 'string' },
+  spread: { type: 'string' },
+  gamma: { type: 'string' },
+  reading: { type: 'string' },
+  solver: { type: 'string' },
+  'max-iter': { type: 'string' },
+  tol: { type: 'string' },
+  step: { type: 'string' },
+  'sketch-rows': { type: 'string' },
+  'no-history': { type: 'boolean' },
+  seeds: { type: 'string' },
+  'seed-base': { type: 'string' },
+  csv: { type: 'string' },
+  engine: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function engineFlag(flags: Flags): EngineKind {
+  const e = str(flags, 'engine') ?? 'cpu';
+  if (!(ENGINE_KINDS as readonly string[]).includes(e)) {
+    throw new UsageError(`--engine: unknown engine "${e}" (use ${ENGINE_KINDS.join(' or ')})`);
+  }
+  return e as EngineKind;
+}
+
+function solverOptions(flags: Flags): SolverOptions {
+  const name = str(flags, 'solver') ?? 'newton';
+  if (!(SOLVER_NAMES as readonly string[]).includes(name)) {
+    throw new UsageError(`--solver: unknown solver "${name}" (use ${SOLVER_NAMES.join(', ')})`);
+  }
+  return {
+    solver: name as SolverName,
+    maxIter: num(flags, 'max-iter', { min: 1, integer: true, max: 10_000_000 }),
+    tol: num(flags, 'tol', { min: 0, exclusiveMin: true }),
+    gdStep: num(flags, 'step', { min: 0, exclusiveMin: true }),
+    sketchRows: num(flags, 'sketch-rows', { min: 1, integer: true }),
+    seed: num(flags, 'seed', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }),
+  };
+}
+
+/** d×d row-major → nested arrays for JSON. */
+function toRows(M: Float64Array, d: number): number[][] {
+  return Array.from({ length: d }, (_, i) => Array.from(M.subarray(i * d, (i + 1) * d)));
+}
+
+async function cmdEval(flags: Flags): Promise<unknown> {
+  if (flags.problem === undefined) throw new UsageError('eval needs --problem P.json');
+  const xPath = str(flags, 'x');
+  if (xPath === undefined) throw new UsageError('eval needs --x X.json');
+  const { dataset, config, notices } = loadProblem(flags, { requireTags: false });
+  notices.forEach((m) => process.stderr.write(`note: ${m}\n`));
+  const x = loadX(xPath, dataset.d);
+  const engine = await createEngine(engineFlag(flags), dataset);
+  try {
+    const [ev] = await engine.evaluate([{ x, config }], { gradient: true, hessian: 'exact' });
+    return {
+      L: ev.L,
+      l: ev.l,
+      l1: ev.l1,
+      l2: ev.l2,
+      tau: ev.tau,
+      reg: ev.reg,
+      n1: ev.n1,
+      n2: ev.n2,
+      grad: Array.from(ev.grad!),
+      hessian: toRows(ev.hessian!, dataset.d),
+      engine: engine.description,
+    };
+  } finally {
+    engine.dispose();
+  }
+}
+
+async function cmdSolve(flags: Flags): Promise<unknown> {
+  const { dataset, config, notices, source } = loadProblem(flags, { requireTags: true });
+  notices.forEach((m) => process.stderr.write(`note: ${m}\n`));
+  const options = solverOptions(flags);
+  const engine = await createEngine(engineFlag(flags), dataset);
+  try {
+    const r = await solve(engine, config, new Float64Array(dataset.d), options);
+    const last = r.history[r.history.length - 1];
+    const claims = paperClaims({
+      parts: r.parts,
+      gammaC: config.gammaC,
+      minW2: minSquared(dataset.w),
+      sigmaMinA: sigmaMin(dataset.A, dataset.n, dataset.d),
+      lambdaMin: last?.lambdaMin,
+    });
+    return {
+      x: Array.from(r.x),
+      L: r.parts.L,
+      l: r.parts.l,
+      l1: r.parts.l1,
+      l2: r.parts.l2,
+      tau: r.parts.tau,
+      tauBound: tauBound(config.gammaC, r.parts.n1, r.parts.n2, r.parts.l2),
+      n1: r.parts.n1,
+      n2: r.parts.n2,
+      iterations: r.iterations,
+      converged: r.converged,
+      status: r.status,
+      reason: r.reason,
+      gradNorm: r.gradNorm,
+      claims,
+      source,
+      gammaC: config.gammaC,
+      reading: config.reading,
+      solver: options.solver,
+      engine: engine.description,
+      history: flags['no-history'] ? undefined : r.history,
+    };
+  } finally {
+    engine.dispose();
+  }
+}
+
+async function cmdSweep(flags: Flags): Promise<unknown> {
+  const gammas = numList(flags, 'gamma');
+  const fractions = numList(flags, 'fraction');
+  if (!gammas) throw new UsageError('sweep needs --gamma, e.g. --gamma 0,0.1,0.2');
+  if (!fractions) throw new UsageError('sweep needs --fraction, e.g. --fraction 0.1,0.2');
+  // The grid's tags are made per cell; load the data without --gamma/--fraction.
+  const dataFlags: Flags = { ...flags, gamma: undefined, fraction: undefined };
+  const { dataset, config, notices, source } = loadProblem(dataFlags, { requireTags: false });
+  notices.forEach((m) => process.stderr.write(`note: ${m}\n`));
+  const seeds = num(flags, 'seeds', { min: 1, integer: true, max: 1000 }) ?? 1;
+  const seedBase = num(flags, 'seed-base', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }) ?? 1;
+  const spec = { gammas, fractions, seeds, seedBase, reading: config.reading, solver: solverOptions(flags) };
+  const engine = await createEngine(engineFlag(flags), dataset);
+  try {
+    let result;
+    try {
+      result = await runSweep(engine, spec);
+    } catch (e) {
+      // Grid validation errors are the user's input.
+      if (e instanceof Error && e.message.startsWith('sweep:')) throw new UsageError(e.message);
+      throw e;
+    }
+    const csvPath = str(flags, 'csv');
+    if (csvPath) writeFileSync(csvPath, sweepCellsToCsv(result.cells));
+    return { source, engine: engine.description, ...result };
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** JSON with NaN/±Infinity written as null (JSON has no such numbers). */
+function toJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return verb ? 0 : 2;
+  }
+  let flags: Flags;
+  try {
+    flags = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false })
+      .values as Flags;
+  } catch (e) {
+    throw new UsageError((e as Error).message.split('\n')[0]);
+  }
+  const verbs: Record<string, (f: Flags) => Promise<unknown>> = {
+    eval: cmdEval,
+    solve: cmdSolve,
+    sweep: cmdSweep,
+  };
+  const run = verbs[verb];
+  if (!run) throw new UsageError(`unknown verb "${verb}" (use eval, solve or sweep)`);
+  const out = str(flags, 'out');
+  const text = toJson(await run(flags)) + '\n';
+  if (out) {
+    try {
+      writeFileSync(out, text);
+    } catch (e) {
+      throw new UsageError(`cannot write ${out}: ${(e as Error).message}`);
+    }
+  } else process.stdout.write(text);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`error: ${msg.split('\n')[0]}\n`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);

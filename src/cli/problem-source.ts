@@ -1,0 +1,198 @@
+/**
+ * Builds the Dataset and ObjectiveConfig a CLI verb works on, from a JSON problem, a CSV file or a
+ * generator, with every bad value reported as a {@link UsageError} (exit code 2, one line).
+ */
+import { readFileSync } from 'node:fs';
+import { DataError, formatDataError } from '../data/errors';
+import { generate, validateGeneratorSpec } from '../data/generators';
+import { parseCsv } from '../data/csv';
+import { parseProblemJson } from '../data/problem-json';
+import { applyTagRule } from '../data/tagging';
+import type { Dataset, ObjectiveConfig, Reading } from '../math/types';
+
+/** A problem with the user's input: exit code 2 and one line on stderr. */
+export class UsageError extends Error {}
+
+/** The loaded problem and any notices (e.g. b normalised) for stderr. */
+export interface LoadedProblem {
+  dataset: Dataset;
+  config: ObjectiveConfig;
+  notices: string[];
+  source: string;
+}
+
+export type Flags = Record<string, string | boolean | undefined>;
+
+/** Reads a text file or throws a UsageError naming it. */
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
+    throw new UsageError(`cannot read ${path}: ${why}`);
+  }
+}
+
+/** A string flag's value, or undefined; a bare `--flag` with no value is an error. */
+export function str(flags: Flags, name: string): string | undefined {
+  const v = flags[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+/** A numeric flag, checked to be finite and within [min, max] (and an integer when asked). */
+export function num(
+  flags: Flags,
+  name: string,
+  opts: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {},
+): number | undefined {
+  const s = str(flags, name);
+  if (s === undefined) return undefined;
+  const v = Number(s);
+  if (s.trim() === '' || !Number.isFinite(v))
+    throw new UsageError(`--${name}: "${s}" is not a finite number`);
+  if (opts.integer && !Number.isInteger(v)) throw new UsageError(`--${name}: ${s} is not an integer`);
+  if (opts.min !== undefined && (opts.exclusiveMin ? v <= opts.min : v < opts.min)) {
+    throw new UsageError(`--${name}: ${s} must be ${opts.exclusiveMin ? '>' : '≥'} ${opts.min}`);
+  }
+  if (opts.max !== undefined && v > opts.max) throw new UsageError(`--${name}: ${s} must be ≤ ${opts.max}`);
+  return v;
+}
+
+/** A comma-separated list of numbers. */
+export function numList(flags: Flags, name: string): number[] | undefined {
+  const s = str(flags, name);
+  if (s === undefined) return undefined;
+  return s.split(',').map((part) => {
+    const v = Number(part.trim());
+    if (part.trim() === '' || !Number.isFinite(v))
+      throw new UsageError(`--${name}: "${part}" is not a finite number`);
+    return v;
+  });
+}
+
+/** The --reading flag. */
+export function readingFlag(flags: Flags): Reading | undefined {
+  const r = str(flags, 'reading');
+  if (r === undefined) return undefined;
+  if (r !== 'global' && r !== 'separate')
+    throw new UsageError(`--reading must be global or separate, got "${r}"`);
+  return r;
+}
+
+function wrapDataError(file: string, e: unknown): never {
+  if (e instanceof DataError) throw new UsageError(`${file}: ${formatDataError(e)}`);
+  throw e;
+}
+
+/**
+ * Loads the problem from exactly one of --problem, --data or --generate. --gamma and --reading
+ * override the file's values; for CSV without a copyright column, or for generated data, --fraction
+ * tags a random n1/n of the rows with --tag-seed (default: --seed, else 1).
+ */
+export function loadProblem(flags: Flags, opts: { requireTags: boolean }): LoadedProblem {
+  const sources = ['problem', 'data', 'generate'].filter((k) => flags[k] !== undefined);
+  if (sources.length !== 1) {
+    throw new UsageError('give exactly one of --problem P.json, --data D.csv or --generate NAME');
+  }
+  const gamma = num(flags, 'gamma', { min: 0 });
+  const reading = readingFlag(flags);
+  const fraction = num(flags, 'fraction', { min: 0, max: 1 });
+  const seed = num(flags, 'seed', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER });
+  const tagSeed =
+    num(flags, 'tag-seed', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }) ?? seed ?? 1;
+  const notices: string[] = [];
+  let dataset: Dataset;
+  let config: ObjectiveConfig;
+  let source: string;
+
+  if (sources[0] === 'problem') {
+    const file = str(flags, 'problem')!;
+    let parsed;
+    try {
+      parsed = parseProblemJson(readText(file));
+    } catch (e) {
+      wrapDataError(file, e);
+    }
+    dataset = parsed.dataset;
+    config = { ...parsed.config };
+    notices.push(...parsed.notices.map((m) => `${file}: ${m}`));
+    source = file;
+    if (fraction !== undefined)
+      config.mask = applyTagRule({ kind: 'random', fraction, seed: tagSeed }, dataset.n);
+  } else if (sources[0] === 'data') {
+    const file = str(flags, 'data')!;
+    let parsed;
+    try {
+      parsed = parseCsv(readText(file));
+    } catch (e) {
+      wrapDataError(file, e);
+    }
+    dataset = parsed.dataset;
+    notices.push(...parsed.notices.map((m) => `${file}: ${m}`));
+    let mask = parsed.mask;
+    if (fraction !== undefined) mask = applyTagRule({ kind: 'random', fraction, seed: tagSeed }, dataset.n);
+    else if (!parsed.hasCopyrightColumn && opts.requireTags) {
+      throw new UsageError(
+        `${file}: no "copyright" column; add one or pass --fraction F to tag rows at random`,
+      );
+    }
+    config = { gammaC: 0, mask, reading: 'global' };
+    source = file;
+  } else {
+    const name = str(flags, 'generate')!;
+    if (name !== 'gaussian' && name !== 'clusters') {
+      throw new UsageError(`--generate: unknown generator "${name}" (use gaussian or clusters)`);
+    }
+    const input = {
+      kind: name,
+      n: num(flags, 'n'),
+      d: num(flags, 'd'),
+      noise: num(flags, 'noise'),
+      wScale: num(flags, 'w'),
+      xScale: num(flags, 'x-scale'),
+      clusters: num(flags, 'clusters'),
+      spread: num(flags, 'spread'),
+      seed,
+    };
+    const { spec, notices: specNotices } = validateGeneratorSpec(input);
+    if (specNotices.length)
+      throw new UsageError(`--generate ${name}: ${specNotices[0].replace(/; using .*$/, '')}`);
+    const generated = generate(spec);
+    dataset = generated.dataset;
+    const mask =
+      fraction !== undefined
+        ? applyTagRule({ kind: 'random', fraction, seed: tagSeed }, dataset.n)
+        : new Uint8Array(dataset.n);
+    if (fraction === undefined && opts.requireTags) {
+      throw new UsageError('--generate needs --fraction F (the share n1/n of rows tagged copyrighted)');
+    }
+    config = { gammaC: 0, mask, reading: 'global' };
+    source = `generate ${name} n=${spec.n} d=${spec.d} seed=${spec.seed}`;
+  }
+  if (gamma !== undefined) config.gammaC = gamma;
+  if (reading !== undefined) config.reading = reading;
+  return { dataset, config, notices, source };
+}
+
+/** Reads X.json ({"x": [...]}) and checks its length against d. */
+export function loadX(path: string, d: number): Float64Array {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readText(path));
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  const x = (parsed as { x?: unknown })?.x;
+  if (!Array.isArray(x)) throw new UsageError(`${path}: expected an object {"x": [numbers]}`);
+  if (x.length !== d) throw new UsageError(`${path}: x has ${x.length} entries but the problem has d = ${d}`);
+  x.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new UsageError(`${path}: x[${i}] is not a finite number`);
+  });
+  return Float64Array.from(x as number[]);
+}

@@ -1,0 +1,16 @@
+/**
+ * Engine factory shared by the CLI and benchmarks: 'cpu' is the float64 reference; 'gpu' loads the
+ * WebGPU engine on demand (in Node through the npm `webgpu` package), so hosts that never ask for
+ * it never load it.
+ */
+import { CpuEngine } from './cpu-engine';
+import type { Engine, EngineKind } from './engine';
+import type { Dataset } from '../math/types';
+
+export const ENGINE_KINDS: readonly EngineKind[] = ['cpu', 'gpu'];
+
+/** Creates an engine of the given kind bound to the data set. Throws with a reason on failure. */
+export async function createEngine(kind: EngineKind, dataset: Dataset): Promise<Engine> {
+  if (kind === 'cpu') return new CpuEngine(dataset);
+  throw new Error('the GPU engine is not part of this build yet; use --engine cpu');
+}
