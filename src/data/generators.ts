@@ -192,7 +192,8 @@ export function generate(spec: GeneratorSpec): GeneratedData {
 
   const xTrue = new Float64Array(d);
   const rx = createRng(seed, STREAM.xTrue);
-  for (let j = 0; j < d; j++) xTrue[j] = spec.xScale * rx.normal();
+  // `+ 0` turns the −0 that xScale = 0 makes of negative draws into +0.
+  for (let j = 0; j < d; j++) xTrue[j] = spec.xScale * rx.normal() + 0;
 
   const A = new Float64Array(n * d);
   const ra = createRng(seed, STREAM.A);
