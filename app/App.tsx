@@ -1,9 +1,33 @@
-/** Placeholder page until the playground UI lands. */
+/** The playground layout: settings on the left, run, charts and rows on the right. */
+import { DataPanel } from './panels/DataPanel';
+import { Header } from './panels/Header';
+import { LinkNotices } from './panels/LinkNotices';
+import { ObjectivePanel } from './panels/ObjectivePanel';
+import { RowsPanel } from './panels/RowsPanel';
+import { RunPanel } from './panels/RunPanel';
+import { SolverPanel } from './panels/SolverPanel';
+import { TagPanel } from './panels/TagPanel';
+import { PlotsPanel } from './plots/PlotsPanel';
+
+/** The whole page. */
 export function App() {
   return (
-    <main>
-      <h1>Copyright regression playground</h1>
-      <p>The interactive playground is being built. The float64 engine and CLI are available now.</p>
-    </main>
+    <>
+      <Header />
+      <LinkNotices />
+      <main className="layout">
+        <div className="sidebar">
+          <DataPanel />
+          <TagPanel />
+          <ObjectivePanel />
+          <SolverPanel />
+        </div>
+        <div className="main">
+          <RunPanel />
+          <PlotsPanel />
+          <RowsPanel />
+        </div>
+      </main>
+    </>
   );
 }

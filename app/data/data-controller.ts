@@ -1,0 +1,186 @@
+/**
+ * Keeps the data and the copyright mask in step with the settings: regenerates data in the data
+ * worker when the generator settings change, rescales w when the regularisation changes, reapplies
+ * the tag rule, and loads uploaded CSVs (reporting progress, keeping the previous data on errors,
+ * and checking the file against the SHA-256 a link asked for).
+ */
+import { formatDataError } from '../../src/data/errors';
+import type { GeneratorSpec } from '../../src/data/generators';
+import { applyTagRule, decodeMaskBitset, encodeMaskBitset } from '../../src/data/tagging';
+import type { Dataset } from '../../src/math/types';
+import { useAppStore } from '../store/app-store';
+import type { Settings } from '../store/settings';
+import type { DataCommand, DataEvent } from '../worker/data-protocol';
+
+let worker: Worker | null = null;
+let nextId = 1;
+/** Id of the newest request: older answers are ignored. */
+let latestGenerate = 0;
+let latestParse = 0;
+
+function dataWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL('../worker/data.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (m: MessageEvent<DataEvent>) => onEvent(m.data);
+    worker.onerror = (e) => {
+      e.preventDefault();
+      useAppStore
+        .getState()
+        .setDataError('The data worker stopped unexpectedly; reload the page to try again.');
+    };
+  }
+  return worker;
+}
+
+function send(command: DataCommand): void {
+  dataWorker().postMessage(command);
+}
+
+/** The generator spec for the settings; w is drawn at scale 1 and scaled by settings.wScale later. */
+export function generatorSpec(s: Settings): GeneratorSpec {
+  const { kind, n, d, noise, seed, xScale, clusters, spread } = s.gen;
+  const base = { n, d, noise, seed, xScale, wScale: 1 };
+  return kind === 'clusters' ? { kind, ...base, clusters: Math.min(clusters, n), spread } : { kind, ...base };
+}
+
+/** w = s·w̃ (a fresh array, so the dataset object changes and runs reset). */
+export function scaledDataset(dataset: Dataset, baseW: Float64Array, wScale: number): Dataset {
+  const w = new Float64Array(baseW.length);
+  for (let i = 0; i < w.length; i++) w[i] = baseW[i] * wScale;
+  return { ...dataset, w };
+}
+
+function onEvent(event: DataEvent): void {
+  const store = useAppStore.getState();
+  switch (event.type) {
+    case 'generated': {
+      if (event.id !== latestGenerate) return;
+      const baseW = event.dataset.w;
+      store.setLoading({ busy: false, label: '', progress: 0 });
+      store.setData({
+        dataset: scaledDataset(event.dataset, baseW, store.settings.wScale),
+        baseW,
+        featureNames: event.featureNames,
+        clusters: event.clusters,
+        origin: { kind: 'generated', spec: { ...store.settings.gen } },
+      });
+      applyRule();
+      break;
+    }
+    case 'progress': {
+      if (event.id !== latestParse) return;
+      const fraction = event.total > 0 ? event.loaded / event.total : 1;
+      const label = event.phase === 'reading' ? 'Reading the file…' : 'Parsing the CSV…';
+      store.setLoading({ busy: true, label, progress: event.phase === 'reading' ? fraction * 0.8 : 0.9 });
+      break;
+    }
+    case 'parsed': {
+      if (event.id !== latestParse) return;
+      const awaiting = store.awaitingCsv;
+      const notices = [...event.notices];
+      if (awaiting && awaiting !== event.sha256) {
+        notices.unshift(
+          `This file does not match the link: the link expects SHA-256 ${awaiting.slice(0, 12)}…, the file has ${event.sha256.slice(0, 12)}…. Results may differ from the link.`,
+        );
+      } else if (awaiting) {
+        notices.unshift('The file matches the link (same SHA-256).');
+      }
+      // A file chosen for a link keeps the link's tags and w; a fresh upload uses the file's own.
+      const fromLink = awaiting !== null;
+      store.updateSettings((s) => {
+        s.source = 'csv';
+        s.csvHash = event.sha256;
+        if (!fromLink) {
+          s.wScale = 1;
+          if (event.hasCopyrightColumn) s.tagRule = { kind: 'manual' };
+        }
+      });
+      const settings = useAppStore.getState().settings;
+      const baseW = event.dataset.w;
+      store.setLoading({ busy: false, label: '', progress: 0 });
+      store.setAwaitingCsv(null);
+      store.setData({
+        dataset: scaledDataset(event.dataset, baseW, settings.wScale),
+        baseW,
+        featureNames: event.featureNames,
+        clusters: null,
+        origin: { kind: 'csv', fileName: event.fileName, sha256: event.sha256, notices },
+        csvMask: !fromLink && event.hasCopyrightColumn ? event.mask : null,
+      });
+      applyRule();
+      break;
+    }
+    case 'failed':
+      if (event.id !== latestParse && event.id !== latestGenerate) return;
+      store.setDataError(event.message);
+      break;
+  }
+}
+
+/** Parses an uploaded file off the main thread. */
+export function loadCsvFile(file: File): void {
+  const id = nextId++;
+  latestParse = id;
+  useAppStore.getState().setDataError(null);
+  useAppStore.getState().setLoading({ busy: true, label: 'Reading the file…', progress: 0 });
+  send({ type: 'parse', id, file });
+}
+
+function regenerate(s: Settings): void {
+  const id = nextId++;
+  latestGenerate = id;
+  latestParse = 0; // a pending upload no longer applies
+  useAppStore.getState().setLoading({ busy: true, label: 'Generating data…', progress: 0.5 });
+  send({ type: 'generate', id, spec: generatorSpec(s) });
+}
+
+/** Recomputes the mask from the tag rule (manual tags are kept as they are). */
+export function applyRule(): void {
+  const { settings, dataset, clusters, setMask, setDataError } = useAppStore.getState();
+  if (!dataset || settings.tagRule.kind === 'manual') return;
+  try {
+    setMask(applyTagRule(settings.tagRule, dataset.n, clusters ?? undefined));
+  } catch (e) {
+    setMask(new Uint8Array(dataset.n));
+    setDataError(`Tag rule not applied: ${formatDataError(e)}`);
+  }
+}
+
+function sameGen(a: Settings, b: Settings): boolean {
+  return JSON.stringify(a.gen) === JSON.stringify(b.gen) && a.source === b.source;
+}
+
+/** Starts following the settings; call once after the URL has been read. */
+export function startDataSync(): () => void {
+  const initial = useAppStore.getState().settings;
+  if (initial.source === 'csv') useAppStore.getState().setAwaitingCsv(initial.csvHash);
+  else regenerate(initial);
+
+  return useAppStore.subscribe((state, prev) => {
+    const s = state.settings;
+    const p = prev.settings;
+    if (s === p) return;
+    if (s.source === 'generate' && !sameGen(s, p)) {
+      useAppStore.getState().setAwaitingCsv(null);
+      regenerate(s);
+      return;
+    }
+    if (s.source === 'csv' && p.source === 'csv' && s.csvHash !== p.csvHash && state.origin?.kind === 'csv') {
+      if (state.origin.sha256 !== s.csvHash) useAppStore.getState().setAwaitingCsv(s.csvHash);
+    }
+    if (s.wScale !== p.wScale && state.dataset && state.baseW) {
+      useAppStore.setState({ dataset: scaledDataset(state.dataset, state.baseW, s.wScale) });
+    }
+    if (JSON.stringify(s.tagRule) !== JSON.stringify(p.tagRule)) applyRule();
+    // A pasted link with other manual tags: decode them (our own edits already match the mask).
+    if (s.tagRule.kind === 'manual' && s.manualBits !== p.manualBits && state.dataset) {
+      if (encodeMaskBitset(state.mask) !== s.manualBits) {
+        try {
+          useAppStore.getState().setMask(decodeMaskBitset(s.manualBits, state.dataset.n));
+        } catch (e) {
+          useAppStore.getState().setDataError(`Manual tags not applied: ${formatDataError(e)}`);
+        }
+      }
+    }
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * The rows as a virtualized table (only the visible rows are in the DOM, so n = 50 000 scrolls
+ * smoothly), with a copyright checkbox per row; shift-click tags or untags a whole range.
+ */
+import { useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { perRowCached } from '../plots/per-row';
+import { useProgressValue } from '../run/use-progress';
+import { useAppStore } from '../store/app-store';
+
+const ROW_HEIGHT = 28;
+
+function fmt(v: number): string {
+  return Number.isFinite(v) ? v.toPrecision(4) : '—';
+}
+
+/** The rows table. */
+export function RowsTable() {
+  const dataset = useAppStore((s) => s.dataset);
+  const mask = useAppStore((s) => s.mask);
+  const settings = useAppStore((s) => s.settings);
+  const setRowTags = useAppStore((s) => s.setRowTags);
+  const parentRef = useRef<HTMLDivElement>(null);
+  const [anchor, setAnchor] = useState<number | null>(null);
+  const x = useProgressValue(
+    (c) => c.current[0]?.x ?? null,
+    (a, b) => a === b,
+  );
+  const n = dataset?.n ?? 0;
+  const virtualizer = useVirtualizer({
+    count: n,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  if (!dataset) return <p className="hint">No data yet.</p>;
+  const rows =
+    x && x.length === dataset.d && mask.length === n
+      ? perRowCached(dataset, { gammaC: settings.gammaC, mask, reading: settings.reading }, x)
+      : null;
+
+  const onToggle = (i: number, shift: boolean): void => {
+    const value = mask[i] !== 1;
+    if (shift && anchor !== null) {
+      const [from, to] = anchor < i ? [anchor, i] : [i, anchor];
+      setRowTags(
+        Array.from({ length: to - from + 1 }, (_, k) => from + k),
+        value,
+      );
+    } else {
+      setRowTags([i], value);
+    }
+    setAnchor(i);
+  };
+
+  return (
+    <div>
+      <div
+        className="table-wrap"
+        ref={parentRef}
+        role="table"
+        aria-label="Rows of the data set"
+        aria-rowcount={n + 1}
+        data-testid="rows-table"
+      >
+        <div className="rows-table" role="rowgroup">
+          <div className="tr thead" role="row">
+            <span role="columnheader">row</span>
+            <span role="columnheader">copyright</span>
+            <span role="columnheader">b_i</span>
+            <span role="columnheader">w_i</span>
+            <span role="columnheader">f_i(x)</span>
+            <span role="columnheader">row error</span>
+          </div>
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const i = item.index;
+              const tagged = mask[i] === 1;
+              return (
+                <div
+                  key={item.key}
+                  role="row"
+                  aria-rowindex={i + 2}
+                  className={`tr${tagged ? ' tagged' : ''}`}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    transform: `translateY(${item.start}px)`,
+                  }}
+                >
+                  <span role="cell">{i}</span>
+                  <span role="cell">
+                    <input
+                      type="checkbox"
+                      checked={tagged}
+                      aria-label={`Row ${i} is copyrighted`}
+                      data-testid={`row-tag-${i}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        onToggle(i, e.shiftKey);
+                      }}
+                      onKeyDown={(e) => {
+                        if (e.key === ' ') {
+                          // Space toggles the checkbox, not play/pause.
+                          e.stopPropagation();
+                        }
+                      }}
+                      onChange={() => undefined}
+                    />
+                  </span>
+                  <span role="cell">{fmt(dataset.b[i])}</span>
+                  <span role="cell">{fmt(dataset.w[i])}</span>
+                  <span role="cell">{rows ? fmt(rows.f[i]) : '—'}</span>
+                  <span role="cell">{rows ? fmt(rows.loss[i]) : '—'}</span>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+      <p className="hint">
+        Click a checkbox to tag a row; shift-click to tag or untag every row from the last one clicked.
+      </p>
+    </div>
+  );
+}

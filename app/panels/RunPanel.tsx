@@ -1,0 +1,210 @@
+/**
+ * Run controls (play/pause, step, reset; keyboard Space, →, R), the live readout (iteration,
+ * iterations/s, ms/iteration, backend) and the run's final numbers. The final τ is exposed at full
+ * precision in `data-tau` so tests compare numbers, not rounding.
+ */
+import { useMemo } from 'react';
+import { sigmaMin } from '../../src/math/linalg';
+import { minSquared, paperClaims } from '../../src/math/metrics';
+import { pause, play, resetRun, step } from '../run/run-controller';
+import { useProgressValue } from '../run/use-progress';
+import { useAppStore } from '../store/app-store';
+
+interface LiveReadout {
+  iteration: number;
+  tau: number;
+  twinTau: number;
+  gradNorm: number;
+  msPerIteration: number;
+  lambdaMin: number;
+}
+
+const same = (a: LiveReadout, b: LiveReadout): boolean =>
+  a.iteration === b.iteration &&
+  a.msPerIteration === b.msPerIteration &&
+  a.tau === b.tau &&
+  a.twinTau === b.twinTau;
+
+function fmt(v: number, digits = 4): string {
+  if (!Number.isFinite(v)) return '—';
+  return Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)
+    ? v.toExponential(digits - 1)
+    : v.toFixed(digits);
+}
+
+function ClaimsReadout() {
+  const dataset = useAppStore((s) => s.dataset);
+  const outcome = useAppStore((s) => s.outcome);
+  const gammaC = useAppStore((s) => s.settings.gammaC);
+  const lambdaMin = useProgressValue(
+    (c) => c.histories[0]?.[c.histories[0].length - 1]?.lambdaMin ?? NaN,
+    (a, b) => a === b || (Number.isNaN(a) && Number.isNaN(b)),
+  );
+  // σ_min(A) costs O(n·d²): once per data set.
+  const sigma = useMemo(() => (dataset ? sigmaMin(dataset.A, dataset.n, dataset.d) : NaN), [dataset]);
+  if (!dataset || !outcome) return null;
+  const claims = paperClaims({
+    parts: outcome.parts,
+    gammaC,
+    minW2: minSquared(dataset.w),
+    sigmaMinA: sigma,
+    ...(Number.isFinite(lambdaMin) ? { lambdaMin } : {}),
+  });
+  return (
+    <div data-testid="claims">
+      <h3>The paper's claims at the final point</h3>
+      <ul className="claims">
+        <li>
+          τ = {fmt(claims.tau)} vs. τ_c = {fmt(claims.tauC)}, the paper's claimed bound (Thm 16), which is a
+          heuristic, not a guarantee: {claims.tauAtLeastBound ? 'τ ≥ τ_c here' : 'τ < τ_c here'}.
+        </li>
+        <li>
+          Theorem 16 premise ℓ1 ≥ √(2γc): ℓ1 = {fmt(claims.premise.l1)}, √(2γc) ={' '}
+          {fmt(claims.premise.required)} —{' '}
+          {gammaC === 0 ? 'trivial at γc = 0' : claims.premise.holds ? 'holds' : 'does not hold'}.
+        </li>
+        <li>
+          Lemma 13 asks w_i² ≥ {fmt(claims.lemma13.required, 3)} (with γ = ℓ1); the smallest w_i² is{' '}
+          {fmt(claims.lemma13.minW2, 3)} —{' '}
+          {claims.lemma13.holds ? 'met' : 'not met (the lemma is very conservative)'}.
+        </li>
+        {claims.convexity && (
+          <li>
+            λ_min(∇²L) = {fmt(claims.convexity.lambdaMin, 3)}:{' '}
+            {claims.convexity.locallyConvex ? 'locally convex here' : 'not convex here'}.
+          </li>
+        )}
+      </ul>
+    </div>
+  );
+}
+
+/** The run panel. */
+export function RunPanel() {
+  const status = useAppStore((s) => s.runStatus);
+  const message = useAppStore((s) => s.runMessage);
+  const outcome = useAppStore((s) => s.outcome);
+  const backendLabel = useAppStore((s) => s.backendLabel);
+  const hasData = useAppStore((s) => s.dataset !== null);
+  const live = useProgressValue<LiveReadout>((c) => {
+    const run = c.histories[0] ?? [];
+    const twin = c.histories[1] ?? [];
+    const last = run[run.length - 1];
+    return {
+      iteration: last ? last.iter : NaN,
+      tau: last ? last.tau : NaN,
+      twinTau: twin.length ? twin[twin.length - 1].tau : NaN,
+      gradNorm: last ? last.gradNorm : NaN,
+      msPerIteration: c.msPerIteration,
+      lambdaMin: last?.lambdaMin ?? NaN,
+    };
+  }, same);
+  const running = status === 'running' || status === 'starting';
+  return (
+    <section className="panel" aria-labelledby="run-heading">
+      <div className="run-bar">
+        <h2 id="run-heading" style={{ margin: 0 }}>
+          Run
+        </h2>
+        {running ? (
+          <button
+            type="button"
+            className="primary"
+            onClick={pause}
+            data-testid="pause"
+            aria-keyshortcuts="Space"
+          >
+            ❚❚ Pause
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="primary"
+            onClick={play}
+            disabled={!hasData}
+            data-testid="play"
+            aria-keyshortcuts="Space"
+          >
+            ▶ Play
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={step}
+          disabled={!hasData || running}
+          data-testid="step"
+          aria-keyshortcuts="ArrowRight"
+        >
+          Step →
+        </button>
+        <button type="button" onClick={() => resetRun()} data-testid="reset" aria-keyshortcuts="R">
+          ↺ Reset
+        </button>
+        <span className="hint">
+          Keys: <kbd>Space</kbd> play/pause, <kbd>→</kbd> step, <kbd>R</kbd> reset
+        </span>
+      </div>
+      <dl className="readout" aria-live="off">
+        <div>
+          <dt>Status</dt>
+          <dd data-testid="run-status">{status}</dd>
+        </div>
+        <div>
+          <dt>Iteration</dt>
+          <dd data-testid="iteration">{Number.isFinite(live.iteration) ? live.iteration : '—'}</dd>
+        </div>
+        <div>
+          <dt>τ (run)</dt>
+          <dd>{fmt(live.tau)}</dd>
+        </div>
+        <div>
+          <dt>τ (γc = 0 twin)</dt>
+          <dd>{fmt(live.twinTau)}</dd>
+        </div>
+        <div>
+          <dt>‖∇L‖</dt>
+          <dd>{fmt(live.gradNorm, 3)}</dd>
+        </div>
+        <div>
+          <dt>iterations/s</dt>
+          <dd data-testid="its-per-s">
+            {Number.isFinite(live.msPerIteration) ? (1000 / live.msPerIteration).toFixed(1) : '—'}
+          </dd>
+        </div>
+        <div>
+          <dt>ms/iteration</dt>
+          <dd>{Number.isFinite(live.msPerIteration) ? live.msPerIteration.toFixed(2) : '—'}</dd>
+        </div>
+        <div>
+          <dt>Backend</dt>
+          <dd data-testid="readout-backend">{backendLabel || '—'}</dd>
+        </div>
+      </dl>
+      {message && (
+        <p
+          className={
+            status === 'error' || outcome?.status === 'diverged' ? 'error status-message' : 'status-message'
+          }
+          role="status"
+          data-testid="run-message"
+        >
+          {message}
+        </p>
+      )}
+      {outcome && (
+        <p
+          data-testid="final-tau"
+          data-tau={String(outcome.parts.tau)}
+          data-status={outcome.status}
+          data-iterations={outcome.iterations}
+        >
+          Final τ = <strong>{outcome.parts.tau.toPrecision(10)}</strong> (ℓ1/n1 ={' '}
+          {fmt(outcome.parts.l1 / outcome.parts.n1)}, ℓ2/n2 = {fmt(outcome.parts.l2 / outcome.parts.n2)}, L ={' '}
+          {fmt(outcome.parts.L, 6)})
+          {outcome.twinParts && <> · twin τ = {outcome.twinParts.tau.toPrecision(10)}</>}
+        </p>
+      )}
+      <ClaimsReadout />
+    </section>
+  );
+}

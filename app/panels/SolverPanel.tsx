@@ -1,0 +1,87 @@
+/** Solver settings: method, tolerance, iteration limit, start point, and the γc = 0 twin. */
+import { useAppStore } from '../store/app-store';
+import { LIMITS, type SolverChoice } from '../store/settings';
+import { CheckboxField, NumberField, SelectField } from './fields';
+
+const SOLVERS: readonly { value: SolverChoice; label: string }[] = [
+  { value: 'newton', label: 'Newton (damped, line search)' },
+  { value: 'gd', label: 'Gradient descent' },
+  { value: 'sketched', label: 'Sketched Newton (DLS23)' },
+];
+
+/** The solver panel. */
+export function SolverPanel() {
+  const s = useAppStore((st) => st.settings);
+  const update = useAppStore((st) => st.updateSettings);
+  return (
+    <section className="panel" aria-labelledby="solver-heading">
+      <h2 id="solver-heading">Solver</h2>
+      <SelectField
+        label="Method"
+        value={s.solver}
+        options={SOLVERS}
+        testId="solver"
+        onChange={(v) =>
+          update((d) => {
+            d.solver = v;
+            // GD needs many more iterations than Newton; move the limit to the solver's own default.
+            if (v === 'gd' && d.maxIter === 100) d.maxIter = 5000;
+            if (v !== 'gd' && d.maxIter === 5000) d.maxIter = 100;
+          })
+        }
+      />
+      <NumberField
+        label="Tolerance ‖∇L‖"
+        value={s.tol}
+        min={1e-15}
+        max={1}
+        testId="tol"
+        onCommit={(v) => update((d) => (d.tol = v))}
+      />
+      <NumberField
+        label="Max iterations"
+        value={s.maxIter}
+        min={1}
+        max={LIMITS.maxIterMax}
+        integer
+        testId="max-iter"
+        onCommit={(v) => update((d) => (d.maxIter = v))}
+      />
+      {s.solver === 'gd' && (
+        <NumberField
+          label="Fixed step (0 = Armijo)"
+          value={s.gdStep}
+          min={0}
+          max={1e6}
+          onCommit={(v) => update((d) => (d.gdStep = v))}
+        />
+      )}
+      {s.solver === 'sketched' && (
+        <NumberField
+          label="Sketch rows (0 = auto)"
+          value={s.sketchRows}
+          min={0}
+          max={LIMITS.nMax}
+          integer
+          onCommit={(v) => update((d) => (d.sketchRows = v))}
+        />
+      )}
+      <NumberField
+        label="x0 seed"
+        value={s.x0Seed}
+        min={0}
+        max={LIMITS.seedMax}
+        integer
+        testId="x0-seed"
+        hint="0 starts at x0 = 0; any other seed draws x0 ~ N(0, 0.1²)."
+        onCommit={(v) => update((d) => (d.x0Seed = v))}
+      />
+      <CheckboxField
+        label="Run the γc = 0 baseline twin alongside"
+        checked={s.twin}
+        testId="twin"
+        onChange={(v) => update((d) => (d.twin = v))}
+      />
+    </section>
+  );
+}

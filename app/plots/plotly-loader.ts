@@ -1,0 +1,63 @@
+/**
+ * Plotly is large (~3.5 MB), so it is loaded on first use with a dynamic import: the first paint
+ * shows the controls without waiting for it. The bundle is served from this origin like any other
+ * chunk (no CDN).
+ */
+import type * as PlotlyTypes from 'plotly.js';
+
+export type PlotlyModule = typeof PlotlyTypes;
+
+let loading: Promise<PlotlyModule> | null = null;
+
+/** The Plotly module, loaded once. */
+export function loadPlotly(): Promise<PlotlyModule> {
+  loading ??= import('plotly.js-dist-min').then((m) => (m as unknown as { default: PlotlyModule }).default);
+  return loading;
+}
+
+/** Colours and fonts for the current colour scheme, read from the page's CSS custom properties. */
+export function plotTheme(): {
+  fg: string;
+  muted: string;
+  bg: string;
+  grid: string;
+  copyright: string;
+  free: string;
+} {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string): string => css.getPropertyValue(name).trim() || fallback;
+  return {
+    fg: v('--fg', '#1b1d22'),
+    muted: v('--muted', '#5b616e'),
+    bg: v('--panel', '#ffffff'),
+    grid: v('--border', '#d5d8df'),
+    copyright: v('--copyright', '#d1495b'),
+    free: v('--free', '#2e86ab'),
+  };
+}
+
+/** A base layout in the page's colours. */
+export function baseLayout(title: string, xTitle: string, yTitle: string): Partial<PlotlyTypes.Layout> {
+  const t = plotTheme();
+  const axis = { gridcolor: t.grid, zerolinecolor: t.grid, linecolor: t.grid, color: t.fg };
+  return {
+    title: { text: title, font: { size: 13, color: t.fg }, x: 0.02 },
+    paper_bgcolor: t.bg,
+    plot_bgcolor: t.bg,
+    font: { family: 'system-ui, sans-serif', size: 11, color: t.fg },
+    margin: { l: 56, r: 12, t: 32, b: 40 },
+    xaxis: { ...axis, title: { text: xTitle } },
+    yaxis: { ...axis, title: { text: yTitle } },
+    legend: { orientation: 'h', y: -0.25, font: { size: 10 } },
+    hovermode: 'closest',
+  };
+}
+
+/** Plot config: no Plotly logo link, no cloud buttons (the page makes no outside requests). */
+export const PLOT_CONFIG: Partial<PlotlyTypes.Config> = {
+  displaylogo: false,
+  responsive: true,
+  showLink: false,
+  showSendToCloud: false,
+  modeBarButtonsToRemove: ['sendDataToCloud'],
+};

@@ -1,0 +1,47 @@
+/**
+ * Messages between the page and a solver loop (in a Web Worker for the CPU engine, on the main
+ * thread for the GPU engine). Every message has a `type` field, so both ends can switch on it.
+ */
+import type { IterationRecord, SolveStatus, SolverOptions } from '../../src/math/solvers';
+import type { Dataset, LossParts, ObjectiveConfig } from '../../src/math/types';
+
+/** What the page sends. */
+export type LoopCommand =
+  | {
+      type: 'start';
+      dataset: Dataset;
+      configs: ObjectiveConfig[];
+      x0: Float64Array;
+      options: SolverOptions;
+      /** Start playing right away (otherwise wait for play or step). */
+      autoplay: boolean;
+    }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' };
+
+/** Where one configuration of the batch stands, without its history (that streamed already). */
+export interface RunSummary {
+  x: Float64Array;
+  parts: LossParts;
+  iterations: number;
+  status: SolveStatus;
+  reason: string;
+  gradNorm: number;
+}
+
+/** What the loop sends back. */
+export type LoopEvent =
+  /** Iterations since the last progress message: one array per step, one entry per config. */
+  | {
+      type: 'progress';
+      steps: (IterationRecord | null)[][];
+      current: RunSummary[];
+      /** Milliseconds spent inside the solver for these steps (excludes messaging and pauses). */
+      computeMs: number;
+    }
+  | { type: 'state'; state: 'running' | 'paused' }
+  /** A configuration stopped while others go on (e.g. diverged): the loop paused. */
+  | { type: 'halted'; index: number; summary: RunSummary }
+  | { type: 'done'; results: RunSummary[] }
+  | { type: 'error'; message: string };

@@ -1,0 +1,271 @@
+/**
+ * Starts, plays, pauses, steps and resets runs, on the backend in use: the CPU engine in a Web
+ * Worker (a fresh worker per run, so even a huge iteration can be abandoned by terminating it), or
+ * the GPU engine on the main thread. Coarse state goes to the store; per-iteration records go to
+ * the progress channel.
+ */
+import type { Engine } from '../../src/engine/engine';
+import { createRng } from '../../src/data/prng';
+import type { SolverOptions } from '../../src/math/solvers';
+import { BatchSolver } from '../../src/math/solvers';
+import type { Dataset, ObjectiveConfig } from '../../src/math/types';
+import { createGpuEngine } from '../backend/engine-factory';
+import { probeWebGpu } from '../backend/webgpu-probe';
+import { useAppStore } from '../store/app-store';
+import type { Settings } from '../store/settings';
+import { progress } from './progress';
+import type { LoopCommand, LoopEvent, RunSummary } from './protocol';
+import { SolverLoop } from './solver-loop';
+
+/** Label of the CPU backend in the readout. */
+export const CPU_LABEL = 'CPU float64 (Web Worker)';
+
+interface LoopDriver {
+  send(command: 'play' | 'pause' | 'step'): void;
+  dispose(): void;
+}
+
+/** Runs the loop in a dedicated worker with the CPU engine. */
+class WorkerDriver implements LoopDriver {
+  private readonly worker: Worker;
+
+  constructor(start: Extract<LoopCommand, { type: 'start' }>, onEvent: (e: LoopEvent) => void) {
+    this.worker = new Worker(new URL('../worker/solver.worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (m: MessageEvent<LoopEvent>) => onEvent(m.data);
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      onEvent({
+        type: 'error',
+        message: 'The solver worker stopped unexpectedly. Press reset and try again.',
+      });
+    };
+    this.worker.postMessage(start);
+  }
+
+  send(command: 'play' | 'pause' | 'step'): void {
+    this.worker.postMessage({ type: command } satisfies LoopCommand);
+  }
+
+  dispose(): void {
+    this.worker.terminate();
+  }
+}
+
+/** Runs the loop on the main thread with the GPU engine (its awaits keep the page responsive). */
+class InlineDriver implements LoopDriver {
+  private readonly loop: SolverLoop;
+
+  constructor(
+    engine: Engine,
+    start: Extract<LoopCommand, { type: 'start' }>,
+    onEvent: (e: LoopEvent) => void,
+  ) {
+    const solver = new BatchSolver(engine, start.configs, start.x0, start.options);
+    this.loop = new SolverLoop(solver, onEvent);
+    if (start.autoplay) this.loop.play();
+    else this.loop.step();
+  }
+
+  send(command: 'play' | 'pause' | 'step'): void {
+    if (command === 'play') this.loop.play();
+    else if (command === 'pause') this.loop.pause();
+    else this.loop.step();
+  }
+
+  dispose(): void {
+    this.loop.dispose();
+  }
+}
+
+/** x0 = 0, or N(0, 0.1²) entries from the x0 seed. */
+export function startPoint(d: number, x0Seed: number): Float64Array {
+  const x0 = new Float64Array(d);
+  if (x0Seed === 0) return x0;
+  const rng = createRng(x0Seed);
+  for (let j = 0; j < d; j++) x0[j] = 0.1 * rng.normal();
+  return x0;
+}
+
+/** Solver options from the settings (omitting what the solver should default). */
+export function solverOptions(s: Settings): SolverOptions {
+  const options: SolverOptions = { solver: s.solver, maxIter: s.maxIter, tol: s.tol };
+  if (s.solver === 'gd' && s.gdStep > 0) options.gdStep = s.gdStep;
+  if (s.solver === 'sketched' && s.sketchRows > 0) options.sketchRows = s.sketchRows;
+  return options;
+}
+
+/** The run and, when on, its γc = 0 twin over the same data, tags and start point. */
+export function runConfigs(s: Settings, mask: Uint8Array): ObjectiveConfig[] {
+  const run: ObjectiveConfig = { gammaC: s.gammaC, mask, reading: s.reading };
+  return s.twin ? [run, { ...run, gammaC: 0 }] : [run];
+}
+
+function describeStop(summary: RunSummary, label: string): string {
+  switch (summary.status) {
+    case 'converged':
+      return `${label} converged after ${summary.iterations} iterations (‖∇L‖ = ${summary.gradNorm.toExponential(2)}).`;
+    case 'max-iter':
+      return `${label} reached the iteration limit (${summary.iterations}) before the tolerance.`;
+    case 'diverged':
+      return `${label} diverged: ${summary.reason}. Try a smaller γc, a larger w or the Newton solver.`;
+    case 'stalled':
+      return `${label} stopped making progress at iteration ${summary.iterations}: ${summary.reason}.`;
+    default:
+      return `${label} stopped at iteration ${summary.iterations}.`;
+  }
+}
+
+let driver: LoopDriver | null = null;
+let gpuEngine: { dataset: Dataset; engine: Engine } | null = null;
+
+function handleEvent(event: LoopEvent): void {
+  const store = useAppStore.getState();
+  switch (event.type) {
+    case 'progress':
+      progress.push(event.steps, event.current, event.computeMs);
+      break;
+    case 'state':
+      store.setRun({ runStatus: event.state === 'running' ? 'running' : 'paused' });
+      break;
+    case 'halted': {
+      const label = event.index === 0 ? 'The run' : 'The γc = 0 twin';
+      store.setRun({
+        runStatus: 'paused',
+        runMessage: `${describeStop(event.summary, label)} Paused; press play to let the other run finish.`,
+      });
+      break;
+    }
+    case 'done': {
+      const [run, twin] = event.results;
+      store.setRun({
+        runStatus: 'finished',
+        runMessage: describeStop(run, 'The run'),
+        outcome: {
+          status: run.status === 'running' ? 'stalled' : run.status,
+          reason: run.reason,
+          iterations: run.iterations,
+          parts: run.parts,
+          gradNorm: run.gradNorm,
+          twinParts: twin ? twin.parts : null,
+        },
+      });
+      break;
+    }
+    case 'error':
+      store.setRun({ runStatus: 'error', runMessage: event.message });
+      break;
+  }
+}
+
+/** Stops and forgets the current run. */
+export function resetRun(message = ''): void {
+  driver?.dispose();
+  driver = null;
+  progress.reset(0);
+  useAppStore.getState().setRun({ runStatus: 'idle', runMessage: message, outcome: null });
+}
+
+async function startRun(autoplay: boolean): Promise<void> {
+  const state = useAppStore.getState();
+  const { dataset, mask, settings } = state;
+  if (!dataset) return;
+  if (state.n1 === 0 || state.n1 === dataset.n) {
+    state.setRun({
+      runStatus: 'error',
+      runMessage:
+        state.n1 === 0
+          ? 'Tag at least one row as copyrighted first: ℓ1/n1 and τ need n1 ≥ 1.'
+          : 'Leave at least one row untagged: ℓ2/n2 and τ need n2 ≥ 1.',
+    });
+    return;
+  }
+  resetRun();
+  const configs = runConfigs(settings, mask);
+  progress.reset(configs.length);
+  state.setRun({ runStatus: 'starting', runMessage: '' });
+  const start: Extract<LoopCommand, { type: 'start' }> = {
+    type: 'start',
+    dataset,
+    configs,
+    x0: startPoint(dataset.d, settings.x0Seed),
+    options: solverOptions(settings),
+    autoplay,
+  };
+  if (useAppStore.getState().activeBackend === 'gpu') {
+    const engine = await gpuEngineFor(dataset);
+    if (engine) {
+      driver = new InlineDriver(engine, start, handleEvent);
+      return;
+    }
+  }
+  driver = new WorkerDriver(start, handleEvent);
+}
+
+/** The GPU engine for this dataset, created once per dataset; null (and CPU fallback) on failure. */
+async function gpuEngineFor(dataset: Dataset): Promise<Engine | null> {
+  if (gpuEngine?.dataset === dataset) return gpuEngine.engine;
+  gpuEngine?.engine.dispose();
+  gpuEngine = null;
+  const made = await createGpuEngine(dataset, (reason) => {
+    gpuEngine = null;
+    fallBackToCpu(`The GPU device was lost (${reason}).`);
+    resetRun('The GPU device was lost; switched to the CPU engine. Press play to run again.');
+  });
+  if (!made.ok) {
+    fallBackToCpu(made.reason);
+    return null;
+  }
+  gpuEngine = { dataset, engine: made.engine };
+  useAppStore.getState().setBackend({ backendLabel: made.label });
+  return made.engine;
+}
+
+function fallBackToCpu(reason: string): void {
+  useAppStore
+    .getState()
+    .setBackend({ activeBackend: 'cpu', backendLabel: CPU_LABEL, fallbackReason: reason });
+}
+
+/** Chooses the backend for the requested setting: CPU when forced, else WebGPU when it works. */
+export async function selectBackend(requested: Settings['backend']): Promise<void> {
+  const store = useAppStore.getState();
+  if (requested === 'cpu') {
+    store.setBackend({ activeBackend: 'cpu', backendLabel: CPU_LABEL, fallbackReason: null });
+    return;
+  }
+  const probe = await probeWebGpu();
+  if (probe.ok) {
+    useAppStore
+      .getState()
+      .setBackend({ activeBackend: 'gpu', backendLabel: probe.label, fallbackReason: null });
+  } else {
+    const prefix = requested === 'gpu' ? 'WebGPU was requested but cannot be used. ' : '';
+    fallBackToCpu(prefix + probe.reason);
+  }
+}
+
+/** Play: continue a paused run, or start a new one. */
+export function play(): void {
+  const { runStatus } = useAppStore.getState();
+  if (driver && runStatus === 'paused') driver.send('play');
+  else if (runStatus !== 'running' && runStatus !== 'starting') void startRun(true);
+}
+
+/** Pause after the current iteration. */
+export function pause(): void {
+  driver?.send('pause');
+}
+
+/** Space: play or pause. */
+export function togglePlay(): void {
+  const { runStatus } = useAppStore.getState();
+  if (runStatus === 'running') pause();
+  else play();
+}
+
+/** One iteration (starting a run at its iteration 0 when there is none). */
+export function step(): void {
+  const { runStatus } = useAppStore.getState();
+  if (driver && runStatus === 'paused') driver.send('step');
+  else if (runStatus === 'idle' || runStatus === 'finished' || runStatus === 'error') void startRun(false);
+}

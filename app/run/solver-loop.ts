@@ -1,0 +1,144 @@
+/**
+ * Play / pause / step around a BatchSolver. The same class runs inside the CPU Web Worker and on
+ * the main thread for the GPU engine, so both backends behave identically. Progress is batched
+ * into one message per ~33 ms whatever the iteration rate, and the loop yields to the event loop
+ * at each flush so a pause (a message in the worker, a click on the page) is seen promptly.
+ */
+import type { BatchSolver, IterationRecord, SolveResult } from '../../src/math/solvers';
+import type { LoopEvent, RunSummary } from './protocol';
+
+/** How often progress is sent while playing (ms). */
+const FLUSH_MS = 33;
+
+function summarize(r: SolveResult): RunSummary {
+  return {
+    x: r.x,
+    parts: r.parts,
+    iterations: r.iterations,
+    status: r.status,
+    reason: r.reason ?? '',
+    gradNorm: r.gradNorm,
+  };
+}
+
+/** Lets queued messages and events run (a macrotask, unlike `await` on a resolved promise). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export class SolverLoop {
+  private playing = false;
+  private busy = false;
+  private finished = false;
+  /** Configurations known to have stopped (their records are null from then on). */
+  private readonly stopped = new Set<number>();
+
+  /**
+   * @param solver the batch (run, and its twin when on) to step.
+   * @param emit receives every event for the page.
+   */
+  constructor(
+    private readonly solver: BatchSolver,
+    private readonly emit: (event: LoopEvent) => void,
+  ) {}
+
+  /** Steps until done or paused. */
+  play(): void {
+    if (this.finished) return;
+    this.playing = true;
+    this.emit({ type: 'state', state: 'running' });
+    if (!this.busy) void this.pump(Infinity);
+  }
+
+  /** Stops after the current iteration. */
+  pause(): void {
+    this.playing = false;
+    if (!this.busy && !this.finished) this.emit({ type: 'state', state: 'paused' });
+  }
+
+  /** One iteration for every active configuration (ignored while playing). */
+  step(): void {
+    if (this.busy || this.finished) return;
+    void this.pump(1);
+  }
+
+  /** Stops for good (reset or new settings); the loop will not emit again. */
+  dispose(): void {
+    this.playing = false;
+    this.finished = true;
+  }
+
+  private async pump(limit: number): Promise<void> {
+    this.busy = true;
+    let pending: (IterationRecord | null)[][] = [];
+    let computeMs = 0;
+    let lastFlush = performance.now();
+    const flush = (): void => {
+      if (pending.length === 0) return;
+      const current = this.solver.results().map(summarize);
+      this.emit({ type: 'progress', steps: pending, current, computeMs });
+      pending = [];
+      computeMs = 0;
+    };
+    try {
+      let count = 0;
+      while (!this.finished && !this.solver.done && count < limit && (limit !== Infinity || this.playing)) {
+        const started = performance.now();
+        const records = await this.solver.step();
+        computeMs += performance.now() - started;
+        pending.push(records);
+        count++;
+        if (this.checkHalted(records, flush)) break;
+        if (performance.now() - lastFlush > FLUSH_MS) {
+          flush();
+          await yieldToEventLoop();
+          lastFlush = performance.now();
+        }
+      }
+      if (this.finished) return;
+      flush();
+      if (this.solver.done) {
+        this.finished = true;
+        this.playing = false;
+        this.emit({ type: 'done', results: this.solver.results().map(summarize) });
+      } else if (!this.playing || limit !== Infinity) {
+        this.playing = false;
+        this.emit({ type: 'state', state: 'paused' });
+      }
+    } catch (e) {
+      this.finished = true;
+      this.playing = false;
+      this.emit({ type: 'error', message: friendlyError(e) });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * A configuration that diverged while another still runs: pause so the user sees the iteration
+   * and the reason instead of a curve that silently ends. Returns true when it paused.
+   */
+  private checkHalted(records: (IterationRecord | null)[], flush: () => void): boolean {
+    if (this.solver.done) return false;
+    const fresh = records.map((r, k) => (r === null && !this.stopped.has(k) ? k : -1)).filter((k) => k >= 0);
+    if (fresh.length === 0) return false;
+    // results() copies the histories, so it is called only when a configuration has just stopped.
+    const results = this.solver.results();
+    for (const k of fresh) {
+      this.stopped.add(k);
+      if (results[k].status === 'diverged') {
+        flush();
+        this.playing = false;
+        this.emit({ type: 'halted', index: k, summary: summarize(results[k]) });
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+/** One sentence for people; never a stack trace. */
+export function friendlyError(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return `The solver stopped because of an internal error: ${text.split('\n')[0]}`;
+}

@@ -1,0 +1,114 @@
+/**
+ * The shareable settings of the playground: everything a link reproduces. The URL codec
+ * (url-codec.ts) serialises exactly this object, so anything that changes what a run computes
+ * belongs here, and nothing that is derived or transient (data arrays, progress) does.
+ */
+
+/** Which synthetic generator makes the data. */
+export type GeneratorKind = 'gaussian' | 'clusters';
+
+/** Parameters of the synthetic data generator (src/data generate()). */
+export interface GeneratorSettings {
+  kind: GeneratorKind;
+  /** Rows. */
+  n: number;
+  /** Features. */
+  d: number;
+  /** Std. dev. of the logit noise ξ in b = softmax(A·x_true + noise·ξ). */
+  noise: number;
+  /** Seed of A, x_true, ξ and w. */
+  seed: number;
+  /** Std. dev. of x_true. */
+  xScale: number;
+  /** Number of clusters (clusters generator only). */
+  clusters: number;
+  /** Cluster spread (clusters generator only). */
+  spread: number;
+}
+
+/** How copyrighted rows are chosen. `manual` means the bitset in `manualBits`. */
+export type TagRule =
+  | { kind: 'random'; fraction: number; seed: number }
+  | { kind: 'first'; k: number }
+  | { kind: 'cluster'; clusters: number[] }
+  | { kind: 'manual' };
+
+/** Solver choice, mirroring src/math/solvers.ts SolverName. */
+export type SolverChoice = 'newton' | 'gd' | 'sketched';
+
+/** Which backend the user asked for; `auto` tries WebGPU and falls back to the CPU. */
+export type BackendChoice = 'auto' | 'cpu' | 'gpu';
+
+/** Which view the rows panel shows. */
+export type RowsView = 'table' | 'projection';
+
+/** Everything a link carries. */
+export interface Settings {
+  /** Where the data comes from. */
+  source: 'generate' | 'csv';
+  gen: GeneratorSettings;
+  /** SHA-256 (hex) of the uploaded CSV when source = 'csv'; the file itself never goes in the link. */
+  csvHash: string;
+  tagRule: TagRule;
+  /** Manual tags as a base64url bitset (encodeMaskBitset in src/data/tagging.ts); '' when the rule is not manual. */
+  manualBits: string;
+  /** γc ≥ 0. */
+  gammaC: number;
+  reading: 'global' | 'separate';
+  /** Regularisation scale s: w_i ~ U[0.5, 1.5]·s for generated data, a multiplier of the CSV's w. */
+  wScale: number;
+  solver: SolverChoice;
+  /** Stop when ‖∇L‖ < tol. */
+  tol: number;
+  maxIter: number;
+  /** Fixed GD step; 0 means Armijo line search. */
+  gdStep: number;
+  /** Expected sampled rows of the sketched Hessian. */
+  sketchRows: number;
+  /** 0 means x0 = 0; any other value seeds x0 ~ N(0, 0.1²). */
+  x0Seed: number;
+  /** Run the γc = 0 baseline twin alongside. */
+  twin: boolean;
+  backend: BackendChoice;
+  rowsView: RowsView;
+}
+
+/** Upper limits: large enough for real experiments, small enough that a typo cannot hang a tab. */
+export const LIMITS = {
+  nMax: 50_000,
+  dMax: 256,
+  seedMax: 4_294_967_295,
+  gammaMax: 100,
+  maxIterMax: 100_000,
+} as const;
+
+/**
+ * Defaults follow math.md §8 (reading A, weak regularisation, γc in [0, 1], Newton) and match the
+ * data generator's and the solver's own defaults, so a link and the CLI agree without extra flags.
+ */
+export const DEFAULT_SETTINGS: Settings = {
+  source: 'generate',
+  gen: { kind: 'gaussian', n: 200, d: 10, noise: 0.3, seed: 1, xScale: 0.7, clusters: 4, spread: 0.5 },
+  csvHash: '',
+  tagRule: { kind: 'random', fraction: 0.2, seed: 1 },
+  manualBits: '',
+  gammaC: 0.1,
+  reading: 'global',
+  wScale: 0.1,
+  solver: 'newton',
+  tol: 1e-8,
+  maxIter: 100,
+  gdStep: 0,
+  sketchRows: 0,
+  x0Seed: 0,
+  twin: true,
+  backend: 'auto',
+  rowsView: 'table',
+};
+
+/** A deep copy, so that callers can mutate the result freely. */
+export function cloneSettings(s: Settings): Settings {
+  const tagRule: TagRule =
+    s.tagRule.kind === 'cluster' ? { kind: 'cluster', clusters: [...s.tagRule.clusters] } : { ...s.tagRule };
+  return { ...s, gen: { ...s.gen }, tagRule };
+}

@@ -1,0 +1,429 @@
+/**
+ * The URL hash as the shareable face of the settings. One declarative table of parameters drives
+ * both parse and serialise (as tensorflow/playground's state.ts does), so the two cannot drift.
+ * Parsing never throws: a malformed value is reset to its default and an out-of-range one is
+ * clamped, and every such change is reported as a notice the page shows.
+ */
+import {
+  DEFAULT_SETTINGS,
+  LIMITS,
+  cloneSettings,
+  type BackendChoice,
+  type GeneratorKind,
+  type RowsView,
+  type Settings,
+  type SolverChoice,
+} from './settings';
+
+/** Version of the link format; bump it when a parameter changes meaning. */
+export const URL_VERSION = 1;
+
+/** What parsing a hash produced: the settings and a human-readable list of what was changed. */
+export interface ParsedHash {
+  settings: Settings;
+  notices: string[];
+}
+
+interface ParamSpec {
+  /** Short key in the hash. */
+  key: string;
+  /** Label used in notices. */
+  label: string;
+  /** Whether the parameter is read and written for these settings (e.g. cluster count only for clusters). */
+  applies(s: Settings): boolean;
+  /** Extra condition for writing it (e.g. the backend only when forced); default always. */
+  writeIf?(s: Settings): boolean;
+  write(s: Settings): string;
+  /** Applies the raw text to s; returns a notice when the value had to be changed. */
+  read(s: Settings, raw: string): string | undefined;
+}
+
+interface NumberOptions {
+  min: number;
+  max: number;
+  integer?: boolean;
+}
+
+/** Formats numbers without losing precision and without trailing noise. */
+function formatNumber(x: number): string {
+  return String(x);
+}
+
+function numberParam(
+  key: string,
+  label: string,
+  opts: NumberOptions,
+  get: (s: Settings) => number,
+  put: (s: Settings, v: number) => void,
+  applies: (s: Settings) => boolean = () => true,
+): ParamSpec {
+  return {
+    key,
+    label,
+    applies,
+    write: (s) => formatNumber(get(s)),
+    read(s, raw) {
+      const text = raw.trim();
+      const v = text === '' ? NaN : Number(text);
+      if (!Number.isFinite(v)) {
+        return `${label}: "${raw}" is not a number; reset to ${formatNumber(get(s))}.`;
+      }
+      let clamped = Math.min(opts.max, Math.max(opts.min, v));
+      if (opts.integer) clamped = Math.round(clamped);
+      put(s, clamped);
+      if (clamped !== v) {
+        const why =
+          v < opts.min
+            ? `below the minimum ${opts.min}`
+            : v > opts.max
+              ? `above the maximum ${opts.max}`
+              : 'not a whole number';
+        return `${label}: ${raw} is ${why}; set to ${formatNumber(clamped)}.`;
+      }
+      return undefined;
+    },
+  };
+}
+
+function enumParam<T extends string>(
+  key: string,
+  label: string,
+  values: readonly T[],
+  get: (s: Settings) => T,
+  put: (s: Settings, v: T) => void,
+  applies: (s: Settings) => boolean = () => true,
+): ParamSpec {
+  return {
+    key,
+    label,
+    applies,
+    write: get,
+    read(s, raw) {
+      const found = values.find((v) => v === raw);
+      if (found === undefined) {
+        return `${label}: "${raw}" is not one of ${values.join(', ')}; reset to ${get(s)}.`;
+      }
+      put(s, found);
+      return undefined;
+    },
+  };
+}
+
+const isGenerated = (s: Settings): boolean => s.source === 'generate';
+const isClusters = (s: Settings): boolean => s.source === 'generate' && s.gen.kind === 'clusters';
+
+/**
+ * The parameter table. Order matters for parsing: `src` and `gen` come first because later
+ * parameters' `applies` depend on them, and `tag` before its rule's fields.
+ */
+const PARAMS: ParamSpec[] = [
+  enumParam(
+    'src',
+    'data source',
+    ['generate', 'csv'] as const,
+    (s) => s.source,
+    (s, v) => (s.source = v),
+  ),
+  enumParam<GeneratorKind>(
+    'gen',
+    'generator',
+    ['gaussian', 'clusters'],
+    (s) => s.gen.kind,
+    (s, v) => (s.gen.kind = v),
+    isGenerated,
+  ),
+  numberParam(
+    'n',
+    'rows n',
+    { min: 2, max: LIMITS.nMax, integer: true },
+    (s) => s.gen.n,
+    (s, v) => (s.gen.n = v),
+    isGenerated,
+  ),
+  numberParam(
+    'd',
+    'features d',
+    { min: 1, max: LIMITS.dMax, integer: true },
+    (s) => s.gen.d,
+    (s, v) => (s.gen.d = v),
+    isGenerated,
+  ),
+  numberParam(
+    'noise',
+    'noise',
+    { min: 0, max: 10 },
+    (s) => s.gen.noise,
+    (s, v) => (s.gen.noise = v),
+    isGenerated,
+  ),
+  numberParam(
+    'seed',
+    'data seed',
+    { min: 0, max: LIMITS.seedMax, integer: true },
+    (s) => s.gen.seed,
+    (s, v) => (s.gen.seed = v),
+    isGenerated,
+  ),
+  numberParam(
+    'xs',
+    'x_true scale',
+    { min: 0, max: 10 },
+    (s) => s.gen.xScale,
+    (s, v) => (s.gen.xScale = v),
+    isGenerated,
+  ),
+  numberParam(
+    'k',
+    'clusters',
+    { min: 1, max: 16, integer: true },
+    (s) => s.gen.clusters,
+    (s, v) => (s.gen.clusters = v),
+    isClusters,
+  ),
+  numberParam(
+    'spread',
+    'cluster spread',
+    { min: 0, max: 10 },
+    (s) => s.gen.spread,
+    (s, v) => (s.gen.spread = v),
+    isClusters,
+  ),
+  {
+    key: 'sha',
+    label: 'CSV SHA-256',
+    applies: (s) => s.source === 'csv',
+    write: (s) => s.csvHash,
+    read(s, raw) {
+      if (!/^[0-9a-f]{64}$/.test(raw)) return `CSV SHA-256: "${raw}" is not a 64-digit hex hash; ignored.`;
+      s.csvHash = raw;
+      return undefined;
+    },
+  },
+  {
+    key: 'tag',
+    label: 'tag rule',
+    applies: () => true,
+    write: (s) => s.tagRule.kind,
+    read(s, raw) {
+      switch (raw) {
+        case 'random':
+          s.tagRule = { kind: 'random', fraction: 0.2, seed: 1 };
+          return undefined;
+        case 'first':
+          s.tagRule = { kind: 'first', k: 10 };
+          return undefined;
+        case 'cluster':
+          s.tagRule = { kind: 'cluster', clusters: [0] };
+          return undefined;
+        case 'manual':
+          s.tagRule = { kind: 'manual' };
+          return undefined;
+        default:
+          return `tag rule: "${raw}" is not one of random, first, cluster, manual; reset to ${s.tagRule.kind}.`;
+      }
+    },
+  },
+  numberParam(
+    'frac',
+    'copyrighted fraction n1/n',
+    { min: 0, max: 1 },
+    (s) => (s.tagRule.kind === 'random' ? s.tagRule.fraction : 0),
+    (s, v) => {
+      if (s.tagRule.kind === 'random') s.tagRule.fraction = v;
+    },
+    (s) => s.tagRule.kind === 'random',
+  ),
+  numberParam(
+    'tseed',
+    'tag seed',
+    { min: 0, max: LIMITS.seedMax, integer: true },
+    (s) => (s.tagRule.kind === 'random' ? s.tagRule.seed : 0),
+    (s, v) => {
+      if (s.tagRule.kind === 'random') s.tagRule.seed = v;
+    },
+    (s) => s.tagRule.kind === 'random',
+  ),
+  numberParam(
+    'first',
+    'first k rows',
+    { min: 0, max: LIMITS.nMax, integer: true },
+    (s) => (s.tagRule.kind === 'first' ? s.tagRule.k : 0),
+    (s, v) => {
+      if (s.tagRule.kind === 'first') s.tagRule.k = v;
+    },
+    (s) => s.tagRule.kind === 'first',
+  ),
+  {
+    key: 'cl',
+    label: 'tagged clusters',
+    applies: (s) => s.tagRule.kind === 'cluster',
+    write: (s) => (s.tagRule.kind === 'cluster' ? s.tagRule.clusters.join('.') : ''),
+    read(s, raw) {
+      if (s.tagRule.kind !== 'cluster') return undefined;
+      const parts = raw === '' ? [] : raw.split('.');
+      const ids = parts.map(Number);
+      if (ids.some((v) => !Number.isInteger(v) || v < 0 || v > 15)) {
+        return `tagged clusters: "${raw}" is not a dot-separated list of cluster numbers 0–15; reset to ${s.tagRule.clusters.join('.')}.`;
+      }
+      s.tagRule.clusters = [...new Set(ids)].sort((a, b) => a - b);
+      return undefined;
+    },
+  },
+  {
+    key: 'bits',
+    label: 'manual tags',
+    applies: (s) => s.tagRule.kind === 'manual',
+    write: (s) => s.manualBits,
+    read(s, raw) {
+      if (!/^[A-Za-z0-9_-]*$/.test(raw))
+        return `manual tags: the bitset has characters outside base64url; no rows tagged.`;
+      s.manualBits = raw;
+      return undefined;
+    },
+  },
+  numberParam(
+    'g',
+    'γc',
+    { min: 0, max: LIMITS.gammaMax },
+    (s) => s.gammaC,
+    (s, v) => (s.gammaC = v),
+  ),
+  enumParam(
+    'read',
+    'reading',
+    ['global', 'separate'] as const,
+    (s) => s.reading,
+    (s, v) => (s.reading = v),
+  ),
+  numberParam(
+    'w',
+    'regularisation w',
+    { min: 0, max: 100 },
+    (s) => s.wScale,
+    (s, v) => (s.wScale = v),
+  ),
+  enumParam<SolverChoice>(
+    'solver',
+    'solver',
+    ['newton', 'gd', 'sketched'],
+    (s) => s.solver,
+    (s, v) => (s.solver = v),
+  ),
+  numberParam(
+    'tol',
+    'tolerance',
+    { min: 1e-15, max: 1 },
+    (s) => s.tol,
+    (s, v) => (s.tol = v),
+  ),
+  numberParam(
+    'it',
+    'max iterations',
+    { min: 1, max: LIMITS.maxIterMax, integer: true },
+    (s) => s.maxIter,
+    (s, v) => (s.maxIter = v),
+  ),
+  numberParam(
+    'step',
+    'GD step',
+    { min: 0, max: 1e6 },
+    (s) => s.gdStep,
+    (s, v) => (s.gdStep = v),
+    (s) => s.solver === 'gd',
+  ),
+  numberParam(
+    'rows',
+    'sketch rows',
+    { min: 0, max: LIMITS.nMax, integer: true },
+    (s) => s.sketchRows,
+    (s, v) => (s.sketchRows = v),
+    (s) => s.solver === 'sketched',
+  ),
+  numberParam(
+    'x0',
+    'x0 seed',
+    { min: 0, max: LIMITS.seedMax, integer: true },
+    (s) => s.x0Seed,
+    (s, v) => (s.x0Seed = v),
+  ),
+  {
+    key: 'twin',
+    label: 'baseline twin',
+    applies: () => true,
+    write: (s) => (s.twin ? '1' : '0'),
+    read(s, raw) {
+      if (raw !== '0' && raw !== '1')
+        return `baseline twin: "${raw}" is not 0 or 1; reset to ${s.twin ? 1 : 0}.`;
+      s.twin = raw === '1';
+      return undefined;
+    },
+  },
+  {
+    ...enumParam<BackendChoice>(
+      'backend',
+      'backend',
+      ['auto', 'cpu', 'gpu'],
+      (s) => s.backend,
+      (s, v) => (s.backend = v),
+    ),
+    writeIf: (s) => s.backend !== 'auto',
+  },
+  enumParam<RowsView>(
+    'view',
+    'view',
+    ['table', 'projection'],
+    (s) => s.rowsView,
+    (s, v) => (s.rowsView = v),
+  ),
+];
+
+const KNOWN_KEYS = new Set(['v', ...PARAMS.map((p) => p.key)]);
+
+/** Serialises settings to a hash string without the leading '#'. */
+export function serializeSettings(s: Settings): string {
+  const parts = [`v=${URL_VERSION}`];
+  for (const p of PARAMS) {
+    if (p.applies(s) && (p.writeIf?.(s) ?? true)) parts.push(`${p.key}=${encodeURIComponent(p.write(s))}`);
+  }
+  return parts.join('&');
+}
+
+/**
+ * Parses a hash (with or without '#') into settings, starting from the defaults. An empty hash
+ * gives the defaults and no notices. `query` is the page's search string: `?backend=cpu|gpu` there
+ * overrides the hash, as the issue asks for a query parameter to force a backend.
+ */
+export function parseHash(hash: string, query = ''): ParsedHash {
+  const s = cloneSettings(DEFAULT_SETTINGS);
+  const notices: string[] = [];
+  const text = hash.startsWith('#') ? hash.slice(1) : hash;
+  const params = new URLSearchParams(text);
+  if (text.trim() !== '') {
+    const v = params.get('v');
+    if (v === null)
+      notices.push(`The link has no version (v=${URL_VERSION}); read it as version ${URL_VERSION}.`);
+    else if (v !== String(URL_VERSION))
+      notices.push(
+        `The link is version ${v}; this page reads version ${URL_VERSION}, so some settings may differ.`,
+      );
+    for (const key of params.keys()) {
+      if (!KNOWN_KEYS.has(key)) notices.push(`Ignored the unknown setting "${key}".`);
+    }
+    for (const p of PARAMS) {
+      const raw = params.get(p.key);
+      if (raw === null || !p.applies(s)) continue;
+      const notice = p.read(s, raw);
+      if (notice) notices.push(notice);
+    }
+    if (s.source === 'csv' && s.csvHash === '') {
+      s.source = 'generate';
+      notices.push('The link names an uploaded CSV without its SHA-256; using generated data instead.');
+    }
+  }
+  const forced = new URLSearchParams(query).get('backend');
+  if (forced !== null) {
+    if (forced === 'cpu' || forced === 'gpu' || forced === 'auto') s.backend = forced;
+    else notices.push(`backend: "${forced}" is not one of auto, cpu, gpu; using auto.`);
+  }
+  return { settings: s, notices };
+}

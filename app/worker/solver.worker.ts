@@ -1,0 +1,42 @@
+/**
+ * The CPU engine and the solver in a Web Worker, so the page never freezes whatever n is. The
+ * worker owns one SolverLoop at a time; a new `start` replaces the previous run.
+ */
+import { CpuEngine } from '../../src/engine/cpu-engine';
+import { BatchSolver } from '../../src/math/solvers';
+import type { LoopCommand, LoopEvent } from '../run/protocol';
+import { SolverLoop, friendlyError } from '../run/solver-loop';
+
+let loop: SolverLoop | null = null;
+
+function post(event: LoopEvent): void {
+  (self as unknown as Worker).postMessage(event);
+}
+
+self.onmessage = (message: MessageEvent<LoopCommand>) => {
+  const command = message.data;
+  try {
+    switch (command.type) {
+      case 'start': {
+        loop?.dispose();
+        const engine = new CpuEngine(command.dataset);
+        const solver = new BatchSolver(engine, command.configs, command.x0, command.options);
+        loop = new SolverLoop(solver, post);
+        if (command.autoplay) loop.play();
+        else loop.step(); // iteration 0: the start point, so the plots show where the run begins
+        break;
+      }
+      case 'play':
+        loop?.play();
+        break;
+      case 'pause':
+        loop?.pause();
+        break;
+      case 'step':
+        loop?.step();
+        break;
+    }
+  } catch (e) {
+    post({ type: 'error', message: friendlyError(e) });
+  }
+};
