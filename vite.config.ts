@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
 // Dawn (the npm `webgpu` package) finds the software Vulkan driver through this variable; it has

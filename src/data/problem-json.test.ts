@@ -49,10 +49,10 @@ describe('parseProblemJson', () => {
     expect(r.notices).toEqual([]);
   });
 
-  it('normalises b with a notice quoting the sum, and notes unknown fields', () => {
+  it('keeps b exactly as given with a notice quoting the sum, and notes unknown fields', () => {
     const r = parseProblemJson(text({ b: [1, 1, 2], w: [0, 0, 0], extra: true }));
-    expect([...r.dataset.b]).toEqual([0.25, 0.25, 0.5]);
-    expect(r.notices.join(' ')).toMatch(/b summed to 4, not 1/);
+    expect([...r.dataset.b]).toEqual([1, 1, 2]);
+    expect(r.notices.join(' ')).toMatch(/b sums to 4, not 1; used as given/);
     expect(r.notices.join(' ')).toMatch(/ignored unknown field "extra"/);
   });
 

@@ -7,7 +7,9 @@
  *   "copyright": [0, 2], "gammaC": 0.1, "reading": "global" }
  * ```
  * - `A`: n×d array of rows (n ≥ 1, d ≥ 1, all rows the same length), finite numbers.
- * - `b`: n non-negative finite numbers, not all 0; normalised with a notice if Σb ≠ 1 beyond 1e-9.
+ * - `b`: n non-negative finite numbers, not all 0. Used exactly as given, even when Σb ≠ 1 (with a
+ *   notice): a JSON problem pins down one objective, and an `eval` must match that objective to
+ *   the last digit. (CSV uploads, by contrast, are normalised; see csv.ts.)
  * - `w`: optional, n non-negative finite numbers; default all 0.
  * - `copyright`: 0-based indices of the copyrighted rows, each in [0, n), no repeats; may be empty.
  * - `gammaC`: finite, ≥ 0.
@@ -21,7 +23,7 @@ import { neumaierSum } from './sum';
 
 /** What {@link parseProblemJson} returns. */
 export interface ParsedProblemJson {
-  /** A, b (normalised if it did not sum to 1) and w. */
+  /** A, b (exactly as given) and w. */
   dataset: Dataset;
   /** γc, the copyright mask (from the index list) and the reading. */
   config: ObjectiveConfig;
@@ -79,8 +81,7 @@ export function parseProblemJson(text: string): ParsedProblemJson {
   if (sum === 0) throw fieldError('b', 'b sums to 0; it must be a probability vector');
   if (!Number.isFinite(sum)) throw fieldError('b', `b sums to ${sum}; its entries are too large`);
   if (Math.abs(sum - 1) > B_SUM_TOLERANCE) {
-    for (let i = 0; i < n; i++) b[i] /= sum;
-    notices.push(`b summed to ${sum}, not 1; divided by the sum so that it is a probability vector`);
+    notices.push(`b sums to ${sum}, not 1; used as given (it is not a probability vector)`);
   }
 
   // w
