@@ -1,0 +1,323 @@
+/**
+ * Every WGSL kernel against a float64 twin on fresh random inputs, with odd sizes (n not a multiple
+ * of the workgroup, n = 1, d = 1, K = 1 and K > the matvec tile of 8), A split into chunks, and
+ * outputs poisoned with NaN before the run. Runs on whatever adapter the host has (SwiftShader in
+ * CI); with no adapter every test fails with the reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GpuContext } from './device';
+import {
+  type AChunk,
+  AtvStage,
+  GramStage,
+  type GroupShape,
+  KernelSet,
+  type KernelTuning,
+  MatVecStage,
+  ReduceStage,
+  SC,
+  SoftmaxStage,
+  UniformArena,
+  VectorStage,
+} from './kernels';
+import { packConfigs, packMasks, poisoned, readF32, requireGpu, rng, rowTwin, upload } from './testing';
+
+// Small workgroups so that modest n spans many blocks (and SwiftShader stays fast).
+const TUNING: KernelTuning = { workgroupSize: 16, items: 2, gramTile: 4 };
+
+let gpu: GpuContext;
+let kernels: KernelSet;
+let seed = 1000 + Math.floor(Math.random() * 1e6); // fresh inputs every run; printed on failure
+
+beforeAll(async () => {
+  gpu = await requireGpu();
+  kernels = await KernelSet.create(gpu.device, TUNING);
+});
+afterAll(() => gpu?.device.destroy());
+
+function randn(len: number, scale = 1, offset = 0): Float32Array {
+  const r = rng(seed++);
+  return Float32Array.from({ length: len }, () => offset + scale * r.normal());
+}
+
+function randMask(n: number, frac: number): Uint8Array {
+  const r = rng(seed++);
+  return Uint8Array.from({ length: n }, () => (r.uniform() < frac ? 1 : 0));
+}
+
+function chunksOf(A: Float32Array, n: number, d: number, chunkRows: number): AChunk[] {
+  const out: AChunk[] = [];
+  for (let row0 = 0; row0 < n; row0 += chunkRows) {
+    const rows = Math.min(chunkRows, n - row0);
+    out.push({ buffer: upload(gpu.device, A.slice(row0 * d, (row0 + rows) * d), 'test.A'), row0, rows });
+  }
+  return out;
+}
+
+async function runPass(
+  encode: (pass: GPUComputePassEncoder, arena: UniformArena, enc: GPUCommandEncoder) => void,
+): Promise<void> {
+  const device = gpu.device;
+  const arena = new UniformArena(device);
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  device.pushErrorScope('validation');
+  encode(pass, arena, enc);
+  pass.end();
+  arena.flush();
+  device.queue.submit([enc.finish()]);
+  const err = await device.popErrorScope();
+  await device.queue.onSubmittedWorkDone();
+  arena.destroy();
+  expect(err?.message ?? null).toBeNull();
+}
+
+/** max |got − want| / scale, NaN-aware (a NaN anywhere gives Infinity). */
+function maxErr(got: ArrayLike<number>, want: ArrayLike<number>, scale: ArrayLike<number> | number): number {
+  let e = 0;
+  for (let i = 0; i < want.length; i++) {
+    const s = typeof scale === 'number' ? scale : scale[i];
+    const v = Math.abs(got[i] - want[i]) / Math.max(s, 1e-30);
+    e = Number.isNaN(v) ? Infinity : Math.max(e, v);
+  }
+  return e;
+}
+
+const SHAPES = [
+  { n: 1, d: 1, K: 1, chunk: 1 },
+  { n: 37, d: 5, K: 1, chunk: 37 },
+  { n: 203, d: 7, K: 3, chunk: 50 },
+  { n: 517, d: 3, K: 11, chunk: 517 },
+  { n: 1000, d: 1, K: 2, chunk: 333 },
+];
+
+describe('matvec.wgsl: U = A·X for K configs', () => {
+  for (const { n, d, K, chunk } of SHAPES) {
+    it(`n=${n} d=${d} K=${K} chunkRows=${chunk}`, async () => {
+      const A = randn(n * d);
+      const X = new Float32Array((K + 8) * d);
+      X.set(randn(K * d));
+      const chunks = chunksOf(A, n, d, chunk);
+      const Xb = upload(gpu.device, X, 'test.X');
+      const U = poisoned(gpu.device, K * n, 'test.U');
+      const s: GroupShape = { n, d, k0: 0, kCount: K };
+      await runPass((pass, arena) => new MatVecStage(kernels).encode(pass, arena, s, chunks, Xb, U));
+      const got = await readF32(gpu.device, U, K * n);
+      const want = new Float64Array(K * n);
+      const scale = new Float64Array(K * n);
+      for (let k = 0; k < K; k++) {
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < d; j++) {
+            want[k * n + i] += A[i * d + j] * X[k * d + j];
+            scale[k * n + i] += Math.abs(A[i * d + j] * X[k * d + j]);
+          }
+        }
+      }
+      expect(maxErr(got, want, scale), `seed ${seed}`).toBeLessThan(1e-5 * (d + 1));
+    });
+  }
+});
+
+describe('softmax.wgsl: two-level max / sum-exp, all rows and masked rows', () => {
+  for (const { n, K } of SHAPES) {
+    it(`n=${n} K=${K}, |u| up to ~500 (naive exp would overflow)`, async () => {
+      const u = randn(K * n, 40, 450);
+      const masks = Array.from({ length: K }, (_, k) => randMask(n, k === 0 ? 0 : 0.3));
+      const U = upload(gpu.device, u, 'test.U');
+      const mb = upload(gpu.device, packMasks(masks, n), 'test.masks');
+      const scalars = poisoned(gpu.device, K * SC.STRIDE, 'test.scalars');
+      const st = new SoftmaxStage(kernels);
+      await runPass((pass, arena) => st.encode(pass, arena, { n, d: 1, k0: 0, kCount: K }, U, mb, scalars));
+      const got = await readF32(gpu.device, scalars, K * SC.STRIDE);
+      for (let k = 0; k < K; k++) {
+        const t = rowTwin(
+          u.subarray(k * n, (k + 1) * n),
+          new Float32Array(n),
+          new Float32Array(n),
+          masks[k],
+          0,
+          'separate',
+        );
+        const o = k * SC.STRIDE;
+        expect(got[o + SC.M]).toBe(Math.fround(t.M));
+        expect(Math.abs(got[o + SC.S] - t.S) / t.S, `seed ${seed}`).toBeLessThan(1e-5);
+        if (t.S1 === 0) {
+          expect(got[o + SC.S1]).toBe(0);
+        } else {
+          expect(got[o + SC.M1]).toBe(Math.fround(t.M1));
+          expect(Math.abs(got[o + SC.S1] - t.S1) / t.S1).toBeLessThan(1e-5);
+        }
+      }
+      st.destroy();
+    });
+  }
+});
+
+/** Uploads the per-row inputs of K configs and runs softmax + sums (+ buildRhs with R > 0). */
+async function rowsCase(n: number, K: number, R: number) {
+  const readings = Array.from(
+    { length: K },
+    (_, k) => (k % 2 === 0 ? 'global' : 'separate') as 'global' | 'separate',
+  );
+  const cfgs = readings.map((reading, k) => ({ reading, gammaC: k === 0 ? 0 : 0.05 * k }));
+  const u = randn(K * n, 1.5);
+  const bRaw = randn(n).map((v) => Math.exp(v));
+  const bsum = bRaw.reduce((a, v) => a + v, 0);
+  const b = bRaw.map((v) => v / bsum);
+  const w = randn(n, 0.1);
+  const masks = Array.from({ length: K }, () => randMask(n, 0.3));
+  masks.forEach((m) => (m[0] = 1)); // n1 ≥ 1 so ℓ1 > 0
+  const dev = gpu.device;
+  const rows = {
+    U: upload(dev, u, 'test.U'),
+    b: upload(dev, b, 'test.b'),
+    w2: upload(
+      dev,
+      w.map((v) => v * v),
+      'test.w2',
+    ),
+    masks: upload(dev, packMasks(masks, n), 'test.masks'),
+    configs: upload(dev, packConfigs(cfgs), 'test.configs'),
+    scalars: poisoned(dev, K * SC.STRIDE, 'test.scalars'),
+  };
+  const V = poisoned(dev, K * Math.max(R, 1) * n, 'test.V');
+  const delta = poisoned(dev, K * n, 'test.delta');
+  const st = new SoftmaxStage(kernels);
+  const red = new ReduceStage(kernels);
+  const vec = new VectorStage(kernels);
+  // One group (k0 = 0); group offsets k0 > 0 are exercised by the engine tests (maxWorkspaceBytes).
+  const s: GroupShape = { n, d: 1, k0: 0, kCount: K };
+  await runPass((pass, arena) => {
+    st.encode(pass, arena, s, rows.U, rows.masks, rows.scalars);
+    red.encodeSums(pass, arena, s, rows);
+    if (R > 0) vec.encodeRhs(pass, arena, s, rows, R, V, delta);
+  });
+  return { u, b, w, masks, cfgs, rows, V, delta, st, red, vec };
+}
+
+describe('reduce.wgsl + vectors.wgsl: scalars of math.md §4 and the right-hand sides', () => {
+  for (const { n, K } of [
+    { n: 1, K: 1 },
+    { n: 45, K: 2 },
+    { n: 301, K: 3 },
+    { n: 1000, K: 4 },
+  ]) {
+    it(`n=${n} K=${K} (readings alternate, γc = 0 and > 0)`, async () => {
+      const R = 6;
+      const c = await rowsCase(n, K, R);
+      const sc = await readF32(gpu.device, c.rows.scalars, K * SC.STRIDE);
+      const V = await readF32(gpu.device, c.V, K * R * n);
+      const delta = await readF32(gpu.device, c.delta, K * n);
+      for (let k = 0; k < K; k++) {
+        const t = rowTwin(
+          c.u.subarray(k * n, (k + 1) * n),
+          c.b,
+          c.w,
+          c.masks[k],
+          c.cfgs[k].gammaC,
+          c.cfgs[k].reading,
+        );
+        const o = k * SC.STRIDE;
+        for (let q = 0; q < 8; q++) {
+          const got = sc[o + SC.L + q];
+          expect(
+            Math.abs(got - t.sums[q]) / (t.scales[q] + 1e-30),
+            `sum ${q} config ${k} seed ${seed}`,
+          ).toBeLessThan(2e-5);
+        }
+        for (const q of [8, 9]) {
+          const got = sc[o + SC.L + q];
+          expect(Math.abs(got - t.sums[q]) / (Math.abs(t.sums[q]) + 1e-30), `α/β3 config ${k}`).toBeLessThan(
+            1e-4,
+          );
+        }
+        const used = c.cfgs[k].reading === 'separate' ? 6 : 4;
+        for (let r = 0; r < used; r++) {
+          const got = V.subarray((k * R + r) * n, (k * R + r + 1) * n);
+          const want = t.V[r];
+          const scale = want.reduce((a, v) => Math.max(a, Math.abs(v)), 0) + 1e-20;
+          expect(maxErr(got, want, scale), `V slot ${r} config ${k} seed ${seed}`).toBeLessThan(2e-4);
+        }
+        const scale = t.delta.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+        expect(maxErr(delta.subarray(k * n, (k + 1) * n), t.delta, scale)).toBeLessThan(2e-4);
+      }
+    });
+  }
+});
+
+describe('atv.wgsl: Aᵀ·V for R right-hand sides per config', () => {
+  for (const { n, d, K, R, chunk, blockRows } of [
+    { n: 1, d: 1, K: 1, R: 1, chunk: 1, blockRows: 4 },
+    { n: 77, d: 19, K: 2, R: 4, chunk: 30, blockRows: 8 },
+    { n: 400, d: 5, K: 3, R: 6, chunk: 400, blockRows: 64 },
+    { n: 250, d: 33, K: 1, R: 1, chunk: 100, blockRows: 16 },
+  ]) {
+    it(`n=${n} d=${d} K=${K} R=${R} chunkRows=${chunk} blockRows=${blockRows}`, async () => {
+      const A = randn(n * d);
+      const V = randn(K * R * n);
+      const chunks = chunksOf(A, n, d, chunk);
+      const Vb = upload(gpu.device, V, 'test.V');
+      const out = poisoned(gpu.device, K * 6 * d, 'test.outAtV');
+      const st = new AtvStage(kernels, blockRows);
+      await runPass((pass, arena) => st.encode(pass, arena, { n, d, k0: 0, kCount: K }, chunks, Vb, R, out));
+      const got = await readF32(gpu.device, out, K * 6 * d);
+      for (let k = 0; k < K; k++) {
+        for (let r = 0; r < R; r++) {
+          const want = new Float64Array(d);
+          const scale = new Float64Array(d);
+          for (let i = 0; i < n; i++) {
+            const v = V[(k * R + r) * n + i];
+            for (let j = 0; j < d; j++) {
+              want[j] += A[i * d + j] * v;
+              scale[j] += Math.abs(A[i * d + j] * v);
+            }
+          }
+          expect(
+            maxErr(got.subarray((k * 6 + r) * d, (k * 6 + r + 1) * d), want, scale),
+            `seed ${seed}`,
+          ).toBeLessThan(1e-5 * Math.log2(n + 2));
+        }
+      }
+      st.destroy();
+    });
+  }
+});
+
+describe('gram.wgsl: H += Aᵀ diag(δ) A accumulated over row ranges', () => {
+  for (const { n, d, K, chunk, rowsPer } of [
+    { n: 1, d: 1, K: 1, chunk: 1, rowsPer: 1 },
+    { n: 90, d: 9, K: 2, chunk: 40, rowsPer: 17 },
+    { n: 300, d: 21, K: 1, chunk: 300, rowsPer: 2048 },
+  ]) {
+    it(`n=${n} d=${d} K=${K} chunkRows=${chunk} rowsPerDispatch=${rowsPer}`, async () => {
+      const A = randn(n * d);
+      const delta = randn(K * n); // both signs, as δ can be
+      const H0 = randn(K * d * d); // accumulation target starts non-zero: H must be H0 + Gram
+      const chunks = chunksOf(A, n, d, chunk);
+      const db = upload(gpu.device, delta, 'test.delta');
+      const H = upload(gpu.device, H0, 'test.H');
+      await runPass((pass, arena) =>
+        new GramStage(kernels, rowsPer).encode(pass, arena, { n, d, k0: 0, kCount: K }, chunks, db, H),
+      );
+      const got = await readF32(gpu.device, H, K * d * d);
+      for (let k = 0; k < K; k++) {
+        const want = new Float64Array(d * d);
+        const scale = new Float64Array(d * d);
+        for (let j = 0; j < d; j++) {
+          for (let l = 0; l < d; l++) {
+            want[j * d + l] = H0[(k * d + j) * d + l];
+            scale[j * d + l] = Math.abs(want[j * d + l]);
+            for (let i = 0; i < n; i++) {
+              const t = A[i * d + j] * delta[k * n + i] * A[i * d + l];
+              want[j * d + l] += t;
+              scale[j * d + l] += Math.abs(t);
+            }
+          }
+        }
+        expect(maxErr(got.subarray(k * d * d, (k + 1) * d * d), want, scale), `seed ${seed}`).toBeLessThan(
+          2e-5 * Math.log2(n + 2),
+        );
+      }
+    });
+  }
+});
