@@ -54,6 +54,7 @@ class WorkerDriver implements LoopDriver {
 /** Runs the loop on the main thread with the GPU engine (its awaits keep the page responsive). */
 class InlineDriver implements LoopDriver {
   private readonly loop: SolverLoop;
+  private disposed = false;
 
   constructor(
     engine: Engine,
@@ -61,7 +62,10 @@ class InlineDriver implements LoopDriver {
     onEvent: (e: LoopEvent) => void,
   ) {
     const solver = new BatchSolver(engine, start.configs, start.x0, start.options);
-    this.loop = new SolverLoop(solver, onEvent);
+    // An iteration in flight when the run is reset must not report into the next run.
+    this.loop = new SolverLoop(solver, (e) => {
+      if (!this.disposed) onEvent(e);
+    });
     if (start.autoplay) this.loop.play();
     else this.loop.step();
   }
@@ -73,6 +77,7 @@ class InlineDriver implements LoopDriver {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.loop.dispose();
   }
 }
@@ -104,8 +109,15 @@ function describeStop(summary: RunSummary, label: string): string {
   switch (summary.status) {
     case 'converged':
       return `${label} converged after ${summary.iterations} iterations (‖∇L‖ = ${summary.gradNorm.toExponential(2)}).`;
-    case 'max-iter':
-      return `${label} reached the iteration limit (${summary.iterations}) before the tolerance.`;
+    case 'max-iter': {
+      // float32 gradients rarely go below ~1e-6, so a float64-sized tolerance is never reached there.
+      const gpuHint =
+        useAppStore.getState().activeBackend === 'gpu' &&
+        summary.gradNorm > useAppStore.getState().settings.tol
+          ? ' On WebGPU (float32) ‖∇L‖ seldom falls below about 1e-6: raise the tolerance, or use the CPU backend for float64.'
+          : '';
+      return `${label} reached the iteration limit (${summary.iterations}) before the tolerance (‖∇L‖ = ${summary.gradNorm.toExponential(2)}).${gpuHint}`;
+    }
     case 'diverged':
       return `${label} diverged: ${summary.reason}. Try a smaller γc, a larger w or the Newton solver.`;
     case 'stalled':

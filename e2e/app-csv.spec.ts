@@ -1,0 +1,82 @@
+/**
+ * Uploading data: a good CSV replaces the data (its copyright column becomes manual tags); a
+ * malformed one shows the error with line and column and keeps the previous data; a link to an
+ * uploaded CSV carries only its SHA-256, asks for the file, and says when the file does not match.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { snapshot, waitForData } from './helpers/app';
+
+const good = readFileSync('public/sample-small.csv');
+const malformed = readFileSync('public/sample-malformed.csv');
+
+test('upload a good CSV, then a malformed one: error with line and column, previous data kept', async ({
+  page,
+}) => {
+  await page.goto('/?backend=cpu');
+  await waitForData(page, 200, 10);
+
+  await page
+    .getByTestId('csv-input')
+    .setInputFiles({ name: 'sample-small.csv', mimeType: 'text/csv', buffer: good });
+  await expect(page.getByTestId('data-summary')).toContainText(
+    'sample-small.csv: n = 40 rows, d = 4 features',
+  );
+  const goodTags = readFileSync('public/sample-small.csv', 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .filter((line) => line.endsWith(',1')).length;
+  await expect(page.getByTestId('n1-readout')).toContainText(`n1 = ${goodTags}`);
+  await expect(page.getByTestId('tag-rule')).toHaveValue('manual');
+  // The link names the file by hash only, never its data.
+  await page.waitForFunction(() => /src=csv&sha=[0-9a-f]{64}/.test(window.location.hash));
+  expect(page.url()).not.toContain('0.1087826');
+
+  await page
+    .getByTestId('csv-input')
+    .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: malformed });
+  const error = page.getByTestId('data-error');
+  await expect(error).toContainText('bad.csv: line 4, column 2');
+  await expect(error).toContainText('The previous data is kept.');
+  await expect(page.getByTestId('data-summary')).toContainText(
+    'sample-small.csv: n = 40 rows, d = 4 features',
+  );
+  await snapshot(page, 'csv-malformed');
+
+  // The previous data still runs.
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('final-tau')).toBeVisible();
+});
+
+test('a link to an uploaded CSV asks for the file and checks its SHA-256', async ({ page }) => {
+  await page.goto('/?backend=cpu');
+  await page
+    .getByTestId('csv-input')
+    .setInputFiles({ name: 'sample-small.csv', mimeType: 'text/csv', buffer: good });
+  await expect(page.getByTestId('data-summary')).toContainText('n = 40 rows');
+  await page.waitForFunction(() => /sha=[0-9a-f]{64}/.test(window.location.hash));
+  const link = page.url();
+
+  // Open the link fresh: no data is in it, so the page asks for the file.
+  await page.goto('about:blank');
+  await page.goto(link);
+  await expect(page.getByTestId('awaiting-csv')).toContainText('Choose the same file');
+
+  // A different file loads, with a warning that it does not match the link.
+  const other = good.toString('utf8').replace('0.02045782346313953', '0.02045782346313954');
+  await page
+    .getByTestId('csv-input')
+    .setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from(other) });
+  await expect(page.getByTestId('csv-notices')).toContainText('This file does not match the link');
+
+  // The right file matches.
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page
+    .getByTestId('csv-input')
+    .setInputFiles({ name: 'sample-small.csv', mimeType: 'text/csv', buffer: good });
+  await expect(page.getByTestId('csv-notices')).toContainText('The file matches the link');
+  await waitForData(page, 40, 4);
+  await snapshot(page, 'csv-from-link');
+});
