@@ -16,17 +16,16 @@ fn matvec(@builtin(global_invocation_id) gid: vec3<u32>) {
   let aBase = (i - P.chunkRow0) * P.d;
   let kt0 = gid.y * TK;
   let xBase = (P.k0 + kt0) * P.d;
+  // Configs this thread handles: up to TK (fewer for the last tile, e.g. 1 when K = 1).
+  let kq = min(TK, P.kCount - kt0);
   var acc: array<f32, 8>;
   for (var j = 0u; j < P.d; j++) {
     let a = A[aBase + j];
-    for (var q = 0u; q < TK; q++) {
+    for (var q = 0u; q < kq; q++) {
       acc[q] += a * X[xBase + q * P.d + j];
     }
   }
-  for (var q = 0u; q < TK; q++) {
-    let k = kt0 + q;
-    if (k < P.kCount) {
-      U[k * P.n + i] = acc[q];
-    }
+  for (var q = 0u; q < kq; q++) {
+    U[(kt0 + q) * P.n + i] = acc[q];
   }
 }
