@@ -13,10 +13,18 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" >"$stamp"
 fi
 
+# chromium brings the SwiftShader Vulkan driver; libvulkan1 is the Vulkan loader that Node's
+# WebGPU (Dawn) opens. Without recommends: Mesa's drivers are not wanted (Dawn rejects lavapipe).
 need_chromium=${NEED_CHROMIUM:-1}
-if [ "$need_chromium" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  echo "[deps] installing Debian's chromium (WebGPU via SwiftShader, and the e2e browser)"
-  if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+if [ "$need_chromium" = 1 ]; then
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  libs=$(ldconfig -p 2>/dev/null || true)
+  [[ $libs == *'libvulkan.so.1 '* ]] || missing+=(libvulkan1)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "[deps] installing Debian packages: ${missing[*]}"
+    if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
 fi

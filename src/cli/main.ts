@@ -16,6 +16,7 @@ import { SOLVER_NAMES, solve, type SolverName, type SolverOptions } from '../mat
 import type { EngineKind } from '../engine/engine';
 import { createEngine, ENGINE_KINDS } from '../engine/create-engine';
 import { runSweep, sweepCellsToCsv } from '../engine/sweep';
+import { ensureVulkanDriver } from './vulkan-env';
 import { loadProblem, loadX, num, numList, str, UsageError, type Flags } from './problem-source';
 
 const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
@@ -64,6 +65,7 @@ function engineFlag(flags: Flags): EngineKind {
   if (!(ENGINE_KINDS as readonly string[]).includes(e)) {
     throw new UsageError(`--engine: unknown engine "${e}" (use ${ENGINE_KINDS.join(' or ')})`);
   }
+  if (e === 'gpu') ensureVulkanDriver();
   return e as EngineKind;
 }
 

@@ -12,5 +12,6 @@ export const ENGINE_KINDS: readonly EngineKind[] = ['cpu', 'gpu'];
 /** Creates an engine of the given kind bound to the data set. Throws with a reason on failure. */
 export async function createEngine(kind: EngineKind, dataset: Dataset): Promise<Engine> {
   if (kind === 'cpu') return new CpuEngine(dataset);
-  throw new Error('the GPU engine is not part of this build yet; use --engine cpu');
+  const { createGpuEngine } = await import('../gpu/gpu-engine');
+  return createGpuEngine(dataset);
 }

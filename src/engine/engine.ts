@@ -32,6 +32,11 @@ export interface Engine {
   readonly kind: EngineKind;
   /** Human-readable backend description, e.g. "CPU float64" or the GPU adapter. */
   readonly description: string;
+  /**
+   * Arithmetic the engine evaluates in (default 'float64'). Solvers scale their line-search slack,
+   * ℓ1 guard and no-progress test to it: float32 resolves L only to about 6e-8 relative.
+   */
+  readonly precision?: 'float64' | 'float32';
   /** The data this engine is bound to. */
   readonly dataset: Dataset;
   /** Loss parts (and derivatives on request) for each request, in order. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../engine/cpu-engine';
 import { randomProblem, relErr, splitProblem } from '../testing/random-problem';
+import { createRng } from '../data/prng';
 import { BatchSolver, solve } from './solvers';
 import { evaluateAt } from './objective';
 import type { Problem } from './types';
@@ -123,6 +124,43 @@ describe('solvers on the CPU engine', () => {
     const [r] = await s.run();
     expect(r.iterations).toBe(reference.iterations);
     expect(Array.from(r.x)).toEqual(Array.from(reference.x));
+  });
+});
+
+/**
+ * CpuEngine whose results are rounded to float32, with additive gradient noise of 1e-7 (what
+ * float32 reductions leave), standing in for a float32 engine.
+ */
+class Float32Rounded extends CpuEngine {
+  readonly precision = 'float32' as const;
+  private readonly noise = createRng(5);
+  override async evaluate(...args: Parameters<CpuEngine['evaluate']>) {
+    const evs = await super.evaluate(...args);
+    return evs.map((ev) => ({
+      ...ev,
+      L: Math.fround(ev.L),
+      grad: ev.grad && ev.grad.map((v) => Math.fround(v) + 1e-7 * this.noise.normal()),
+      hessian: ev.hessian && ev.hessian.map(Math.fround),
+    }));
+  }
+}
+
+describe('solvers on a float32 engine', () => {
+  it('stop as stalled at the precision floor instead of running to maxIter, near the float64 minimum', async () => {
+    const p = randomProblem({ n: 30, d: 4, n1: 6, gammaC: 0.2, seed: 31, wLow: 0.05, wHigh: 0.15 });
+    const { dataset, config } = splitProblem(p);
+    const x0 = new Float64Array(4);
+    const ref = await solve(new CpuEngine(dataset), config, x0, { solver: 'newton' });
+    const r = await solve(new Float32Rounded(dataset), config, x0, {
+      solver: 'newton',
+      tol: 1e-14,
+      maxIter: 200,
+    });
+    expect(r.status).toBe('stalled');
+    expect(r.iterations).toBeLessThan(60);
+    expect(r.reason).toMatch(/float32 resolution/);
+    expect(Math.abs(r.parts.L - ref.parts.L) / ref.parts.L).toBeLessThan(1e-6);
+    expect(Math.abs(r.parts.tau - ref.parts.tau)).toBeLessThan(1e-5);
   });
 });
 

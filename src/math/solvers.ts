@@ -42,8 +42,13 @@ export interface SolverOptions {
   armijoC?: number;
   /** Smallest step the line search tries before giving up (default 1e-12). */
   minStep?: number;
-  /** Trial points with ℓ1 ≤ this are rejected when γc > 0 (default 1e-12; use ~1e-6 in float32). */
+  /** Trial points with ℓ1 ≤ this are rejected when γc > 0 (default 1e-12, or 1e-6 on a float32 engine). */
   l1Floor?: number;
+  /**
+   * Stop as 'stalled' when L changed by less than its resolution over this many iterations
+   * (default 5): with a float32 engine ‖∇L‖ has a noise floor that a tight tol never reaches.
+   */
+  stallWindow?: number;
 }
 
 /** One row of a run's history. Iteration 0 is the starting point. */
@@ -116,6 +121,8 @@ export class BatchSolver {
   private engine: Engine;
   private readonly states: RunState[];
   private readonly opts: Required<Omit<SolverOptions, 'gdStep'>> & { gdStep?: number };
+  /** Unit roundoff of the engine's arithmetic. */
+  private readonly eps: number;
   private readonly start = now();
   private initialized = false;
 
@@ -130,6 +137,8 @@ export class BatchSolver {
   ) {
     this.engine = engine;
     const { n, d } = engine.dataset;
+    const f32 = engine.precision === 'float32';
+    this.eps = f32 ? 2 ** -24 : 2 ** -53;
     const defaults = {
       maxIter: options.solver === 'gd' ? 5000 : 100,
       tol: 1e-8,
@@ -138,7 +147,8 @@ export class BatchSolver {
       trackLambdaMin: d <= 128,
       armijoC: 1e-4,
       minStep: 1e-12,
-      l1Floor: 1e-12,
+      l1Floor: f32 ? 1e-6 : 1e-12,
+      stallWindow: 5,
     };
     this.opts = { ...defaults, ...stripUndefined(options) } as typeof this.opts;
     this.states = configs.map((config, k) => ({
@@ -229,8 +239,22 @@ export class BatchSolver {
     } else if (s.iter >= this.opts.maxIter) {
       s.status = 'max-iter';
       s.reason = `reached the iteration limit (${this.opts.maxIter}) with ‖∇L‖ = ${fmt(gradNorm)}`;
+    } else if (this.noProgress(s)) {
+      s.status = 'stalled';
+      s.reason = `iteration ${s.iter}: L changed by less than its ${
+        this.engine.precision ?? 'float64'
+      } resolution over ${this.opts.stallWindow} iterations; stopped at ‖∇L‖ = ${fmt(gradNorm)} (tol ${fmt(this.opts.tol)})`;
     }
     return rec;
+  }
+
+  /** True when L moved by less than ~16 ulps over the last `stallWindow` iterations. */
+  private noProgress(s: RunState): boolean {
+    const h = s.history;
+    const w = this.opts.stallWindow;
+    if (w <= 0 || h.length <= w) return false;
+    const now = h[h.length - 1].L;
+    return Math.abs(h[h.length - 1 - w].L - now) <= 16 * this.eps * Math.abs(now);
   }
 
   /** Evaluates (with derivatives) every running state that has no evaluation yet. */
@@ -275,7 +299,8 @@ export class BatchSolver {
     if (!Number.isFinite(ev.L)) return false;
     if (s.config.gammaC > 0 && !(ev.l1 > this.opts.l1Floor)) return false;
     const L0 = s.ev!.L;
-    const slack = 1e-15 * Math.abs(L0);
+    // Accept steps that are not worse than L's own rounding (≈1e-15·|L| in float64).
+    const slack = Math.max(1e-15, 8 * this.eps) * Math.abs(L0);
     return ev.L <= L0 + this.opts.armijoC * trial.t * trial.slope + slack;
   }
 
