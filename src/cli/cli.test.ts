@@ -111,6 +111,33 @@ describe('CLI', () => {
     expect(Math.abs(sk.L - newton.L) / newton.L).toBeLessThan(1e-12);
   });
 
+  it('--engine gpu (WebGPU, float32) evaluates and solves to the float64 answers', () => {
+    const problemPath = join(dir, 'gpu-p.json');
+    const xPath = join(dir, 'gpu-x.json');
+    const p = randomProblem({ n: 70, d: 6, n1: 12, gammaC: 0.2, seed: 33, wLow: 0.05, wHigh: 0.15 });
+    const { dataset, config } = splitProblem(p);
+    writeFileSync(problemPath, writeProblemJson(dataset, config));
+    writeFileSync(xPath, JSON.stringify({ x: Array.from(randomVector(6, 4, 0.4)) }));
+    const cpuEval = JSON.parse(cli('eval', '--problem', problemPath, '--x', xPath).stdout);
+    const gpuRun = cli('eval', '--problem', problemPath, '--x', xPath, '--engine', 'gpu');
+    expect(gpuRun.code, gpuRun.stderr).toBe(0);
+    const gpuEval = JSON.parse(gpuRun.stdout);
+    expect(gpuEval.engine).toMatch(/WebGPU/);
+    expect(Math.abs(gpuEval.L - cpuEval.L) / cpuEval.L).toBeLessThan(1e-4);
+    expect(
+      Math.hypot(...gpuEval.grad.map((g: number, i: number) => g - cpuEval.grad[i])) /
+        Math.hypot(...cpuEval.grad),
+    ).toBeLessThan(5e-3);
+    const hDiff = gpuEval.hessian.flat().map((h: number, i: number) => h - cpuEval.hessian.flat()[i]);
+    expect(Math.hypot(...hDiff) / Math.hypot(...cpuEval.hessian.flat())).toBeLessThan(5e-3);
+    const cpuSolve = JSON.parse(cli('solve', '--problem', problemPath, '--no-history').stdout);
+    const gpuSolve = JSON.parse(
+      cli('solve', '--problem', problemPath, '--no-history', '--engine', 'gpu', '--tol', '1e-6').stdout,
+    );
+    expect(Math.abs(gpuSolve.L - cpuSolve.L) / cpuSolve.L).toBeLessThan(1e-4);
+    expect(Math.abs(gpuSolve.tau - cpuSolve.tau)).toBeLessThan(2e-3);
+  });
+
   it('sweep writes JSON and CSV with one row per cell', () => {
     const csvOut = join(dir, 'sweep.csv');
     const jsonOut = join(dir, 'sweep.json');
