@@ -145,7 +145,7 @@ async function main(): Promise<void> {
         [2 ** 16, 256],
       ];
   console.log('\n## Hessian (loss + gradient + exact d×d Hessian, K = 1), median ms');
-  console.log('n\td\tgpu ms\tcpu ms\tcpu/gpu\tgpu GFLOP/s\tCPU f64 assembly share');
+  console.log('n\td\tgpu ms\tcpu ms\tcpu/gpu\tgpu GFLOP/s\tnote');
   for (const [n, d] of hsizes) {
     const ds = problem(n, d);
     const batch: EvalRequest[] = [
