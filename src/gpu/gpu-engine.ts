@@ -108,6 +108,8 @@ function maskKey(mask: Uint8Array): string {
 /** The WebGPU float32 engine. Create with {@link GpuEngine.create}. */
 export class GpuEngine implements Engine {
   readonly kind = 'gpu' as const;
+  /** Kernels run in float32; solvers scale their tolerances to it. */
+  readonly precision = 'float32' as const;
   readonly description: string;
   /** Why the device was lost, or null while it is alive. */
   lostReason: string | null = null;
