@@ -23,10 +23,12 @@ interface LivePlotProps {
   testId?: string;
   /** Called once the chart exists (e.g. to attach selection handlers). */
   onReady?(plotly: PlotlyModule, div: PlotlyTypes.PlotlyHTMLElement): void;
+  /** Chart height in pixels (default 260, from the stylesheet). */
+  height?: number;
 }
 
 /** A chart fed by the progress channel. */
-export function LivePlot({ label, emptyText, build, watch, testId, onReady }: LivePlotProps) {
+export function LivePlot({ label, emptyText, build, watch, testId, onReady, height }: LivePlotProps) {
   const divRef = useRef<HTMLDivElement>(null);
   const [empty, setEmpty] = useState(true);
   const [plotly, setPlotly] = useState<PlotlyModule | null>(null);
@@ -98,7 +100,11 @@ export function LivePlot({ label, emptyText, build, watch, testId, onReady }: Li
       data-empty={empty ? 'true' : 'false'}
     >
       {/* The chart div stays laid out while empty so Plotly measures the real width on first draw. */}
-      <div ref={divRef} className="plot" style={{ visibility: empty ? 'hidden' : 'visible' }} />
+      <div
+        ref={divRef}
+        className="plot"
+        style={{ visibility: empty ? 'hidden' : 'visible', ...(height ? { height } : {}) }}
+      />
       {empty && (
         <div className="plot-placeholder" style={{ position: 'absolute', inset: 0 }}>
           {plotly ? emptyText : 'Loading the chart library…'}

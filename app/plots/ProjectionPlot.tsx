@@ -9,6 +9,18 @@ import { LivePlot, type PlotSpec } from './LivePlot';
 import { pca2 } from './pca';
 import { baseLayout, plotTheme } from './plotly-loader';
 
+/** A number per mask object, so each new set of tags gets a new selection revision. */
+const maskIds = new WeakMap<Uint8Array, number>();
+let nextMaskId = 1;
+function maskId(mask: Uint8Array): number {
+  let id = maskIds.get(mask);
+  if (id === undefined) {
+    id = nextMaskId++;
+    maskIds.set(mask, id);
+  }
+  return id;
+}
+
 /** The projection with selection-to-tag. */
 export function ProjectionPlot() {
   const dataset = useAppStore((s) => s.dataset);
@@ -49,6 +61,8 @@ export function ProjectionPlot() {
     );
     layout.dragmode = 'lasso';
     layout.uirevision = 'projection'; // keep zoom and drag mode across redraws
+    // ...but not the selection: once it has tagged rows, new tags clear it.
+    (layout as { selectionrevision?: number }).selectionrevision = maskId(mask);
     return { data: [trace(false), trace(true)], layout };
   };
 
@@ -71,6 +85,7 @@ export function ProjectionPlot() {
         label="Rows projected on two principal axes, coloured by copyright tag; select points to tag them"
         emptyText="No data yet."
         testId="projection-plot"
+        height={400}
         build={build}
         watch={(s) => s.mask}
         onReady={(_plotly, el) => {
