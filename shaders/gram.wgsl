@@ -1,26 +1,130 @@
-// Weighted Gram H[k0+k] += Aᵀ diag(δ_k) A over one row range of one A chunk; the engine clears H,
-// then dispatches once per row range, so the row sum is split into ranges and accumulated in place
-// (dispatches in a pass run in order). Thread (j, l) reads A[i][j] (coalesced) and A[i][l]
-// (broadcast within the workgroup row). Dispatch: (ceil(d / TILE), ceil(d / TILE), kCount).
-// Precision: serial float32 sums over each row range (P.rows terms), then float32 accumulation
-// over the ranges.
+// Weighted Gram H[k0+k] = Aᵀ diag(δ_k) A, written the way GPU SYRK kernels are:
+//
+// gramTiles: the d×d output is cut into TILE×TILE tiles and only the g(g+1)/2 tiles on or above the
+//   diagonal are computed (g = ceil(d / TILE)); H is symmetric, so the rest is a mirror. The rows of
+//   A are cut into blocks of P.blockRows rows; one workgroup computes one (tile, row block, config)
+//   and writes its TILE×TILE partial sum to `partials` (no float atomics). Inside the block, GBR rows
+//   at a time are staged through workgroup memory: the δ-weighted columns j0..j0+TILE of A and the
+//   plain columns l0..l0+TILE, each loaded once from storage and then read by TILE/4 threads. Each
+//   thread keeps a 4×4 block of outputs in four vec4 registers, so one staged row costs it 2 vec4
+//   loads for 16 multiply-adds (the old one-thread-per-output kernel did 3 storage loads per MAC).
+//   Dispatch: (g(g+1)/2, row blocks of this A chunk, kCount); workgroup (TILE/4)×(TILE/4).
+// gramCombine: H[j][l] = H[l][j] = Σ over the P.nb row blocks of the partials, for j ≤ l, so H comes
+//   out exactly symmetric and fully overwritten (no clear needed).
+//   Dispatch: (ceil(d / WG), d, kCount).
+// Precision: float32 serial sums over each row block's rows (≤ P.blockRows terms per thread), then a
+// float32 serial sum over the P.nb blocks.
+//
+// partials layout: [k][block][tile t][TILE×TILE row-major], t = upper tile index (row-major over the
+// upper triangle of tiles); block indices are global over all A chunks (P.blockOffset + local).
 
-override TILE: u32 = 8u;
+override TILE: u32 = 16u; // outputs per side of a workgroup tile; a multiple of 4
+override WG: u32 = 64u;   // threads per gramCombine workgroup
+const GBR: u32 = 16u;     // rows of A staged in workgroup memory per step
+override TQ: u32 = TILE / 4u; // vec4s per staged tile row, and threads per workgroup side (derived)
 
-@compute @workgroup_size(TILE, TILE)
-fn gram(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let j = gid.x;
-  let l = gid.y;
+var<workgroup> stageJ: array<vec4<f32>, GBR * TILE / 4u>; // δ_i · A[i][j0 + c], [row][c/4]
+var<workgroup> stageL: array<vec4<f32>, GBR * TILE / 4u>; // A[i][l0 + c], [row][c/4]
+
+fn gramTileCount() -> u32 {
+  let g = (P.d + TILE - 1u) / TILE;
+  return g * (g + 1u) / 2u;
+}
+
+@compute @workgroup_size(TQ, TQ)
+fn gramTiles(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(local_invocation_id) lid: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  // Upper tile (bj ≤ bl) from the linear index: row bj of the tile triangle holds g − bj tiles.
+  let g = (P.d + TILE - 1u) / TILE;
+  var t = wid.x;
+  var bj = 0u;
+  loop {
+    if (t < g - bj) {
+      break;
+    }
+    t -= g - bj;
+    bj += 1u;
+  }
+  let bl = bj + t;
+  let j0 = bj * TILE;
+  let l0 = bl * TILE;
+  let k = wid.z;
+  let r0 = P.rowOffset + wid.y * P.blockRows; // first global row of this block
+  let r1 = min(r0 + P.blockRows, P.rowOffset + P.rows);
+  let threads = TQ * TQ;
+
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  for (var i0 = r0; i0 < r1; i0 += GBR) {
+    // Stage GBR rows (zero past the block end and past column d, so the FMAs need no bounds).
+    for (var e = li; e < GBR * TILE; e += threads) {
+      let r = e / TILE;
+      let c = e % TILE;
+      let i = i0 + r;
+      var vj = 0.0;
+      var vl = 0.0;
+      if (i < r1) {
+        let ai = (i - P.chunkRow0) * P.d;
+        if (j0 + c < P.d) {
+          vj = A[ai + j0 + c] * delta[k * P.n + i];
+        }
+        if (l0 + c < P.d) {
+          vl = A[ai + l0 + c];
+        }
+      }
+      let s = r * TQ + c / 4u;
+      stageJ[s][c & 3u] = vj;
+      stageL[s][c & 3u] = vl;
+    }
+    workgroupBarrier();
+    for (var r = 0u; r < GBR; r++) {
+      let a = stageJ[r * TQ + lid.y]; // rows j0 + 4·lid.y .. +3 of the output tile
+      let b = stageL[r * TQ + lid.x]; // columns l0 + 4·lid.x .. +3
+      acc0 += a.x * b;
+      acc1 += a.y * b;
+      acc2 += a.z * b;
+      acc3 += a.w * b;
+    }
+    workgroupBarrier();
+  }
+
+  let tt = TILE * TILE;
+  let base = ((k * P.nb + P.blockOffset + wid.y) * gramTileCount() + wid.x) * tt;
+  let o = base + (4u * lid.y) * TILE + 4u * lid.x;
+  for (var q = 0u; q < 4u; q++) {
+    partials[o + q] = acc0[q];
+    partials[o + TILE + q] = acc1[q];
+    partials[o + 2u * TILE + q] = acc2[q];
+    partials[o + 3u * TILE + q] = acc3[q];
+  }
+}
+
+@compute @workgroup_size(WG)
+fn gramCombine(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let l = gid.x;
+  let j = gid.y;
   let k = gid.z;
-  if (j >= P.d || l >= P.d) {
+  if (l >= P.d || j > l) {
     return;
   }
-  var acc = 0.0;
-  let re = P.rowOffset + P.rows;
-  for (var i = P.rowOffset; i < re; i++) {
-    let ai = (i - P.chunkRow0) * P.d;
-    acc += A[ai + j] * delta[k * P.n + i] * A[ai + l];
+  let g = (P.d + TILE - 1u) / TILE;
+  let bj = j / TILE;
+  let bl = l / TILE;
+  let t = bj * (2u * g - bj + 1u) / 2u + (bl - bj); // tiles before row bj, then the offset in it
+  let tt = TILE * TILE;
+  let stride = gramTileCount() * tt; // floats per (config, block)
+  var idx = k * P.nb * stride + t * tt + (j % TILE) * TILE + (l % TILE);
+  var s = 0.0;
+  for (var b = 0u; b < P.nb; b++) {
+    s += partials[idx];
+    idx += stride;
   }
-  let o = ((P.k0 + k) * P.d + j) * P.d + l;
-  H[o] += acc;
+  let hk = (P.k0 + k) * P.d;
+  H[(hk + j) * P.d + l] = s;
+  H[(hk + l) * P.d + j] = s;
 }

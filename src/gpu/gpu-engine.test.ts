@@ -125,7 +125,8 @@ describe('GpuEngine vs CpuEngine', () => {
       workgroupSize: 16,
       chunkRows: 70,
       atvBlockRows: 24,
-      gramRowsPerDispatch: 33,
+      gramBlockRows: 33,
+      gramTile: 8,
       maxWorkspaceBytes: 2 * 6 * ds.n * 4, // two configs' V per group
     };
     const g = await compare(ds, batch, opts, true);

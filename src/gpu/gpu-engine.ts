@@ -6,8 +6,9 @@
  * per-config scalars and d-vectors (and d×d matrices when a Hessian is asked for), never n-vectors.
  *
  * Precision: u = Ax and the AᵀV products are float32 dot products; the scalar reductions are float32
- * tree sums (≈1e-6 relative); the loss parts, the low-rank part of the Hessian (AᵀU)C(AᵀU)ᵀ and its
- * symmetrisation are assembled in float64 on the CPU from the float32 results.
+ * tree sums (≈1e-6 relative); the weighted Gram Aᵀdiag(δ)A is float32 sums over row blocks, written
+ * exactly symmetric by the GPU; the loss parts and the low-rank part of the Hessian (AᵀU)C(AᵀU)ᵀ
+ * are assembled in float64 on the CPU from the float32 results.
  *
  * Device loss: the engine records it (see {@link GpuEngine.lostReason}), calls `onLost`, and every
  * later call rejects with {@link GpuDeviceLostError}. The engine holds no solver state: the caller
@@ -56,14 +57,14 @@ export interface GpuEngineOptions {
   workgroupSize?: number;
   /** Rows per thread in the reduction block passes (default 4). */
   items?: number;
-  /** Gram workgroup tile (tile×tile threads, default 8). */
+  /** Gram output tile side, a multiple of 4 ((tile/4)² threads per workgroup, default 16). */
   gramTile?: number;
   /** Rows per A chunk; default: as many as the binding/buffer limits allow. Set small to test chunking. */
   chunkRows?: number;
   /** Rows per AᵀV block (default max(4·WG, n/256)). */
   atvBlockRows?: number;
-  /** Rows summed by one Gram dispatch (default 2048). */
-  gramRowsPerDispatch?: number;
+  /** Rows per Gram row block (one partial d×d sum each; default: gramBlockRows() in kernels.ts). */
+  gramBlockRows?: number;
   /** Upper bound in bytes for the per-group n-sized workspaces (default 256 MiB). */
   maxWorkspaceBytes?: number;
 }
@@ -161,7 +162,7 @@ export class GpuEngine implements Engine {
     this.reduce = new ReduceStage(kernels);
     this.vectors = new VectorStage(kernels);
     this.atv = new AtvStage(kernels, opts.atvBlockRows);
-    this.gram = new GramStage(kernels, opts.gramRowsPerDispatch);
+    this.gram = new GramStage(kernels, opts.gramBlockRows);
 
     // A in row chunks: each chunk must fit one binding, and its matvec dispatch ≤ 65535 workgroups.
     const wg = kernels.tuning.workgroupSize;
@@ -415,7 +416,6 @@ export class GpuEngine implements Engine {
     const masks = this.prepare(batch, R, Kg, wantH, false);
     this.arena.reset();
     const encoder = this.device.createCommandEncoder({ label: 'GpuEngine.encoder' });
-    if (wantH) encoder.clearBuffer(this.H as GPUBuffer);
     for (let k0 = 0; k0 < K; k0 += Kg) {
       const s: GroupShape = { n, d, k0, kCount: Math.min(Kg, K - k0) };
       const { pass, rows } = this.encodeForward(encoder, s, masks);
@@ -467,9 +467,7 @@ export class GpuEngine implements Engine {
     if (hs && atv) {
       const H = new Float64Array(d * d);
       const src = hs.subarray(k * d * d, (k + 1) * d * d);
-      for (let i = 0; i < d; i++) {
-        for (let j = 0; j < d; j++) H[i * d + j] = 0.5 * (src[i * d + j] + src[j * d + i]);
-      }
+      for (let i = 0; i < d * d; i++) H[i] = src[i]; // gram.wgsl writes both triangles from one sum
       const alpha = g === 0 ? 0 : (2 * g) / (l1 * l1);
       const beta3 = g === 0 ? 0 : (8 * g) / (l1 * l1 * l1);
       const k0 = sc[SC.K0];

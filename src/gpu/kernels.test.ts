@@ -283,41 +283,112 @@ describe('atv.wgsl: Aᵀ·V for R right-hand sides per config', () => {
   }
 });
 
-describe('gram.wgsl: H += Aᵀ diag(δ) A accumulated over row ranges', () => {
-  for (const { n, d, K, chunk, rowsPer } of [
-    { n: 1, d: 1, K: 1, chunk: 1, rowsPer: 1 },
-    { n: 90, d: 9, K: 2, chunk: 40, rowsPer: 17 },
-    { n: 300, d: 21, K: 1, chunk: 300, rowsPer: 2048 },
+describe('gram.wgsl: H = Aᵀ diag(δ) A from upper tiles over row blocks, mirrored', () => {
+  const tileSets = new Map<number, KernelSet>();
+  async function kernelsWithTile(tile: number): Promise<KernelSet> {
+    let ks = tileSets.get(tile);
+    if (!ks) tileSets.set(tile, (ks = await KernelSet.create(gpu.device, { ...TUNING, gramTile: tile })));
+    return ks;
+  }
+
+  // d not a multiple of the tile, d = 1, n = 1, d < tile, many row blocks and A chunks, K > 1.
+  for (const { n, d, K, chunk, blockRows, tile } of [
+    { n: 1, d: 1, K: 1, chunk: 1, blockRows: undefined, tile: 4 },
+    { n: 1, d: 23, K: 2, chunk: 1, blockRows: undefined, tile: 8 },
+    { n: 90, d: 9, K: 2, chunk: 40, blockRows: 17, tile: 4 },
+    { n: 300, d: 21, K: 1, chunk: 300, blockRows: undefined, tile: 16 },
+    { n: 1000, d: 1, K: 3, chunk: 1000, blockRows: 16, tile: 4 },
+    { n: 777, d: 13, K: 3, chunk: 200, blockRows: 5, tile: 8 }, // 157 row blocks over 4 chunks
+    { n: 64, d: 36, K: 1, chunk: 64, blockRows: 20, tile: 12 },
   ]) {
-    it(`n=${n} d=${d} K=${K} chunkRows=${chunk} rowsPerDispatch=${rowsPer}`, async () => {
+    it(`n=${n} d=${d} K=${K} chunkRows=${chunk} blockRows=${blockRows ?? 'default'} tile=${tile}`, async () => {
+      const ks = await kernelsWithTile(tile);
       const A = randn(n * d);
       const delta = randn(K * n); // both signs, as δ can be
-      const H0 = randn(K * d * d); // accumulation target starts non-zero: H must be H0 + Gram
       const chunks = chunksOf(A, n, d, chunk);
       const db = upload(gpu.device, delta, 'test.delta');
-      const H = upload(gpu.device, H0, 'test.H');
-      await runPass((pass, arena) =>
-        new GramStage(kernels, rowsPer).encode(pass, arena, { n, d, k0: 0, kCount: K }, chunks, db, H),
-      );
-      const got = await readF32(gpu.device, H, K * d * d);
+      const H = poisoned(gpu.device, K * d * d, 'test.H');
+      const st = new GramStage(ks, blockRows);
+      const s: GroupShape = { n, d, k0: 0, kCount: K };
+      const want = new Float64Array(K * d * d);
+      const scale = new Float64Array(K * d * d);
       for (let k = 0; k < K; k++) {
-        const want = new Float64Array(d * d);
-        const scale = new Float64Array(d * d);
-        for (let j = 0; j < d; j++) {
-          for (let l = 0; l < d; l++) {
-            want[j * d + l] = H0[(k * d + j) * d + l];
-            scale[j * d + l] = Math.abs(want[j * d + l]);
-            for (let i = 0; i < n; i++) {
-              const t = A[i * d + j] * delta[k * n + i] * A[i * d + l];
-              want[j * d + l] += t;
-              scale[j * d + l] += Math.abs(t);
+        for (let i = 0; i < n; i++) {
+          const w = delta[k * n + i];
+          for (let j = 0; j < d; j++) {
+            for (let l = 0; l < d; l++) {
+              const t = A[i * d + j] * w * A[i * d + l];
+              want[(k * d + j) * d + l] += t;
+              scale[(k * d + j) * d + l] += Math.abs(t);
             }
           }
         }
-        expect(maxErr(got.subarray(k * d * d, (k + 1) * d * d), want, scale), `seed ${seed}`).toBeLessThan(
-          2e-5 * Math.log2(n + 2),
-        );
       }
+      const check = async (what: string): Promise<void> => {
+        const got = await readF32(gpu.device, H, K * d * d);
+        expect(maxErr(got, want, scale), `${what}, seed ${seed}`).toBeLessThan(
+          2e-6 * Math.log2(n + 2) + 1e-6,
+        );
+        for (let k = 0; k < K; k++) {
+          for (let j = 0; j < d; j++) {
+            for (let l = 0; l < j; l++) {
+              expect(got[(k * d + j) * d + l], `${what}: H[${j}][${l}] mirrors H[${l}][${j}]`).toBe(
+                got[(k * d + l) * d + j],
+              );
+            }
+          }
+        }
+      };
+      await runPass((pass, arena) => st.encode(pass, arena, s, chunks, db, H));
+      await check('fresh partials');
+      // Again with H and the (now allocated) partials poisoned: every value read must be rewritten.
+      gpu.device.queue.writeBuffer(H, 0, new Float32Array(K * d * d).fill(NaN));
+      const partials = st.partialsBuffer as GPUBuffer;
+      gpu.device.queue.writeBuffer(partials, 0, new Float32Array(partials.size / 4).fill(NaN));
+      await runPass((pass, arena) => st.encode(pass, arena, s, chunks, db, H));
+      await check('poisoned partials');
+      st.destroy();
     });
   }
+
+  it('writes only its own configs (group offset k0 > 0)', async () => {
+    const [n, d, K] = [50, 6, 2];
+    const A = randn(n * d);
+    const delta = randn(K * n);
+    const H = poisoned(gpu.device, 3 * d * d, 'test.H');
+    const st = new GramStage(kernels);
+    await runPass((pass, arena) =>
+      st.encode(
+        pass,
+        arena,
+        { n, d, k0: 1, kCount: K },
+        chunksOf(A, n, d, n),
+        upload(gpu.device, delta, 'd'),
+        H,
+      ),
+    );
+    const got = await readF32(gpu.device, H, 3 * d * d);
+    expect(got.subarray(0, d * d).every(Number.isNaN)).toBe(true); // config 0 untouched
+    for (let k = 0; k < K; k++) {
+      let e = 0;
+      for (let j = 0; j < d; j++) {
+        for (let l = 0; l < d; l++) {
+          let w = 0;
+          let sc = 0;
+          for (let i = 0; i < n; i++) {
+            const t = A[i * d + j] * delta[k * n + i] * A[i * d + l];
+            w += t;
+            sc += Math.abs(t);
+          }
+          e = Math.max(e, Math.abs(got[((k + 1) * d + j) * d + l] - w) / sc);
+        }
+      }
+      expect(e, `config ${k + 1}, seed ${seed}`).toBeLessThan(1e-5);
+    }
+    st.destroy();
+  });
+
+  it('rejects a tile that is not a multiple of 4', async () => {
+    await expect(KernelSet.create(gpu.device, { ...TUNING, gramTile: 6 })).rejects.toThrow(/multiple of 4/);
+  });
 });

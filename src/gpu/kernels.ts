@@ -110,7 +110,8 @@ const ENTRIES = {
   buildHvp: { file: 'vectors', uses: ['P', 'U', 'T', 'b', 'w2', 'masks', 'configs', 'scalars', 'V'] },
   atvBlocks: { file: 'atv', uses: ['P', 'A', 'partials', 'V'] },
   atvCombine: { file: 'atv', uses: ['P', 'partials', 'outAtV'] },
-  gram: { file: 'gram', uses: ['P', 'A', 'delta', 'H'] },
+  gramTiles: { file: 'gram', uses: ['P', 'A', 'delta', 'partials'] },
+  gramCombine: { file: 'gram', uses: ['P', 'partials', 'H'] },
 } as const satisfies Record<string, { file: KernelFile; uses: readonly BindingName[] }>;
 
 /** A compute entry point of shaders/*.wgsl. */
@@ -122,21 +123,25 @@ export interface KernelTuning {
   workgroupSize: number;
   /** Rows per thread in the softmax/sum block passes. */
   items: number;
-  /** Gram workgroup is tile×tile threads. */
+  /**
+   * Outputs per side of a Gram workgroup tile, a multiple of 4: the workgroup is (tile/4)² threads,
+   * each computing a 4×4 block (16 on SwiftShader and most GPUs; 32 gives 64-thread workgroups).
+   */
   gramTile: number;
 }
 
 /** Defaults: small workgroups (SwiftShader is slow with big workgroups and barriers). */
-export const DEFAULT_TUNING: KernelTuning = { workgroupSize: 64, items: 4, gramTile: 8 };
+export const DEFAULT_TUNING: KernelTuning = { workgroupSize: 64, items: 4, gramTile: 16 };
 
 // Pipelines (and the shader modules behind them) are cached per device and tuning.
 const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 const moduleCache = new WeakMap<GPUDevice, Map<KernelFile, GPUShaderModule>>();
 
 function overridesFor(entry: EntryName, t: KernelTuning): Record<string, number> {
+  if (entry === 'gramTiles') return { TILE: t.gramTile };
   switch (ENTRIES[entry].file) {
     case 'gram':
-      return { TILE: t.gramTile };
+      return { TILE: t.gramTile, WG: t.workgroupSize };
     case 'softmax':
     case 'reduce':
       return { WG: t.workgroupSize, ITEMS: t.items };
@@ -158,6 +163,10 @@ export class KernelSet {
     const wg = tuning.workgroupSize;
     if (!Number.isInteger(wg) || wg < 1 || (wg & (wg - 1)) !== 0) {
       throw new Error(`workgroupSize must be a power of two, got ${wg}`);
+    }
+    const gt = tuning.gramTile;
+    if (!Number.isInteger(gt) || gt < 4 || gt % 4 !== 0) {
+      throw new Error(`gramTile must be a positive multiple of 4, got ${gt}`);
     }
     const sources = await loadKernelSources();
     let modules = moduleCache.get(device);
@@ -531,15 +540,49 @@ export class AtvStage {
   }
 }
 
-/** Weighted Gram Aᵀdiag(δ)A (gram.wgsl), accumulated over row ranges into H[(k0+k)][d][d]. */
+/** Upper-triangle tiles of a d×d Gram with `tile`-sided tiles: g(g+1)/2, g = ceil(d / tile). */
+export function gramTileCount(d: number, tile: number): number {
+  const g = Math.ceil(d / tile);
+  return (g * (g + 1)) / 2;
+}
+
+/**
+ * Rows per Gram row block. Enough blocks that tiles × blocks × configs ≥ 256 workgroups (a GPU
+ * needs a few per core to hide memory latency), at least 64 rows each (a block's partial write,
+ * tile² floats, is then ≤ 1/64 of its multiply-adds), and few enough that the partials stay under
+ * `maxPartialBytes`. Rounded up to a multiple of 16 rows (the staging step, GBR in gram.wgsl).
+ */
+export function gramBlockRows(
+  n: number,
+  d: number,
+  kCount: number,
+  tile: number,
+  maxPartialBytes: number,
+  override?: number,
+): number {
+  if (override) return override;
+  const perBlock = kCount * gramTileCount(d, tile) * tile * tile * 4; // bytes of partials per block
+  const wantBlocks = Math.ceil(256 / (gramTileCount(d, tile) * kCount));
+  const maxBlocks = Math.max(1, Math.floor(maxPartialBytes / perBlock));
+  const blocks = Math.max(1, Math.min(wantBlocks, maxBlocks));
+  const rows = Math.max(64, Math.ceil(n / blocks));
+  return Math.ceil(rows / 16) * 16;
+}
+
+/**
+ * Weighted Gram H[k0+k] = Aᵀdiag(δ_k)A (gram.wgsl) for one group of configs: upper tiles per row
+ * block into partials, then one combine pass that sums the blocks and mirrors into H (overwritten).
+ */
 export class GramStage {
+  private partials: GPUBuffer | null = null;
   constructor(
     private readonly kernels: KernelSet,
-    /** Rows each dispatch sums (one thread loops over them). */
-    private readonly rowsPerDispatch = 2048,
+    /** Rows per row block (default: {@link gramBlockRows}). */
+    private readonly blockRowsOverride?: number,
+    /** Cap on the partials buffer (default 64 MiB; also capped by the binding limit). */
+    private readonly maxPartialBytes = 64 * 2 ** 20,
   ) {}
 
-  /** H must be cleared by the caller before the first group. */
   encode(
     pass: GPUComputePassEncoder,
     arena: UniformArena,
@@ -549,15 +592,53 @@ export class GramStage {
     H: GPUBuffer,
   ): void {
     const tile = this.kernels.tuning.gramTile;
-    const g = Math.ceil(s.d / tile);
-    for (const c of chunks) {
-      for (let r = 0; r < c.rows; r += this.rowsPerDispatch) {
-        const rows = Math.min(this.rowsPerDispatch, c.rows - r);
-        const P = arena.alloc({ ...s, rowOffset: c.row0 + r, rows, chunkRow0: c.row0 });
-        this.kernels.dispatch(pass, 'gram', { P, A: c.buffer, delta, H }, [g, g, s.kCount]);
-      }
-    }
+    const limits = this.kernels.device.limits;
+    const cap = Math.min(this.maxPartialBytes, limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    const blockRows = gramBlockRows(s.n, s.d, s.kCount, tile, cap, this.blockRowsOverride);
+    const perChunk = chunks.map((c) => Math.ceil(c.rows / blockRows));
+    const nb = perChunk.reduce((a, b) => a + b, 0);
+    const tiles = gramTileCount(s.d, tile);
+    // tile² f32 per (config, block, upper tile)
+    this.partials = ensureBuffer(
+      this.kernels.device,
+      this.partials,
+      s.kCount * nb * tiles * tile * tile * 4,
+      'GramStage.partials',
+    );
+    let blockOffset = 0;
+    chunks.forEach((c, ci) => {
+      const P = arena.alloc({
+        ...s,
+        rowOffset: c.row0,
+        rows: c.rows,
+        chunkRow0: c.row0,
+        nb,
+        blockOffset,
+        blockRows,
+      });
+      this.kernels.dispatch(
+        pass,
+        'gramTiles',
+        { P, A: c.buffer, delta, partials: this.partials as GPUBuffer },
+        [tiles, perChunk[ci], s.kCount],
+      );
+      blockOffset += perChunk[ci];
+    });
+    const P = arena.alloc({ ...s, nb });
+    this.kernels.dispatch(pass, 'gramCombine', { P, partials: this.partials, H }, [
+      Math.ceil(s.d / this.kernels.tuning.workgroupSize),
+      s.d,
+      s.kCount,
+    ]);
   }
 
-  destroy(): void {}
+  /** The partials buffer of the last encode (tests poison it), or null before the first. */
+  get partialsBuffer(): GPUBuffer | null {
+    return this.partials;
+  }
+
+  destroy(): void {
+    this.partials?.destroy();
+    this.partials = null;
+  }
 }
