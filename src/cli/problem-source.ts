@@ -83,9 +83,21 @@ export function readingFlag(flags: Flags): Reading | undefined {
   return r;
 }
 
-function wrapDataError(file: string, e: unknown): never {
-  if (e instanceof DataError) throw new UsageError(`${file}: ${formatDataError(e)}`);
-  throw e;
+/** Reads and parses a data file; parse errors become one-line UsageErrors naming the file. */
+function parseFile<T extends { notices: string[] }>(
+  file: string,
+  parse: (text: string) => T,
+  notices: string[],
+): T {
+  let parsed: T;
+  try {
+    parsed = parse(readText(file));
+  } catch (e) {
+    if (e instanceof DataError) throw new UsageError(`${file}: ${formatDataError(e)}`);
+    throw e;
+  }
+  notices.push(...parsed.notices.map((m) => `${file}: ${m}`));
+  return parsed;
 }
 
 /**
@@ -111,28 +123,16 @@ export function loadProblem(flags: Flags, opts: { requireTags: boolean }): Loade
 
   if (sources[0] === 'problem') {
     const file = str(flags, 'problem')!;
-    let parsed;
-    try {
-      parsed = parseProblemJson(readText(file));
-    } catch (e) {
-      wrapDataError(file, e);
-    }
+    const parsed = parseFile(file, parseProblemJson, notices);
     dataset = parsed.dataset;
     config = { ...parsed.config };
-    notices.push(...parsed.notices.map((m) => `${file}: ${m}`));
     source = file;
     if (fraction !== undefined)
       config.mask = applyTagRule({ kind: 'random', fraction, seed: tagSeed }, dataset.n);
   } else if (sources[0] === 'data') {
     const file = str(flags, 'data')!;
-    let parsed;
-    try {
-      parsed = parseCsv(readText(file));
-    } catch (e) {
-      wrapDataError(file, e);
-    }
+    const parsed = parseFile(file, parseCsv, notices);
     dataset = parsed.dataset;
-    notices.push(...parsed.notices.map((m) => `${file}: ${m}`));
     let mask = parsed.mask;
     if (fraction !== undefined) mask = applyTagRule({ kind: 'random', fraction, seed: tagSeed }, dataset.n);
     else if (!parsed.hasCopyrightColumn && opts.requireTags) {
