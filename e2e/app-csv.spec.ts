@@ -44,6 +44,22 @@ test('upload a good CSV, then a malformed one: error with line and column, previ
   );
   await snapshot(page, 'csv-malformed');
 
+  // Download gives the current data with its tags, which parses back to the same rows and tags.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByText('Download data + tags (CSV)').click(),
+  ]);
+  const path = await download.path();
+  const text = readFileSync(path, 'utf8');
+  expect(text.split('\n')[0]).toBe('x1,x2,x3,x4,b,w,copyright');
+  expect(text.trim().split('\n')).toHaveLength(41);
+  expect(
+    text
+      .trim()
+      .split('\n')
+      .filter((l) => l.endsWith(',1')),
+  ).toHaveLength(goodTags);
+
   // The previous data still runs.
   await page.getByTestId('play').click();
   await expect(page.getByTestId('final-tau')).toBeVisible();

@@ -20,6 +20,7 @@ test('generate, tag, run: the τ curve has points and the final τ matches the C
 }) => {
   await page.goto('/?backend=cpu');
   await expect(page.getByTestId('backend')).toContainText('CPU float64');
+  const historyLength = await page.evaluate(() => window.history.length);
 
   // Generate.
   await setNumber(page, 'gen-n', problem.n);
@@ -37,6 +38,9 @@ test('generate, tag, run: the τ curve has points and the final τ matches the C
 
   // Objective.
   await setNumber(page, 'gamma-input', problem.gamma);
+
+  // Settings changes replace the history entry instead of adding one each.
+  expect(await page.evaluate(() => window.history.length)).toBe(historyLength);
 
   // Run.
   const tau = await runToEnd(page);

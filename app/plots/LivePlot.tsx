@@ -1,12 +1,14 @@
 /**
  * One live chart: loads Plotly lazily, then redraws with Plotly.react at most once per animation
- * frame after the progress channel or the relevant store state changes. `build` returns the traces
+ * frame (through the shared frame scheduler) after the progress channel or the relevant store
+ * state changes. `build` returns the traces
  * and layout from the current state; it runs only when a frame is drawn.
  */
 import { useEffect, useRef, useState } from 'react';
 import type * as PlotlyTypes from 'plotly.js';
 import { progress, type ProgressChannel } from '../run/progress';
 import { useAppStore, type AppState } from '../store/app-store';
+import { cancelDraw, requestDraw } from './frame-scheduler';
 import { PLOT_CONFIG, loadPlotly, type PlotlyModule } from './plotly-loader';
 
 /** What a chart draws. `null` shows the empty-state text instead. */
@@ -25,10 +27,24 @@ interface LivePlotProps {
   onReady?(plotly: PlotlyModule, div: PlotlyTypes.PlotlyHTMLElement): void;
   /** Chart height in pixels (default 260, from the stylesheet). */
   height?: number;
+  /**
+   * Least time between two redraws (ms). Charts whose cost grows with n (per-row scatter and
+   * histogram) use it so a fast run cannot keep the main thread busy; the last state is always drawn.
+   */
+  minIntervalMs?: number;
 }
 
 /** A chart fed by the progress channel. */
-export function LivePlot({ label, emptyText, build, watch, testId, onReady, height }: LivePlotProps) {
+export function LivePlot({
+  label,
+  emptyText,
+  build,
+  watch,
+  testId,
+  onReady,
+  height,
+  minIntervalMs = 0,
+}: LivePlotProps) {
   const divRef = useRef<HTMLDivElement>(null);
   const [empty, setEmpty] = useState(true);
   const [plotly, setPlotly] = useState<PlotlyModule | null>(null);
@@ -57,10 +73,20 @@ export function LivePlot({ label, emptyText, build, watch, testId, onReady, heig
   useEffect(() => {
     const div = divRef.current;
     if (!plotly || !div) return;
-    let frame = 0;
+    const key = {};
+    let trailing: ReturnType<typeof setTimeout> | undefined;
+    let lastDraw = -Infinity;
     let initialised = false;
     const draw = (): void => {
-      frame = 0;
+      const wait = lastDraw + minIntervalMs - performance.now();
+      if (wait > 0) {
+        trailing ??= setTimeout(() => {
+          trailing = undefined;
+          schedule();
+        }, wait);
+        return;
+      }
+      lastDraw = performance.now();
       const spec = buildRef.current(progress, useAppStore.getState());
       setEmpty(spec === null);
       if (!spec) return;
@@ -71,9 +97,7 @@ export function LivePlot({ label, emptyText, build, watch, testId, onReady, heig
         }
       });
     };
-    const schedule = (): void => {
-      if (!frame) frame = requestAnimationFrame(draw);
-    };
+    const schedule = (): void => requestDraw(key, draw);
     schedule();
     const offProgress = progress.subscribe(schedule);
     const offStore = useAppStore.subscribe((state, prev) => {
@@ -86,10 +110,11 @@ export function LivePlot({ label, emptyText, build, watch, testId, onReady, heig
       offProgress();
       offStore();
       media.removeEventListener('change', schedule);
-      if (frame) cancelAnimationFrame(frame);
+      cancelDraw(key);
+      clearTimeout(trailing);
       plotly.purge(div);
     };
-  }, [plotly]);
+  }, [plotly, minIntervalMs]);
 
   return (
     <figure

@@ -14,12 +14,14 @@ export function PlotsPanel() {
         build={tauChart}
         watch={(s) => s.n1}
         testId="tau-plot"
+        minIntervalMs={100}
       />
       <LivePlot
         label="Loss L and gradient norm per iteration, log scale"
         emptyText={EMPTY}
         build={lossChart}
         testId="loss-plot"
+        minIntervalMs={100}
       />
       <LivePlot
         label="Mean loss on copyrighted and free rows per iteration"
@@ -27,6 +29,7 @@ export function PlotsPanel() {
         build={partsChart}
         watch={(s) => s.n1}
         testId="parts-plot"
+        minIntervalMs={100}
       />
       <LivePlot
         label="Per-row fit f(x) against b, coloured by tag"
@@ -34,6 +37,7 @@ export function PlotsPanel() {
         build={fitChart}
         watch={(s) => s.mask}
         testId="fit-plot"
+        minIntervalMs={400}
       />
       <LivePlot
         label="Distribution of per-row squared errors, copyrighted vs free"
@@ -41,6 +45,7 @@ export function PlotsPanel() {
         build={rowLossChart}
         watch={(s) => s.mask}
         testId="row-loss-plot"
+        minIntervalMs={400}
       />
     </div>
   );

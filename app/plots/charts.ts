@@ -15,6 +15,19 @@ const RUN_COLOUR = '#e4572e';
 const TWIN_COLOUR = '#7f8c9a';
 const BOUND_COLOUR = '#9b59b6';
 
+/** Most points drawn per curve: longer histories are thinned evenly (the last point is kept). */
+const MAX_LINE_POINTS = 1500;
+
+/** Every k-th record so that at most MAX_LINE_POINTS remain, always including the last one. */
+export function thin<T>(records: T[]): T[] {
+  if (records.length <= MAX_LINE_POINTS) return records;
+  const stride = Math.ceil(records.length / MAX_LINE_POINTS);
+  const out: T[] = [];
+  for (let i = 0; i < records.length; i += stride) out.push(records[i]);
+  if (out[out.length - 1] !== records[records.length - 1]) out.push(records[records.length - 1]);
+  return out;
+}
+
 function line(
   records: IterationRecord[],
   value: (r: IterationRecord) => number,
@@ -23,6 +36,7 @@ function line(
   dash: 'solid' | 'dot' | 'dash' = 'solid',
   yaxis?: string,
 ): PlotlyTypes.Data {
+  records = thin(records);
   const trace: Partial<PlotlyTypes.ScatterData> = {
     type: 'scatter',
     mode: records.length < 2 ? 'markers' : 'lines',
@@ -103,7 +117,7 @@ function currentPerRow(c: ProgressChannel, state: AppState) {
 }
 
 /** Rows drawn at most in the scatter (beyond it, an even subsample: the picture stays readable). */
-const MAX_SCATTER = 5000;
+const MAX_SCATTER = 2000;
 
 /** f_i(x) against b_i, coloured and shaped by tag, with the line f = b. */
 export function fitChart(c: ProgressChannel, state: AppState): PlotSpec {
@@ -120,7 +134,7 @@ export function fitChart(c: ProgressChannel, state: AppState): PlotSpec {
   const trace = (tagged: boolean): PlotlyTypes.Data => {
     const idx = pick(tagged);
     return {
-      type: dataset.n > 2000 ? 'scattergl' : 'scatter',
+      type: 'scatter',
       mode: 'markers',
       name: tagged ? 'copyrighted rows' : 'free rows',
       x: idx.map((i) => dataset.b[i]),
@@ -153,29 +167,47 @@ export function fitChart(c: ProgressChannel, state: AppState): PlotSpec {
   };
 }
 
-/** Distribution of per-row squared errors (log10), copyrighted vs free. */
+/** Bins of the per-row loss histogram. */
+const BINS = 30;
+
+/**
+ * Distribution of per-row squared errors (log10), copyrighted vs free. The bins are counted here
+ * (O(n)) and drawn as bars: Plotly's own histogram sorts all n values on every redraw.
+ */
 export function rowLossChart(c: ProgressChannel, state: AppState): PlotSpec {
   const rows = currentPerRow(c, state);
   const { dataset, mask } = state;
   if (!rows || !dataset) return null;
   const t = plotTheme();
-  const values = (tagged: boolean): number[] => {
-    const out: number[] = [];
-    for (let i = 0; i < dataset.n; i++)
-      if ((mask[i] === 1) === tagged) out.push(Math.log10(Math.max(rows.loss[i], 1e-30)));
-    return out;
-  };
-  const hist = (tagged: boolean): PlotlyTypes.Data =>
+  const logs = new Float64Array(dataset.n);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < dataset.n; i++) {
+    logs[i] = Math.log10(Math.max(rows.loss[i], 1e-30));
+    lo = Math.min(lo, logs[i]);
+    hi = Math.max(hi, logs[i]);
+  }
+  const width = hi > lo ? (hi - lo) / BINS : 1;
+  const counts = [new Float64Array(BINS), new Float64Array(BINS)];
+  const totals = [0, 0];
+  for (let i = 0; i < dataset.n; i++) {
+    const k = mask[i] === 1 ? 1 : 0;
+    counts[k][Math.min(BINS - 1, Math.floor((logs[i] - lo) / width))]++;
+    totals[k]++;
+  }
+  const centres = Array.from({ length: BINS }, (_, b) => lo + (b + 0.5) * width);
+  const bars = (k: number): PlotlyTypes.Data =>
     ({
-      type: 'histogram',
-      name: tagged ? 'copyrighted rows' : 'free rows',
-      x: values(tagged),
-      histnorm: 'probability',
+      type: 'bar',
+      name: k === 1 ? 'copyrighted rows' : 'free rows',
+      x: centres,
+      y: Array.from(counts[k], (v) => (totals[k] > 0 ? v / totals[k] : 0)),
+      width,
       opacity: 0.6,
-      marker: { color: tagged ? t.copyright : t.free },
-      hovertemplate: 'log10 error ≈ %{x}<br>share %{y:.3f}<extra></extra>',
+      marker: { color: k === 1 ? t.copyright : t.free },
+      hovertemplate: 'log10 error ≈ %{x:.2f}<br>share %{y:.3f}<extra></extra>',
     }) as PlotlyTypes.Data;
   const layout = baseLayout('Per-row loss distribution', 'log10 (f_i − b_i)²', 'share of rows');
   layout.barmode = 'overlay';
-  return { data: [hist(false), hist(true)], layout };
+  return { data: [bars(0), bars(1)], layout };
 }

@@ -118,8 +118,14 @@ function describeStop(summary: RunSummary, label: string): string {
           : '';
       return `${label} reached the iteration limit (${summary.iterations}) before the tolerance (‖∇L‖ = ${summary.gradNorm.toExponential(2)}).${gpuHint}`;
     }
-    case 'diverged':
-      return `${label} diverged: ${summary.reason}. Try a smaller γc, a larger w or the Newton solver.`;
+    case 'diverged': {
+      const s = useAppStore.getState().settings;
+      const advice =
+        s.solver === 'gd' && s.gdStep > 0
+          ? 'Try a smaller fixed step, or 0 for a line search.'
+          : 'Try a smaller γc, a larger w or the Newton solver.';
+      return `${label} diverged: ${summary.reason}. ${advice}`;
+    }
     case 'stalled':
       return `${label} stopped making progress at iteration ${summary.iterations}: ${summary.reason}.`;
     default:

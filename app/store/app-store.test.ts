@@ -13,15 +13,13 @@ const generated = { kind: 'generated' as const, spec: DEFAULT_SETTINGS.gen };
 describe('app store', () => {
   it('hand tagging switches to manual tags and keeps the bitset in the settings', () => {
     const store = createAppStore();
-    store
-      .getState()
-      .setData({
-        dataset: dataset(10),
-        baseW: new Float64Array(10),
-        featureNames: ['x1'],
-        clusters: null,
-        origin: generated,
-      });
+    store.getState().setData({
+      dataset: dataset(10),
+      baseW: new Float64Array(10),
+      featureNames: ['x1'],
+      clusters: null,
+      origin: generated,
+    });
     store.getState().setRowTags([1, 2, 3], true);
     store.getState().toggleRow(2);
     const s = store.getState();
@@ -36,28 +34,24 @@ describe('app store', () => {
     settings.tagRule = { kind: 'manual' };
     settings.manualBits = encodeMaskBitset(new Uint8Array([1, 0, 0, 1, 0, 0, 0, 0]));
     const store = createAppStore(settings);
-    store
-      .getState()
-      .setData({
-        dataset: dataset(8),
-        baseW: new Float64Array(8),
-        featureNames: ['x1'],
-        clusters: null,
-        origin: generated,
-      });
+    store.getState().setData({
+      dataset: dataset(8),
+      baseW: new Float64Array(8),
+      featureNames: ['x1'],
+      clusters: null,
+      origin: generated,
+    });
     expect(store.getState().n1).toBe(2);
     expect(store.getState().linkNotices).toEqual([]);
 
     const wrong = createAppStore(settings);
-    wrong
-      .getState()
-      .setData({
-        dataset: dataset(100),
-        baseW: new Float64Array(100),
-        featureNames: ['x1'],
-        clusters: null,
-        origin: generated,
-      });
+    wrong.getState().setData({
+      dataset: dataset(100),
+      baseW: new Float64Array(100),
+      featureNames: ['x1'],
+      clusters: null,
+      origin: generated,
+    });
     expect(wrong.getState().n1).toBe(0);
     expect(wrong.getState().linkNotices[0]).toMatch(/manual tags in the link were not used/);
   });
@@ -82,15 +76,13 @@ describe('app store', () => {
   it('a data error keeps the previous data', () => {
     const store = createAppStore();
     const ds = dataset(5);
-    store
-      .getState()
-      .setData({
-        dataset: ds,
-        baseW: new Float64Array(5),
-        featureNames: ['x1'],
-        clusters: null,
-        origin: generated,
-      });
+    store.getState().setData({
+      dataset: ds,
+      baseW: new Float64Array(5),
+      featureNames: ['x1'],
+      clusters: null,
+      origin: generated,
+    });
     store.getState().setDataError('line 3, column 2 ("b"): not a number');
     expect(store.getState().dataset).toBe(ds);
     expect(store.getState().dataError).toMatch(/line 3, column 2/);
