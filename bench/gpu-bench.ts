@@ -1,12 +1,15 @@
 /**
- * GpuEngine vs CpuEngine vs TF.js (cpu backend in Node) on the same L and ∇L, plus Hessian time and
- * a 25-config batched evaluation vs 25 sequential ones. Prints times, ratios, and achieved GB/s and
- * GFLOP/s with the bytes and flops counted below. Never fails on time.
+ * GpuEngine vs CpuEngine vs TF.js (cpu backend in Node) on the same L and ∇L, plus Hessian time,
+ * a 25-config batched evaluation vs 25 sequential ones, a 25-config Newton sweep (runSweep, one
+ * batched solve) vs 25 separate solves on both engines, and where the time of one Newton iteration
+ * goes on the GPU engine. Prints times, ratios, and achieved GB/s and GFLOP/s with the bytes and
+ * flops counted below. Never fails on time.
  *
- *   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json npx tsx bench/gpu-bench.ts [--quick]
+ *   npx tsx bench/gpu-bench.ts [--quick] [--only=lossgrad,hessian,batch,sweep,newton]
  *
- * --quick trims the sizes for software WebGPU (SwiftShader) so the run takes a few minutes. The
- * browser twin (TF.js webgpu backend) is bench/browser/gpu-bench.html.
+ * Without a GPU, ensureVulkanDriver() points Node's WebGPU at Chromium's SwiftShader. --quick trims
+ * the sizes for software WebGPU so the run takes a few minutes. The browser twin (TF.js webgpu
+ * backend) is bench/browser/gpu-bench.html.
  *
  * Counts (float32 on the GPU):
  *   loss + gradient: flops = 2nd (u = Ax) + 2nd (Aᵀg) + ~40n elementwise; bytes = 2·4nd (A read twice)
@@ -15,13 +18,22 @@
  *     = 4nd per Gram row range pass (A read once from memory, the rest from cache, in the best case).
  */
 import * as tf from '@tensorflow/tfjs';
+import { ensureVulkanDriver } from '../src/cli/vulkan-env';
+import { DEFAULT_GENERATOR, generate } from '../src/data/generators';
+import { applyTagRule } from '../src/data/tagging';
 import { CpuEngine } from '../src/engine/cpu-engine';
-import type { EvalRequest } from '../src/engine/engine';
+import type { Engine, EvalOptions, EvalRequest } from '../src/engine/engine';
+import { runSweep, type SweepSpec } from '../src/engine/sweep';
 import { GpuEngine } from '../src/gpu/gpu-engine';
-import type { Dataset, ObjectiveConfig } from '../src/math/types';
+import { dampedCholeskySolve, lambdaMin } from '../src/math/linalg';
+import { BatchSolver, solve, type SolverOptions } from '../src/math/solvers';
+import type { Dataset, Evaluation, ObjectiveConfig } from '../src/math/types';
 import { tfLossGrad, tfProblem } from './gpu-tf';
 
 const quick = process.argv.includes('--quick');
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const section = (name: string): boolean => !only || only.has(name);
 
 function rand(seed: number): () => number {
   let s = seed >>> 0;
@@ -64,9 +76,20 @@ async function time(reps: number, fn: () => Promise<unknown>): Promise<number> {
   return ts[Math.floor(ts.length / 2)]; // median, ms
 }
 
+/** The adapter the GpuEngines ran on (printed at the end). */
+let adapter = '';
+
+/** A GpuEngine with the bench's tuning (32-thread workgroups on SwiftShader in --quick). */
+async function gpuEngine(ds: Dataset): Promise<GpuEngine> {
+  const gpu = await GpuEngine.create(ds, { workgroupSize: quick ? 32 : 64 });
+  adapter = gpu.description;
+  return gpu;
+}
+
 const fmt = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toPrecision(digits) : String(v));
 
 async function main(): Promise<void> {
+  const driver = ensureVulkanDriver();
   await tf.setBackend('cpu');
   const sizes = quick
     ? [
@@ -83,10 +106,19 @@ async function main(): Promise<void> {
         [2 ** 20, 256],
       ];
   const reps = quick ? 3 : 5;
-  let adapter = '';
   console.log(
-    `# gpu-bench ${new Date().toISOString()} ${quick ? '(--quick)' : ''}, tfjs backend ${tf.getBackend()}`,
+    `# gpu-bench ${new Date().toISOString()} ${quick ? '(--quick)' : ''}, tfjs backend ${tf.getBackend()}, Vulkan driver: ${driver}`,
   );
+  if (section('lossgrad')) await lossGrad(sizes, reps);
+  if (section('hessian')) await hessian(reps);
+  if (section('batch')) await batchEval(reps);
+  if (section('sweep')) await solveSweep();
+  if (section('newton')) await newtonSplit();
+  console.log(`\nadapter: ${adapter}`);
+}
+
+/** Loss + gradient, K = 1: GpuEngine vs CpuEngine vs TF.js cpu. */
+async function lossGrad(sizes: number[][], reps: number): Promise<void> {
   console.log('## loss + gradient (K = 1), median ms');
   console.log(
     'n\td\tgpu ms\tcpu ms\ttfjs ms\tcpu/gpu\ttfjs/gpu\tgpu GB/s\tgpu GFLOP/s\tmax|Δgrad|/|grad| vs cpu',
@@ -96,8 +128,7 @@ async function main(): Promise<void> {
     const config: ObjectiveConfig = { gammaC: 0.2, reading: 'global', mask: mask(n, 0.2, 5) };
     const x = Float64Array.from({ length: d }, (_, j) => 0.05 * Math.sin(j + 1));
     const batch: EvalRequest[] = [{ x, config }];
-    const gpu = await GpuEngine.create(ds, { workgroupSize: quick ? 32 : 64 });
-    adapter = gpu.description;
+    const gpu = await gpuEngine(ds);
     const cpu = new CpuEngine(ds);
     const tp = tfProblem(tf, ds.A, n, d, ds.b, ds.w, config.mask, config.gammaC);
     const tg = await time(reps, () => gpu.evaluate(batch));
@@ -133,7 +164,10 @@ async function main(): Promise<void> {
     tf.dispose([tp.A, tp.b, tp.w2, tp.m]);
     gpu.dispose();
   }
+}
 
+/** Loss + gradient + exact Hessian, K = 1. */
+async function hessian(reps: number): Promise<void> {
   const hsizes = quick
     ? [
         [2 ** 12, 64],
@@ -154,7 +188,7 @@ async function main(): Promise<void> {
         config: { gammaC: 0.2, reading: 'global', mask: mask(n, 0.2, 6) },
       },
     ];
-    const gpu = await GpuEngine.create(ds, { workgroupSize: quick ? 32 : 64 });
+    const gpu = await gpuEngine(ds);
     const cpu = new CpuEngine(ds);
     const tg = await time(reps, () => gpu.evaluate(batch, { hessian: 'exact' }));
     const tgl = await time(reps, () => gpu.evaluate(batch));
@@ -167,7 +201,10 @@ async function main(): Promise<void> {
     );
     gpu.dispose();
   }
+}
 
+/** 25 loss + gradient evaluations in one call vs 25 calls. */
+async function batchEval(reps: number): Promise<void> {
   const [sn, sd] = quick ? [2 ** 12, 64] : [2 ** 16, 64];
   console.log(`\n## 25-config sweep (5 γc × 5 n1/n), loss + gradient, n=${sn} d=${sd}`);
   const ds = problem(sn, sd);
@@ -180,7 +217,7 @@ async function main(): Promise<void> {
       });
     }
   }
-  const gpu = await GpuEngine.create(ds, { workgroupSize: quick ? 32 : 64 });
+  const gpu = await gpuEngine(ds);
   const cpu = new CpuEngine(ds);
   const tb = await time(reps, () => gpu.evaluate(sweep));
   const ts = await time(reps, async () => {
@@ -193,7 +230,6 @@ async function main(): Promise<void> {
     `sequential/batched ${fmt(ts / tb)}x | cpu/gpu-batched ${fmt(tcs / tb)}x | batched effective ${fmt(bytes / tb / 1e6)} GB/s (A counted per config)`,
   );
   gpu.dispose();
-  console.log(`\nadapter: ${adapter}`);
 }
 
 main().then(
@@ -203,3 +239,183 @@ main().then(
     process.exit(1);
   },
 );
+
+/** Delegates to an engine and adds up the wall time of its evaluate() calls, with and without H. */
+class TimedEngine implements Engine {
+  readonly kind: Engine['kind'];
+  readonly description: string;
+  readonly precision: Engine['precision'];
+  readonly dataset: Dataset;
+  msH = 0;
+  msL = 0;
+  callsH = 0;
+  callsL = 0;
+  constructor(private readonly inner: Engine) {
+    this.kind = inner.kind;
+    this.description = inner.description;
+    this.precision = inner.precision;
+    this.dataset = inner.dataset;
+  }
+  reset(): void {
+    this.msH = this.msL = this.callsH = this.callsL = 0;
+  }
+  async evaluate(batch: readonly EvalRequest[], options?: EvalOptions): Promise<Evaluation[]> {
+    const t0 = performance.now();
+    const out = await this.inner.evaluate(batch, options);
+    const ms = performance.now() - t0;
+    if ((options?.hessian ?? 'none') !== 'none') {
+      this.msH += ms;
+      this.callsH++;
+    } else {
+      this.msL += ms;
+      this.callsL++;
+    }
+    return out;
+  }
+  hessianVectorProducts(batch: readonly EvalRequest[], v: readonly Float64Array[]): Promise<Float64Array[]> {
+    return this.inner.hessianVectorProducts(batch, v);
+  }
+  dispose(): void {
+    this.inner.dispose();
+  }
+}
+
+const SWEEP_GAMMAS = [0, 0.01, 0.05, 0.2, 0.5];
+const SWEEP_FRACTIONS = [0.1, 0.2, 0.3, 0.4, 0.5];
+
+/**
+ * A 5 γc × 5 n1/n grid (1 seed, 25 configs) solved with Newton to the same tolerance, as ONE
+ * runSweep (one batched engine call per lock-step iteration) vs 25 separate solve() calls with the
+ * same masks (applyTagRule, seed 1, as runSweep draws them), on GpuEngine and on CpuEngine.
+ */
+async function solveSweep(): Promise<void> {
+  const [n, d] = quick ? [2 ** 12, 32] : [2 ** 16, 64];
+  // The project's Gaussian generator (b = softmax of a planted model), where these γc take Newton
+  // 1–25 iterations to tol in float64 (the uniform problem() above makes γc/ℓ1 dominate instead).
+  const ds = generate({ ...DEFAULT_GENERATOR, n, d, seed: 1 }).dataset;
+  const solver: SolverOptions = { solver: 'newton', tol: 1e-6, maxIter: 40 };
+  console.log(
+    `\n## 25-config Newton sweep (5 γc × 5 n1/n, 1 seed), runSweep vs 25 solve() calls, n=${n} d=${d}, tol ${solver.tol}, maxIter ${solver.maxIter}`,
+  );
+  console.log(
+    'engine\tsweep ms\t25 solves ms\tsolves/sweep\tsweep steps\tΣ solve iterations\tconverged sweep/solves\tmax|Δτ| sweep vs solves',
+  );
+  const spec: SweepSpec = {
+    gammas: SWEEP_GAMMAS,
+    fractions: SWEEP_FRACTIONS,
+    seeds: 1,
+    reading: 'global',
+    solver,
+  };
+  const results: Record<string, { sweep: number; seq: number }> = {};
+  for (const kind of ['gpu', 'cpu'] as const) {
+    const engine: Engine = kind === 'gpu' ? await gpuEngine(ds) : new CpuEngine(ds);
+    // Warm-up: pipelines and JIT, one short solve.
+    await solve(engine, { gammaC: 0.1, reading: 'global', mask: mask(n, 0.2, 1) }, new Float64Array(d), {
+      ...solver,
+      maxIter: 2,
+    });
+    let t0 = performance.now();
+    const sw = await runSweep(engine, spec);
+    const tSweep = performance.now() - t0;
+    if (sw.batchSize !== 25) throw new Error(`sweep batch is ${sw.batchSize}, expected 25`);
+    const steps = Math.max(...sw.cells.map((c) => c.iterations));
+    t0 = performance.now();
+    let iters = 0;
+    let conv = 0;
+    let dTau = 0;
+    for (const fraction of SWEEP_FRACTIONS) {
+      const m = applyTagRule({ kind: 'random', fraction, seed: 1 }, n);
+      for (const gammaC of SWEEP_GAMMAS) {
+        const r = await solve(engine, { gammaC, reading: 'global', mask: m }, new Float64Array(d), solver);
+        iters += r.iterations;
+        if (r.converged) conv++;
+        const cell = sw.cells.find((c) => c.fraction === fraction && c.gammaC === gammaC);
+        if (cell) dTau = Math.max(dTau, Math.abs(cell.tau - r.parts.tau));
+      }
+    }
+    const tSeq = performance.now() - t0;
+    results[kind] = { sweep: tSweep, seq: tSeq };
+    const convSweep = sw.cells.filter((c) => c.converged).length;
+    console.log(
+      [
+        kind,
+        fmt(tSweep),
+        fmt(tSeq),
+        `${fmt(tSeq / tSweep)}x`,
+        steps,
+        iters,
+        `${convSweep}/${conv}`,
+        fmt(dTau, 2),
+      ].join('\t'),
+    );
+    engine.dispose();
+  }
+  console.log(
+    `cpu/gpu: sweep ${fmt(results.cpu.sweep / results.gpu.sweep)}x, 25 solves ${fmt(results.cpu.seq / results.gpu.seq)}x`,
+  );
+}
+
+/**
+ * Where one Newton iteration's time goes on GpuEngine (K = 1): the GPU evaluation with the exact
+ * Hessian (submit, kernels, readback, float64 assembly of the low-rank part), one loss-only trial of
+ * the line search, the CPU damped Cholesky solve of the d×d system, and λ_min (the solver tracks it
+ * for d ≤ 128). Then the measured mean wall time of BatchSolver.step() over a real solve.
+ */
+async function newtonSplit(): Promise<void> {
+  const sizes = quick
+    ? [[2 ** 12, 64]]
+    : [
+        [2 ** 16, 64],
+        [2 ** 16, 256],
+      ];
+  console.log('\n## one Newton iteration on GpuEngine (K = 1), median ms');
+  console.log('n\td\tGPU eval+H\tGPU eval (trial)\tCPU Cholesky\tCPU λmin\tsum (1 trial)\tGPU share');
+  for (const [n, d] of sizes) {
+    const ds = problem(n, d);
+    const gpu = await gpuEngine(ds);
+    const config: ObjectiveConfig = { gammaC: 0.2, reading: 'global', mask: mask(n, 0.2, 6) };
+    const req: EvalRequest[] = [
+      { x: Float64Array.from({ length: d }, (_, j) => 0.02 * Math.cos(j)), config },
+    ];
+    const reps = 5;
+    const tH = await time(reps, () => gpu.evaluate(req, { hessian: 'exact' }));
+    const tL = await time(reps, () => gpu.evaluate(req, { gradient: false }));
+    const [ev] = await gpu.evaluate(req, { hessian: 'exact' });
+    const H = ev.hessian as Float64Array;
+    const rhs = (ev.grad as Float64Array).map((v) => -v);
+    const tC = await time(reps, async () => dampedCholeskySolve(H, d, rhs));
+    const tE = await time(reps, async () => lambdaMin(H, d));
+    const sum = tH + tL + tC + tE;
+    // A real solve, its engine calls timed: step() = direction (CPU) + line-search trials (GPU,
+    // loss only) + the evaluation with the new Hessian (GPU) + λ_min (CPU).
+    const timed = new TimedEngine(gpu);
+    const solver = new BatchSolver(timed, [config], new Float64Array(d), {
+      solver: 'newton',
+      tol: 1e-6,
+      maxIter: 10,
+    });
+    await solver.step(); // iteration 0: the starting point
+    timed.reset();
+    let total = 0;
+    let steps = 0;
+    while (!solver.done) {
+      const t0 = performance.now();
+      await solver.step();
+      total += performance.now() - t0;
+      steps++;
+    }
+    const per = (v: number): string => fmt(v / Math.max(1, steps));
+    console.log(
+      [n, d, fmt(tH), fmt(tL), fmt(tC), fmt(tE), fmt(sum), `${fmt((100 * (tH + tL)) / sum, 3)} %`].join('\t'),
+    );
+    console.log(
+      `  measured over ${steps} solver steps, per step: total ${per(total)} ms = GPU eval+H ${per(timed.msH)} ms (${per(
+        timed.callsH,
+      )} calls) + GPU trials ${per(timed.msL)} ms (${per(timed.callsL)} calls) + CPU rest ${per(
+        total - timed.msH - timed.msL,
+      )} ms (Cholesky, λmin, bookkeeping)`,
+    );
+    gpu.dispose();
+  }
+}

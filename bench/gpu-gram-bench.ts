@@ -3,7 +3,7 @@
  * and the same inputs (alternating runs, medians), plus the maximum difference of their results
  * relative to Σ|terms| from a float64 twin on a sample of entries.
  *
- *   npx tsx bench/gpu-gram-bench.ts [n d K ...]
+ *   npx tsx bench/gpu-gram-bench.ts [--tile=16] [--block-rows=R] [n d K ...]
  *
  * "old" is the kernel GpuEngine used until 2026-11-26, kept here only to measure the ratio: one
  * thread per (j, l) output over 8×8 workgroups, looping over ≤ 2048 rows per dispatch and adding
@@ -82,13 +82,22 @@ async function main(): Promise<void> {
   const got = await acquireGpu();
   if (!got.ok) throw new Error(`WebGPU unavailable (${got.reason}): ${got.message}`);
   const { device, adapter, host } = got.gpu;
-  const args = process.argv.slice(2).map(Number);
+  const flag = (name: string): number | undefined => {
+    const a = process.argv.find((v) => v.startsWith(`--${name}=`));
+    return a ? Number(a.slice(name.length + 3)) : undefined;
+  };
+  const tuning = { ...DEFAULT_TUNING, gramTile: flag('tile') ?? DEFAULT_TUNING.gramTile };
+  const blockRows = flag('block-rows');
+  const args = process.argv
+    .slice(2)
+    .filter((v) => !v.startsWith('--'))
+    .map(Number);
   const cases: number[][] = [];
   for (let i = 0; i + 2 < args.length; i += 3) cases.push(args.slice(i, i + 3));
   if (!cases.length) {
     cases.push([4096, 64, 1], [16384, 64, 1], [4096, 256, 1], [4096, 64, 4]);
   }
-  const kernels = await KernelSet.create(device, DEFAULT_TUNING);
+  const kernels = await KernelSet.create(device, tuning);
   const oldModule = device.createShaderModule({ code: OLD_WGSL, label: 'bench.oldGram' });
   const oldPipeline = device.createComputePipeline({
     layout: 'auto',
@@ -109,7 +118,7 @@ async function main(): Promise<void> {
     const Hold = storage(device, new Float32Array(K * d * d), 'bench.Hold');
     const Hnew = storage(device, new Float32Array(K * d * d).fill(NaN), 'bench.Hnew');
     const chunks: AChunk[] = [{ buffer: Ab, row0: 0, rows: n }];
-    const stage = new GramStage(kernels);
+    const stage = new GramStage(kernels, blockRows);
     const arena = new UniformArena(device);
     // Old: one uniform slot per row range (16 bytes used, 256-byte aligned slots).
     const ranges = Math.ceil(n / OLD_ROWS_PER_DISPATCH);

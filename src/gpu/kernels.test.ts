@@ -283,6 +283,23 @@ describe('atv.wgsl: Aᵀ·V for R right-hand sides per config', () => {
   }
 });
 
+describe('atv.wgsl: right-hand-side counts', () => {
+  it('rejects R outside {1, 4, 6} (the kernel has one loop per supported R)', () => {
+    const st = new AtvStage(kernels);
+    const b = poisoned(gpu.device, 16, 'test.V');
+    const arena = new UniformArena(gpu.device);
+    const enc = gpu.device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    for (const R of [0, 2, 3, 5, 7]) {
+      expect(() =>
+        st.encode(pass, arena, { n: 4, d: 1, k0: 0, kCount: 1 }, chunksOf(randn(4), 4, 1, 4), b, R, b),
+      ).toThrow(/R must be 1, 4 or 6/);
+    }
+    pass.end();
+    arena.destroy();
+  });
+});
+
 describe('gram.wgsl: H = Aᵀ diag(δ) A from upper tiles over row blocks, mirrored', () => {
   const tileSets = new Map<number, KernelSet>();
   async function kernelsWithTile(tile: number): Promise<KernelSet> {

@@ -483,7 +483,7 @@ export function atvBlockRows(n: number, t: KernelTuning, override?: number): num
   return Math.max(4 * t.workgroupSize, Math.ceil(n / 256));
 }
 
-/** Aᵀ·V for R right-hand sides per config (atv.wgsl), over all chunks, into outAtV[(k0+k)][6][d]. */
+/** Aᵀ·V for R ∈ {1, 4, 6} right-hand sides per config (atv.wgsl), over all chunks, into outAtV[(k0+k)][6][d]. */
 export class AtvStage {
   private partials: GPUBuffer | null = null;
   constructor(
@@ -500,6 +500,7 @@ export class AtvStage {
     R: number,
     outAtV: GPUBuffer,
   ): void {
+    if (R !== 1 && R !== 4 && R !== 6) throw new Error(`AtvStage: R must be 1, 4 or 6, got ${R}`);
     const wg = this.kernels.tuning.workgroupSize;
     const blockRows = atvBlockRows(s.n, this.kernels.tuning, this.blockRowsOverride);
     const perChunk = chunks.map((c) => Math.ceil(c.rows / blockRows));
