@@ -86,6 +86,8 @@ export function RunPanel() {
   const outcome = useAppStore((s) => s.outcome);
   const backendLabel = useAppStore((s) => s.backendLabel);
   const hasData = useAppStore((s) => s.dataset !== null);
+  const n = useAppStore((s) => s.dataset?.n ?? 0);
+  const n1 = useAppStore((s) => s.n1);
   const live = useProgressValue<LiveReadout>((c) => {
     const run = c.histories[0] ?? [];
     const twin = c.histories[1] ?? [];
@@ -148,6 +150,12 @@ export function RunPanel() {
         <div>
           <dt>Status</dt>
           <dd data-testid="run-status">{status}</dd>
+        </div>
+        <div>
+          <dt>n1 / n</dt>
+          <dd data-testid="run-n1">
+            {n1} / {n} ({n > 0 ? (n1 / n).toFixed(3) : '—'})
+          </dd>
         </div>
         <div>
           <dt>Iteration</dt>
