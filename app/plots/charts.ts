@@ -149,22 +149,31 @@ export function fitChart(c: ProgressChannel, state: AppState): PlotSpec {
       hovertemplate: 'row %{customdata}<br>b = %{x:.4g}<br>f(x) = %{y:.4g}<extra></extra>',
     } as PlotlyTypes.Data;
   };
-  let max = 0;
-  for (let i = 0; i < dataset.n; i++) max = Math.max(max, dataset.b[i], rows.f[i]);
+  // b and f are probability vectors (entries ~1/n), so log axes spread the rows out; zeros are
+  // clamped to the smallest positive value drawn.
+  let lo = Infinity;
+  let hi = 0;
+  for (let i = 0; i < dataset.n; i++) {
+    for (const v of [dataset.b[i], rows.f[i]]) {
+      if (v > 0) lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+  }
+  if (!(hi > 0)) return null;
   const diagonal: PlotlyTypes.Data = {
     type: 'scatter',
     mode: 'lines',
     name: 'f = b',
-    x: [0, max],
-    y: [0, max],
+    x: [lo, hi],
+    y: [lo, hi],
     line: { color: t.muted, dash: 'dot', width: 1 },
     hoverinfo: 'skip',
   };
   const iter = c.current[0]?.iterations ?? 0;
-  return {
-    data: [diagonal, trace(false), trace(true)],
-    layout: baseLayout(`Per-row fit at iteration ${iter}: f(x) vs b`, 'b_i', 'f_i(x)'),
-  };
+  const layout = baseLayout(`Per-row fit at iteration ${iter}: f(x) vs b`, 'b_i (log)', 'f_i(x) (log)');
+  layout.xaxis = { ...layout.xaxis, type: 'log', exponentformat: 'power' };
+  layout.yaxis = { ...layout.yaxis, type: 'log', exponentformat: 'power' };
+  return { data: [diagonal, trace(false), trace(true)], layout };
 }
 
 /** Bins of the per-row loss histogram. */

@@ -45,10 +45,11 @@ export function baseLayout(title: string, xTitle: string, yTitle: string): Parti
     paper_bgcolor: t.bg,
     plot_bgcolor: t.bg,
     font: { family: 'system-ui, sans-serif', size: 11, color: t.fg },
-    margin: { l: 56, r: 12, t: 32, b: 40 },
-    xaxis: { ...axis, title: { text: xTitle } },
+    margin: { l: 56, r: 12, t: 32, b: 36 },
+    xaxis: { ...axis, title: { text: xTitle, standoff: 4 } },
     yaxis: { ...axis, title: { text: yTitle } },
-    legend: { orientation: 'h', y: -0.25, font: { size: 10 } },
+    // Legend below the x-axis title, anchored by its top so it never overlaps the title.
+    legend: { orientation: 'h', x: 0, y: -0.22, yanchor: 'top', font: { size: 10 } },
     hovermode: 'closest',
   };
 }
