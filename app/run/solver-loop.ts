@@ -26,6 +26,7 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Play / pause / step control of one batch run; emits LoopEvents. */
 export class SolverLoop {
   private playing = false;
   private busy = false;
