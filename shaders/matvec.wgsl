@@ -4,7 +4,7 @@
 // config. Precision: a serial float32 dot product of length d (error ≲ d·ε·Σ|a x|).
 
 override WG: u32 = 64u;
-const TK: u32 = 8u;
+const TK: u32 = 8u; // configs per thread; the vec4 pair below is written for exactly 8
 
 @compute @workgroup_size(WG)
 fn matvec(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -18,14 +18,27 @@ fn matvec(@builtin(global_invocation_id) gid: vec3<u32>) {
   let xBase = (P.k0 + kt0) * P.d;
   // Configs this thread handles: up to TK (fewer for the last tile, e.g. 1 when K = 1).
   let kq = min(TK, P.kCount - kt0);
-  var acc: array<f32, 8>;
-  for (var j = 0u; j < P.d; j++) {
-    let a = A[aBase + j];
-    for (var q = 0u; q < kq; q++) {
-      acc[q] += a * X[xBase + q * P.d + j];
+  // Named accumulators, not a dynamically indexed array (which SwiftShader keeps in memory): a
+  // scalar loop for a lone config (K = 1, every single solve), else all TK configs at once as two
+  // vec4s, reading the zero padding of X for the slots past kCount (their sums are dropped).
+  if (kq == 1u) {
+    var s = 0.0;
+    for (var j = 0u; j < P.d; j++) {
+      s += A[aBase + j] * X[xBase + j];
     }
+    U[kt0 * P.n + i] = s;
+    return;
+  }
+  let d = P.d;
+  var lo = vec4<f32>(0.0); // configs kt0 + 0..3
+  var hi = vec4<f32>(0.0); // configs kt0 + 4..7
+  for (var j = 0u; j < d; j++) {
+    let a = A[aBase + j];
+    let xb = xBase + j;
+    lo += a * vec4<f32>(X[xb], X[xb + d], X[xb + 2u * d], X[xb + 3u * d]);
+    hi += a * vec4<f32>(X[xb + 4u * d], X[xb + 5u * d], X[xb + 6u * d], X[xb + 7u * d]);
   }
   for (var q = 0u; q < kq; q++) {
-    U[(kt0 + q) * P.n + i] = acc[q];
+    U[(kt0 + q) * P.n + i] = select(hi[q & 3u], lo[q & 3u], q < 4u);
   }
 }
