@@ -79,6 +79,25 @@ describe('CLI', () => {
     expect(ev.tau).toBe(out.tau);
     expect(Math.hypot(...ev.grad!)).toBeLessThan(1e-8);
     expect(out.tauBound).toBeCloseTo(Math.sqrt(0.4) / 12 - ev.l2 / 48, 12);
+    const withEps = cli(
+      'solve',
+      '--generate',
+      'gaussian',
+      '--n',
+      '60',
+      '--d',
+      '5',
+      '--seed',
+      '3',
+      '--fraction',
+      '0.2',
+      '--gamma',
+      '0.2',
+      '--eps2',
+      '0.05',
+      '--no-history',
+    );
+    expect(JSON.parse(withEps.stdout).tauBound).toBeCloseTo(Math.sqrt(0.4) / 12 - 0.05 / 48, 12);
   });
 
   it('solve reads a CSV with tags, and Newton, GD and sketched agree on the minimum', () => {

@@ -24,7 +24,7 @@ const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
   solve (--problem P.json | --data D.csv [--gamma G] [--fraction F --tag-seed S] |
          --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--w s])
         [--gamma G] [--solver newton|gd|sketched] [--reading global|separate]
-        [--max-iter N] [--tol T] [--step η] [--sketch-rows R] [--no-history]
+        [--max-iter N] [--tol T] [--step η] [--sketch-rows R] [--eps2 E] [--no-history]
   sweep (--data D.csv | --problem P.json | --generate …) --gamma 0,0.1,… --fraction 0.1,0.2,…
         [--seeds K] [--seed-base S] [--solver …] [--csv FILE]
   every verb: [--engine cpu|gpu] [--out FILE]`;
@@ -52,6 +52,7 @@ const OPTIONS = {
   step: { type: 'string' },
   'sketch-rows': { type: 'string' },
   'no-history': { type: 'boolean' },
+  eps2: { type: 'string' },
   seeds: { type: 'string' },
   'seed-base': { type: 'string' },
   csv: { type: 'string' },
@@ -121,6 +122,8 @@ async function cmdSolve(flags: Flags): Promise<unknown> {
   const { dataset, config, notices, source } = loadProblem(flags, { requireTags: true });
   notices.forEach((m) => process.stderr.write(`note: ${m}\n`));
   const options = solverOptions(flags);
+  // ε2 of the paper's bound τ_c: an assumed upper bound on ℓ2(x*); default the measured ℓ2.
+  const eps2 = num(flags, 'eps2', { min: 0 });
   const engine = await createEngine(engineFlag(flags), dataset);
   try {
     const r = await solve(engine, config, new Float64Array(dataset.d), options);
@@ -131,6 +134,7 @@ async function cmdSolve(flags: Flags): Promise<unknown> {
       minW2: minSquared(dataset.w),
       sigmaMinA: sigmaMin(dataset.A, dataset.n, dataset.d),
       lambdaMin: last?.lambdaMin,
+      eps2,
     });
     return {
       x: Array.from(r.x),
@@ -139,7 +143,7 @@ async function cmdSolve(flags: Flags): Promise<unknown> {
       l1: r.parts.l1,
       l2: r.parts.l2,
       tau: r.parts.tau,
-      tauBound: tauBound(config.gammaC, r.parts.n1, r.parts.n2, r.parts.l2),
+      tauBound: tauBound(config.gammaC, r.parts.n1, r.parts.n2, eps2 ?? r.parts.l2),
       n1: r.parts.n1,
       n2: r.parts.n2,
       iterations: r.iterations,
