@@ -42,6 +42,23 @@ export type BackendChoice = 'auto' | 'cpu' | 'gpu';
 /** Which view the rows panel shows. */
 export type RowsView = 'table' | 'projection';
 
+/** Which part of the page is shown: the single run or the sweep (app/sweep). */
+export type PageView = 'run' | 'sweep';
+
+/**
+ * The sweep grid (app/sweep/README.md): γc × n1/n × tag seeds 1…seeds, solved on the current
+ * data, reading and solver settings. Presets set it as one object, e.g. the Figure 1 analogue
+ * `{ gammas: [0.1, 0.2, 0.3, 0.4, 0.5], fractions: [0.1], seeds: 5 }`.
+ */
+export interface SweepSettings {
+  /** γc values > 0, sorted; the γc = 0 baseline is always added by the sweep. */
+  gammas: number[];
+  /** n1/n values in (0, 1), sorted. */
+  fractions: number[];
+  /** Tag seeds per (γc, n1/n): seeds 1…seeds. */
+  seeds: number;
+}
+
 /** Everything a link carries. */
 export interface Settings {
   /** Where the data comes from. */
@@ -71,6 +88,10 @@ export interface Settings {
   twin: boolean;
   backend: BackendChoice;
   rowsView: RowsView;
+  /** Single run or sweep view. */
+  page: PageView;
+  /** The sweep grid. */
+  sweep: SweepSettings;
 }
 
 /** Upper limits: large enough for real experiments, small enough that a typo cannot hang a tab. */
@@ -80,6 +101,9 @@ export const LIMITS = {
   seedMax: 4_294_967_295,
   gammaMax: 100,
   maxIterMax: 100_000,
+  /** Most γc or n1/n values in a sweep list. */
+  sweepValuesMax: 12,
+  sweepSeedsMax: 20,
 } as const;
 
 /**
@@ -104,11 +128,15 @@ export const DEFAULT_SETTINGS: Settings = {
   twin: true,
   backend: 'auto',
   rowsView: 'table',
+  page: 'run',
+  // The paper's first grid (Figure 1, left): γc ∈ {0.1, …, 0.5} at n1/n = 0.1.
+  sweep: { gammas: [0.1, 0.2, 0.3, 0.4, 0.5], fractions: [0.1], seeds: 3 },
 };
 
 /** A deep copy, so that callers can mutate the result freely. */
 export function cloneSettings(s: Settings): Settings {
   const tagRule: TagRule =
     s.tagRule.kind === 'cluster' ? { kind: 'cluster', clusters: [...s.tagRule.clusters] } : { ...s.tagRule };
-  return { ...s, gen: { ...s.gen }, tagRule };
+  const sweep = { ...s.sweep, gammas: [...s.sweep.gammas], fractions: [...s.sweep.fractions] };
+  return { ...s, gen: { ...s.gen }, tagRule, sweep };
 }

@@ -10,6 +10,7 @@ import {
   cloneSettings,
   type BackendChoice,
   type GeneratorKind,
+  type PageView,
   type RowsView,
   type Settings,
   type SolverChoice,
@@ -108,6 +109,60 @@ function enumParam<T extends string>(
     },
   };
 }
+
+/**
+ * A sorted, de-duplicated list of numbers written as `0.1_0.2_0.3` ('_' needs no escaping in a
+ * URL; ',' is read too). Entries that are not numbers are dropped and out-of-range ones clamped,
+ * with a notice; a list left empty is reset to its current (default) value.
+ */
+function numberListParam(
+  key: string,
+  label: string,
+  opts: { min: number; max: number; maxCount: number },
+  get: (s: Settings) => number[],
+  put: (s: Settings, v: number[]) => void,
+  writeIf: (s: Settings) => boolean,
+): ParamSpec {
+  return {
+    key,
+    label,
+    applies: () => true,
+    writeIf,
+    write: (s) => get(s).map(formatNumber).join('_'),
+    read(s, raw) {
+      const problems: string[] = [];
+      const values: number[] = [];
+      for (const part of raw.split(/[_,]/)) {
+        const text = part.trim();
+        const v = text === '' ? NaN : Number(text);
+        if (!Number.isFinite(v)) {
+          problems.push(`"${part}" is not a number`);
+          continue;
+        }
+        const clamped = Math.min(opts.max, Math.max(opts.min, v));
+        if (clamped !== v) problems.push(`${text} is outside [${opts.min}, ${opts.max}], set to ${clamped}`);
+        values.push(clamped);
+      }
+      let list = [...new Set(values)].sort((a, b) => a - b);
+      if (list.length > opts.maxCount) {
+        problems.push(`more than ${opts.maxCount} values, kept the first ${opts.maxCount}`);
+        list = list.slice(0, opts.maxCount);
+      }
+      if (list.length === 0) {
+        return `${label}: "${raw}" has no usable values; reset to ${get(s).join(', ')}.`;
+      }
+      put(s, list);
+      return problems.length ? `${label}: ${problems.join('; ')}.` : undefined;
+    },
+  };
+}
+
+/** The sweep grid goes in the link in the sweep view, or when it is not the default grid. */
+const writeSweep = (s: Settings): boolean =>
+  s.page === 'sweep' ||
+  s.sweep.seeds !== DEFAULT_SETTINGS.sweep.seeds ||
+  s.sweep.gammas.join() !== DEFAULT_SETTINGS.sweep.gammas.join() ||
+  s.sweep.fractions.join() !== DEFAULT_SETTINGS.sweep.fractions.join();
 
 const isGenerated = (s: Settings): boolean => s.source === 'generate';
 const isClusters = (s: Settings): boolean => s.source === 'generate' && s.gen.kind === 'clusters';
@@ -375,6 +430,44 @@ const PARAMS: ParamSpec[] = [
     (s) => s.rowsView,
     (s, v) => (s.rowsView = v),
   ),
+  {
+    ...enumParam<PageView>(
+      'page',
+      'page view',
+      ['run', 'sweep'],
+      (s) => s.page,
+      (s, v) => (s.page = v),
+    ),
+    writeIf: (s) => s.page !== 'run',
+  },
+  numberListParam(
+    'sg',
+    'sweep γc values',
+    // γc = 0 is the baseline every sweep adds; the list holds the protected values.
+    { min: 0, max: LIMITS.gammaMax, maxCount: LIMITS.sweepValuesMax },
+    (s) => s.sweep.gammas,
+    (s, v) => (s.sweep.gammas = v),
+    writeSweep,
+  ),
+  numberListParam(
+    'sf',
+    'sweep n1/n values',
+    // The sweep needs n1 ≥ 1 and n2 ≥ 1, so n1/n stays strictly inside (0, 1).
+    { min: 0.01, max: 0.99, maxCount: LIMITS.sweepValuesMax },
+    (s) => s.sweep.fractions,
+    (s, v) => (s.sweep.fractions = v),
+    writeSweep,
+  ),
+  {
+    ...numberParam(
+      'ss',
+      'sweep seeds',
+      { min: 1, max: LIMITS.sweepSeedsMax, integer: true },
+      (s) => s.sweep.seeds,
+      (s, v) => (s.sweep.seeds = v),
+    ),
+    writeIf: writeSweep,
+  },
 ];
 
 const KNOWN_KEYS = new Set(['v', ...PARAMS.map((p) => p.key)]);
