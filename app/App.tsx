@@ -1,4 +1,5 @@
 /** The playground layout: settings on the left, run, charts and rows on the right. */
+import { ClaimsPanel } from './claims/ClaimsPanel';
 import { DataPanel } from './panels/DataPanel';
 import { Header } from './panels/Header';
 import { LinkNotices } from './panels/LinkNotices';
@@ -24,6 +25,7 @@ export function App() {
         </div>
         <div className="main">
           <RunPanel />
+          <ClaimsPanel />
           <PlotsPanel />
           <RowsPanel />
         </div>

@@ -3,9 +3,6 @@
  * iterations/s, ms/iteration, backend) and the run's final numbers. The final τ is exposed at full
  * precision in `data-tau` so tests compare numbers, not rounding.
  */
-import { useMemo } from 'react';
-import { sigmaMin } from '../../src/math/linalg';
-import { minSquared, paperClaims } from '../../src/math/metrics';
 import { pause, play, resetRun, step } from '../run/run-controller';
 import { useProgressValue } from '../run/use-progress';
 import { useAppStore } from '../store/app-store';
@@ -30,53 +27,6 @@ function fmt(v: number, digits = 4): string {
   return Math.abs(v) !== 0 && (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e5)
     ? v.toExponential(digits - 1)
     : v.toFixed(digits);
-}
-
-function ClaimsReadout() {
-  const dataset = useAppStore((s) => s.dataset);
-  const outcome = useAppStore((s) => s.outcome);
-  const gammaC = useAppStore((s) => s.settings.gammaC);
-  const lambdaMin = useProgressValue(
-    (c) => c.histories[0]?.[c.histories[0].length - 1]?.lambdaMin ?? NaN,
-    (a, b) => a === b || (Number.isNaN(a) && Number.isNaN(b)),
-  );
-  // σ_min(A) costs O(n·d²): once per data set.
-  const sigma = useMemo(() => (dataset ? sigmaMin(dataset.A, dataset.n, dataset.d) : NaN), [dataset]);
-  if (!dataset || !outcome) return null;
-  const claims = paperClaims({
-    parts: outcome.parts,
-    gammaC,
-    minW2: minSquared(dataset.w),
-    sigmaMinA: sigma,
-    ...(Number.isFinite(lambdaMin) ? { lambdaMin } : {}),
-  });
-  return (
-    <div data-testid="claims">
-      <h3>The paper's claims at the final point</h3>
-      <ul className="claims">
-        <li>
-          τ = {fmt(claims.tau)} vs. τ_c = {fmt(claims.tauC)}, the paper's claimed bound (Thm 16), which is a
-          heuristic, not a guarantee: {claims.tauAtLeastBound ? 'τ ≥ τ_c here' : 'τ < τ_c here'}.
-        </li>
-        <li>
-          Theorem 16 premise ℓ1 ≥ √(2γc): ℓ1 = {fmt(claims.premise.l1)}, √(2γc) ={' '}
-          {fmt(claims.premise.required)} —{' '}
-          {gammaC === 0 ? 'trivial at γc = 0' : claims.premise.holds ? 'holds' : 'does not hold'}.
-        </li>
-        <li>
-          Lemma 13 asks w_i² ≥ {fmt(claims.lemma13.required, 3)} (with γ = ℓ1); the smallest w_i² is{' '}
-          {fmt(claims.lemma13.minW2, 3)} —{' '}
-          {claims.lemma13.holds ? 'met' : 'not met (the lemma is very conservative)'}.
-        </li>
-        {claims.convexity && (
-          <li>
-            λ_min(∇²L) = {fmt(claims.convexity.lambdaMin, 3)}:{' '}
-            {claims.convexity.locallyConvex ? 'locally convex here' : 'not convex here'}.
-          </li>
-        )}
-      </ul>
-    </div>
-  );
 }
 
 /** The run panel. */
@@ -212,7 +162,6 @@ export function RunPanel() {
           {outcome.twinParts && <> · twin τ = {outcome.twinParts.tau.toPrecision(10)}</>}
         </p>
       )}
-      <ClaimsReadout />
     </section>
   );
 }

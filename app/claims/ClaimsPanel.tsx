@@ -1,0 +1,107 @@
+/**
+ * The paper's claims, checked live: for the current run (refreshed at most once per frame while it
+ * iterates) and, once it has finished, at its final point. Each claim sits next to the measured
+ * value with an honest verdict, followed by where the paper's printed formulas differ from the
+ * verified ones.
+ */
+import { useMemo } from 'react';
+import { sigmaMin } from '../../src/math/linalg';
+import { minSquared } from '../../src/math/metrics';
+import type { IterationRecord } from '../../src/math/solvers';
+import { useProgressValue } from '../run/use-progress';
+import { useAppStore } from '../store/app-store';
+import { claimRows, type ClaimPoint } from './claims-model';
+import { PRINTED_FORMULA_NOTES } from './printed-formulas';
+
+const sameRecord = (a: IterationRecord | null, b: IterationRecord | null): boolean => a === b;
+
+/** The latest record of the run (not the twin), or null before the first iteration. */
+function lastRecord(histories: IterationRecord[][]): IterationRecord | null {
+  const run = histories[0];
+  return run && run.length ? run[run.length - 1] : null;
+}
+
+/** The claims panel. `compact` drops the printed-formula notes (presenter mode). */
+export function ClaimsPanel({ compact = false }: { compact?: boolean }) {
+  const dataset = useAppStore((s) => s.dataset);
+  const outcome = useAppStore((s) => s.outcome);
+  const status = useAppStore((s) => s.runStatus);
+  const gammaC = useAppStore((s) => s.settings.gammaC);
+  const n1 = useAppStore((s) => s.n1);
+  const last = useProgressValue((c) => lastRecord(c.histories), sameRecord);
+  // σ_min(A) costs O(n·d²) and only enters Lemma 13 when l > 0; it is computed once per data set,
+  // and skipped for large data where it would block the page.
+  const sigma = useMemo(
+    () =>
+      dataset && dataset.n * dataset.d * dataset.d <= 5e7 ? sigmaMin(dataset.A, dataset.n, dataset.d) : NaN,
+    [dataset],
+  );
+  const minW2 = useMemo(() => (dataset ? minSquared(dataset.w) : NaN), [dataset]);
+
+  const n2 = (dataset?.n ?? 0) - n1;
+  const final = status === 'finished' && outcome !== null;
+  let point: ClaimPoint | null = null;
+  if (final) {
+    point = { ...outcome.parts, ...(last?.lambdaMin !== undefined ? { lambdaMin: last.lambdaMin } : {}) };
+  } else if (last) {
+    point = {
+      l1: last.l1,
+      l2: last.l2,
+      tau: last.tau,
+      n1,
+      n2,
+      ...(last.lambdaMin !== undefined ? { lambdaMin: last.lambdaMin } : {}),
+    };
+  }
+  const rows = point && dataset ? claimRows(point, { gammaC, minW2, sigmaMinA: sigma }) : null;
+  const where = final
+    ? `at the final point (iteration ${outcome.iterations})`
+    : last
+      ? `live, at iteration ${last.iter}`
+      : '';
+
+  return (
+    <section className="panel claims-panel" aria-labelledby="claims-heading" data-testid="claims">
+      <h2 id="claims-heading">The paper's claims, checked {where || 'when a run starts'}</h2>
+      {!rows ? (
+        <p className="hint">Press play or step: each claim is checked against the run as it iterates.</p>
+      ) : (
+        <table className="claims-table" data-final={final ? 'true' : 'false'}>
+          <thead>
+            <tr>
+              <th scope="col">Claim</th>
+              <th scope="col">The paper says</th>
+              <th scope="col">Measured</th>
+              <th scope="col">Here</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-testid={`claim-${r.id}`} data-verdict={r.verdict}>
+                <th scope="row">{r.source}</th>
+                <td>
+                  {r.claim}
+                  {!compact && <div className="hint">{r.note}</div>}
+                </td>
+                <td>{r.measured}</td>
+                <td className={`verdict verdict-${r.verdict.replace(' ', '-')}`}>{r.verdict}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {!compact && (
+        <details className="printed-notes">
+          <summary>Where the paper's printed formulas differ from the verified ones</summary>
+          <ul>
+            {PRINTED_FORMULA_NOTES.map((n) => (
+              <li key={n.where}>
+                <strong>{n.where}:</strong> {n.text}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}
