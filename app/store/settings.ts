@@ -92,6 +92,10 @@ export interface Settings {
   page: PageView;
   /** The sweep grid. */
   sweep: SweepSettings;
+  /** Presenter mode (`?present=1`): large type and few controls, for a projector (app/modes). */
+  present: boolean;
+  /** Embed mode (`?embed=1`): one chart and minimal controls, for slides (app/modes). */
+  embed: boolean;
 }
 
 /** Upper limits: large enough for real experiments, small enough that a typo cannot hang a tab. */
@@ -131,6 +135,8 @@ export const DEFAULT_SETTINGS: Settings = {
   page: 'run',
   // The paper's first grid (Figure 1, left): γc ∈ {0.1, …, 0.5} at n1/n = 0.1.
   sweep: { gammas: [0.1, 0.2, 0.3, 0.4, 0.5], fractions: [0.1], seeds: 3 },
+  present: false,
+  embed: false,
 };
 
 /** A deep copy, so that callers can mutate the result freely. */

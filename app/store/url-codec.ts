@@ -164,6 +164,34 @@ const writeSweep = (s: Settings): boolean =>
   s.sweep.gammas.join() !== DEFAULT_SETTINGS.sweep.gammas.join() ||
   s.sweep.fractions.join() !== DEFAULT_SETTINGS.sweep.fractions.join();
 
+/**
+ * A page mode written as 1 only when on (`present=1`, `embed=1`). The same keys are also read from
+ * the query string (`?present=1`), which is how people type them; see parseHash.
+ */
+function flagParam(
+  key: string,
+  label: string,
+  get: (s: Settings) => boolean,
+  put: (s: Settings, v: boolean) => void,
+): ParamSpec {
+  return {
+    key,
+    label,
+    applies: () => true,
+    writeIf: get,
+    write: (s) => (get(s) ? '1' : '0'),
+    read(s, raw) {
+      if (raw !== '0' && raw !== '1')
+        return `${label}: "${raw}" is not 0 or 1; left ${get(s) ? 'on' : 'off'}.`;
+      put(s, raw === '1');
+      return undefined;
+    },
+  };
+}
+
+/** Keys of parameters that the query string may set as well as the hash. */
+const QUERY_FLAGS = ['present', 'embed'] as const;
+
 const isGenerated = (s: Settings): boolean => s.source === 'generate';
 const isClusters = (s: Settings): boolean => s.source === 'generate' && s.gen.kind === 'clusters';
 
@@ -468,6 +496,18 @@ const PARAMS: ParamSpec[] = [
     ),
     writeIf: writeSweep,
   },
+  flagParam(
+    'present',
+    'presenter mode',
+    (s) => s.present,
+    (s, v) => (s.present = v),
+  ),
+  flagParam(
+    'embed',
+    'embed mode',
+    (s) => s.embed,
+    (s, v) => (s.embed = v),
+  ),
 ];
 
 const KNOWN_KEYS = new Set(['v', ...PARAMS.map((p) => p.key)]);
@@ -513,7 +553,16 @@ export function parseHash(hash: string, query = ''): ParsedHash {
       notices.push('The link names an uploaded CSV without its SHA-256; using generated data instead.');
     }
   }
-  const forced = new URLSearchParams(query).get('backend');
+  const queryParams = new URLSearchParams(query);
+  for (const key of QUERY_FLAGS) {
+    const raw = queryParams.get(key);
+    const spec = PARAMS.find((p) => p.key === key);
+    if (raw !== null && spec) {
+      const notice = spec.read(s, raw);
+      if (notice) notices.push(notice);
+    }
+  }
+  const forced = queryParams.get('backend');
   if (forced !== null) {
     if (forced === 'cpu' || forced === 'gpu' || forced === 'auto') s.backend = forced;
     else notices.push(`backend: "${forced}" is not one of auto, cpu, gpu; using auto.`);
