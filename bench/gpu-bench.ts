@@ -14,7 +14,8 @@
  * Counts (float32 on the GPU):
  *   loss + gradient: flops = 2nd (u = Ax) + 2nd (Aᵀg) + ~40n elementwise; bytes = 2·4nd (A read twice)
  *     + ~60n (n-vectors written and read by the passes).
- *   Hessian: flops = 2nd² (weighted Gram, both triangles) + 2·6nd (AᵀV, 6 right-hand sides); bytes
+ *   Hessian: flops = 2nd² (weighted Gram counted as both triangles; the kernel computes only the
+ *     tiles on or above the diagonal) + 2·6nd (AᵀV, 6 right-hand sides); bytes
  *     = 4nd per Gram row range pass (A read once from memory, the rest from cache, in the best case).
  */
 import * as tf from '@tensorflow/tfjs';
