@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { startDataSync } from './data/data-controller';
 import { installKeyboardShortcuts } from './keyboard';
+import { startPersistence } from './persist/persist-controller';
 import { startRunSync } from './run/run-sync';
 import { startUrlSync } from './store/url-sync';
 import './styles.css';
@@ -14,6 +15,8 @@ import './styles.css';
 startUrlSync();
 startDataSync();
 startRunSync();
+// After the data sync: it restores the uploaded CSV a link asks for from this browser's storage.
+startPersistence();
 installKeyboardShortcuts();
 
 const root = document.getElementById('root');

@@ -17,6 +17,18 @@ let nextId = 1;
 /** Id of the newest request: older answers are ignored. */
 let latestGenerate = 0;
 let latestParse = 0;
+/** The file behind each parse request, handed to {@link onCsvParsed} listeners once it parsed. */
+const filesById = new Map<number, File>();
+const parsedListeners = new Set<(file: File, sha256: string) => void>();
+
+/**
+ * Calls `fn` with each uploaded file that parsed and became the data (app/persist stores it so
+ * it survives a reload). Returns the unsubscribe function.
+ */
+export function onCsvParsed(fn: (file: File, sha256: string) => void): () => void {
+  parsedListeners.add(fn);
+  return () => parsedListeners.delete(fn);
+}
 
 function dataWorker(): Worker {
   if (!worker) {
@@ -76,6 +88,8 @@ function onEvent(event: DataEvent): void {
     }
     case 'parsed': {
       if (event.id !== latestParse) return;
+      const file = filesById.get(event.id);
+      filesById.clear();
       const awaiting = store.awaitingCsv;
       const notices = [...event.notices];
       if (awaiting && awaiting !== event.sha256) {
@@ -108,6 +122,7 @@ function onEvent(event: DataEvent): void {
         csvMask: !fromLink && event.hasCopyrightColumn ? event.mask : null,
       });
       applyRule();
+      if (file) for (const fn of parsedListeners) fn(file, event.sha256);
       break;
     }
     case 'failed':
@@ -123,6 +138,7 @@ export function loadCsvFile(file: File): void {
   latestParse = id;
   useAppStore.getState().setDataError(null);
   useAppStore.getState().setLoading({ busy: true, label: 'Reading the file…', progress: 0 });
+  filesById.set(id, file);
   send({ type: 'parse', id, file });
 }
 

@@ -5,6 +5,7 @@
 import { useId, useRef, useState } from 'react';
 import { writeCsv } from '../../src/data/csv';
 import { loadCsvFile } from '../data/data-controller';
+import { LocalDataControls } from '../persist/LocalDataControls';
 import { useAppStore } from '../store/app-store';
 import { LIMITS, type GeneratorKind } from '../store/settings';
 import { NumberField, SelectField } from './fields';
@@ -215,6 +216,7 @@ export function DataPanel() {
           Download data + tags (CSV)
         </button>
       </div>
+      <LocalDataControls />
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import type * as PlotlyTypes from 'plotly.js';
 import { progress, type ProgressChannel } from '../run/progress';
 import { useAppStore, type AppState } from '../store/app-store';
+import { ChartTools, saveChartPng } from '../export/ChartTools';
 import { cancelDraw, requestDraw } from './frame-scheduler';
 import { PLOT_CONFIG, loadPlotly, type PlotlyModule } from './plotly-loader';
 
@@ -48,6 +49,11 @@ export function LivePlot({
   const divRef = useRef<HTMLDivElement>(null);
   const [empty, setEmpty] = useState(true);
   const [plotly, setPlotly] = useState<PlotlyModule | null>(null);
+  // The table view shows the numbers of the last drawn spec; it is refreshed only while open.
+  const [tableOpen, setTableOpen] = useState(false);
+  const [tableSpec, setTableSpec] = useState<PlotSpec>(null);
+  const tableOpenRef = useRef(false);
+  const lastSpec = useRef<PlotSpec>(null);
   const buildRef = useRef(build);
   const watchRef = useRef(watch);
   const readyRef = useRef(onReady);
@@ -89,6 +95,8 @@ export function LivePlot({
       lastDraw = performance.now();
       const spec = buildRef.current(progress, useAppStore.getState());
       setEmpty(spec === null);
+      lastSpec.current = spec;
+      if (tableOpenRef.current) setTableSpec(spec);
       if (!spec) return;
       void plotly.react(div, spec.data, spec.layout, PLOT_CONFIG).then((el) => {
         if (!initialised) {
@@ -131,11 +139,33 @@ export function LivePlot({
         style={{ visibility: empty ? 'hidden' : 'visible', ...(height ? { height } : {}) }}
       />
       {empty && (
-        <div className="plot-placeholder" style={{ position: 'absolute', inset: 0 }}>
+        <div
+          className="plot-placeholder"
+          // Over the chart area only, so the toolbar below stays usable.
+          style={{ position: 'absolute', top: 0, left: 0, right: 0, ...(height ? { height } : {}) }}
+        >
           {plotly ? emptyText : 'Loading the chart library…'}
         </div>
       )}
       <figcaption className="visually-hidden">{label}</figcaption>
+      <ChartTools
+        name={testId ?? 'chart'}
+        label={label}
+        onPng={
+          plotly && !empty
+            ? () => {
+                if (divRef.current) void saveChartPng(plotly, divRef.current, testId ?? 'chart');
+              }
+            : null
+        }
+        tableOpen={tableOpen}
+        onToggleTable={() => {
+          tableOpenRef.current = !tableOpen;
+          setTableSpec(lastSpec.current);
+          setTableOpen(!tableOpen);
+        }}
+        spec={tableSpec}
+      />
     </figure>
   );
 }

@@ -244,8 +244,21 @@ function fallBackToCpu(reason: string): void {
     .setBackend({ activeBackend: 'cpu', backendLabel: CPU_LABEL, fallbackReason: reason });
 }
 
+/** The latest backend choice in progress (WebGPU is probed asynchronously). */
+let selecting: Promise<void> = Promise.resolve();
+
+/** Resolves once the latest backend choice has been made (e.g. before rerunning a manifest). */
+export function backendSettled(): Promise<void> {
+  return selecting;
+}
+
 /** Chooses the backend for the requested setting: CPU when forced, else WebGPU when it works. */
-export async function selectBackend(requested: Settings['backend']): Promise<void> {
+export function selectBackend(requested: Settings['backend']): Promise<void> {
+  selecting = chooseBackend(requested);
+  return selecting;
+}
+
+async function chooseBackend(requested: Settings['backend']): Promise<void> {
   const store = useAppStore.getState();
   if (requested === 'cpu') {
     store.setBackend({ activeBackend: 'cpu', backendLabel: CPU_LABEL, fallbackReason: null });

@@ -1,0 +1,70 @@
+/**
+ * Export and reproduce: the run manifest (JSON) and the curves (CSV) of the current run, and a
+ * file picker that loads a manifest back, reruns it and says whether τ matches. Files are read
+ * and written in this browser only.
+ */
+import { useRef } from 'react';
+import { useProgressValue } from '../run/use-progress';
+import { useAppStore } from '../store/app-store';
+import { exportCurves, exportManifest, loadManifestFile, useReproduceStore } from './reproduce';
+
+/** The export panel. */
+export function ExportPanel() {
+  const inputRef = useRef<HTMLInputElement>(null);
+  const outcome = useAppStore((s) => s.outcome);
+  const hasCurves = useProgressValue(
+    (c) => (c.histories[0]?.length ?? 0) > 0,
+    (a, b) => a === b,
+  );
+  const { phase, message, matches } = useReproduceStore();
+  return (
+    <section className="panel" aria-labelledby="export-heading" data-testid="export-panel">
+      <h2 id="export-heading">Export and reproduce</h2>
+      <div className="row">
+        <button
+          type="button"
+          onClick={() => void exportManifest()}
+          disabled={!outcome}
+          data-testid="export-manifest"
+        >
+          Run manifest (JSON)
+        </button>
+        <button type="button" onClick={exportCurves} disabled={!hasCurves} data-testid="export-curves">
+          Curves (CSV)
+        </button>
+        <button type="button" onClick={() => inputRef.current?.click()} data-testid="load-manifest">
+          Load a run manifest…
+        </button>
+        <input
+          ref={inputRef}
+          type="file"
+          aria-label="Run manifest file"
+          tabIndex={-1}
+          accept=".json,application/json"
+          className="visually-hidden"
+          data-testid="manifest-input"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void loadManifestFile(file);
+            e.target.value = '';
+          }}
+        />
+      </div>
+      <p className="hint">
+        A manifest holds the settings, the app version, the backend and adapter, the data's SHA-256, the
+        metrics and the full history. Loading one applies its settings, checks the data and reruns it.
+      </p>
+      {phase !== 'idle' && (
+        <p
+          role="status"
+          className={phase === 'error' || matches === false ? 'error' : matches ? 'ok' : 'notice'}
+          data-testid="reproduce-status"
+          data-phase={phase}
+          data-match={matches === null ? '' : String(matches)}
+        >
+          {message}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * Presenter mode (`?present=1`): for a projector. Large type, and only what a class watches: the
+ * preset picker, the run controls and readout, the paper's claims, and the τ and loss-parts
+ * charts. The settings column is hidden; the preset picker is the one way to change the problem.
+ */
+import { ClaimsPanel } from '../claims/ClaimsPanel';
+import { RunPanel } from '../panels/RunPanel';
+import { LivePlot } from '../plots/LivePlot';
+import { partsChart, tauChart } from '../plots/charts';
+import { PresetPicker } from '../presets/PresetPicker';
+import { LinkNotices } from '../panels/LinkNotices';
+import { ModeExit } from './ModeExit';
+
+const EMPTY = 'Press play to start a run.';
+
+/** The presenter layout. */
+export function PresentView() {
+  return (
+    <div className="mode-present" data-testid="present-mode">
+      <header className="app-header">
+        <h1>Copyright regression</h1>
+        <span className="spacer" />
+        <ModeExit flag="present" />
+      </header>
+      <LinkNotices />
+      <main className="present-grid">
+        <div className="present-side">
+          <PresetPicker />
+          <RunPanel />
+        </div>
+        <div className="present-main">
+          <div className="plots present-plots">
+            <LivePlot
+              label="Protection τ per iteration, with the γc = 0 twin and the paper's claimed bound"
+              emptyText={EMPTY}
+              build={tauChart}
+              watch={(s) => s.n1}
+              testId="tau-plot"
+              height={380}
+              minIntervalMs={100}
+            />
+            <LivePlot
+              label="Mean loss on copyrighted and free rows per iteration"
+              emptyText={EMPTY}
+              build={partsChart}
+              watch={(s) => s.n1}
+              testId="parts-plot"
+              height={380}
+              minIntervalMs={100}
+            />
+          </div>
+          <ClaimsPanel compact />
+        </div>
+      </main>
+    </div>
+  );
+}

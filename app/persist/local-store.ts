@@ -1,0 +1,81 @@
+/**
+ * This browser's own storage of uploaded data (IndexedDB through idb-keyval), so an uploaded CSV
+ * and its tags survive a reload. Nothing here is sent anywhere: IndexedDB belongs to this origin
+ * in this browser. Entries are keyed by the file's SHA-256, the name links use for it.
+ */
+import { clear, createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
+import type { Settings } from '../store/settings';
+
+/** The tag-related settings kept with a data set. */
+export type StoredTags = Pick<Settings, 'tagRule' | 'manualBits' | 'wScale'>;
+
+/** One stored upload. */
+export interface StoredUpload {
+  sha256: string;
+  fileName: string;
+  /** The file's bytes, exactly as uploaded (so its SHA-256 is unchanged when it is read back). */
+  file: Blob;
+  /** The tags last used with it, when any were saved. */
+  tags?: StoredTags;
+  savedAt: string;
+}
+
+/** Key of the record that names the most recent upload. */
+const LAST_KEY = 'last-upload';
+const uploadKey = (sha256: string): string => `upload:${sha256}`;
+
+let db: UseStore | null = null;
+/** Our own database and object store, so clearing never touches anything else of the origin. */
+function store(): UseStore {
+  db ??= createStore('copyright-regression-playground', 'local-data');
+  return db;
+}
+
+/** Whether this browser offers IndexedDB at all (private modes of some browsers do not). */
+export function storageAvailable(): boolean {
+  return typeof indexedDB !== 'undefined';
+}
+
+/** Stores an upload (replacing an older copy, keeping its tags) and marks it as the latest. */
+export async function saveUpload(sha256: string, fileName: string, file: Blob): Promise<void> {
+  const old = await get<StoredUpload>(uploadKey(sha256), store());
+  const entry: StoredUpload = { sha256, fileName, file, savedAt: new Date().toISOString() };
+  if (old?.tags) entry.tags = old.tags;
+  await set(uploadKey(sha256), entry, store());
+  await set(LAST_KEY, sha256, store());
+}
+
+/** Saves the tags used with a stored upload (ignored when the upload is not stored). */
+export async function saveTags(sha256: string, tags: StoredTags): Promise<void> {
+  const old = await get<StoredUpload>(uploadKey(sha256), store());
+  if (!old) return;
+  await set(uploadKey(sha256), { ...old, tags }, store());
+}
+
+/** The stored upload with this SHA-256, if any. */
+export async function getUpload(sha256: string): Promise<StoredUpload | undefined> {
+  return get<StoredUpload>(uploadKey(sha256), store());
+}
+
+/** The most recent stored upload, if any. */
+export async function lastUpload(): Promise<StoredUpload | undefined> {
+  const sha = await get<string>(LAST_KEY, store());
+  return sha ? getUpload(sha) : undefined;
+}
+
+/** How many uploads are stored. */
+export async function countUploads(): Promise<number> {
+  return (await keys(store())).filter((k) => String(k).startsWith('upload:')).length;
+}
+
+/** Removes everything this page stored; returns how many uploads were removed. */
+export async function clearLocalData(): Promise<number> {
+  const n = await countUploads();
+  await clear(store());
+  return n;
+}
+
+/** Removes one upload. */
+export async function removeUpload(sha256: string): Promise<void> {
+  await del(uploadKey(sha256), store());
+}

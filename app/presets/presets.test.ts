@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, LIMITS, cloneSettings } from '../store/settings';
+import { parseHash, serializeSettings } from '../store/url-codec';
+import { PRESETS, applyPreset, matchingPreset } from './presets';
+
+describe('presets', () => {
+  it('has the four classroom presets of issue 5', () => {
+    expect(PRESETS.map((p) => p.id)).toEqual(['quick', 'figure1', 'large', 'claim-fails']);
+  });
+
+  it('every preset survives the link unchanged (so a shared link reproduces it)', () => {
+    for (const p of PRESETS) {
+      const s = applyPreset(p, DEFAULT_SETTINGS);
+      const back = parseHash(serializeSettings(s));
+      expect(back.notices).toEqual([]);
+      expect(back.settings).toEqual(s);
+    }
+  });
+
+  it('keeps the backend choice and the page modes', () => {
+    const current = cloneSettings(DEFAULT_SETTINGS);
+    current.backend = 'cpu';
+    current.present = true;
+    const s = applyPreset(PRESETS[0], current);
+    expect(s.backend).toBe('cpu');
+    expect(s.present).toBe(true);
+    expect(matchingPreset(s)?.id).toBe('quick');
+    expect(matchingPreset(DEFAULT_SETTINGS)).toBeUndefined();
+  });
+
+  it('the large preset is within the limits and the Figure 1 analogue sets the sweep grid', () => {
+    const large = PRESETS.find((p) => p.id === 'large')!.make();
+    expect(large.gen.n).toBe(LIMITS.nMax);
+    expect(large.gen.d).toBe(LIMITS.dMax);
+    const fig = PRESETS.find((p) => p.id === 'figure1')!.make();
+    expect(fig.sweep.gammas).toEqual([0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(fig.page).toBe('sweep');
+  });
+});
