@@ -50,7 +50,7 @@ export function ChartTools({ name, label, onPng, tableOpen, onToggleTable, spec 
         <button
           type="button"
           onClick={() => onPng?.()}
-          disabled={!onPng || spec === null}
+          disabled={!onPng}
           data-testid={`${name}-png`}
           aria-label={`Save “${label}” as a PNG image`}
         >
