@@ -224,3 +224,37 @@ test('WebGPU: a manifest from a GPU run reproduces τ to float32 precision', asy
   const again = Number(await page.getByTestId('final-tau').getAttribute('data-tau'));
   expect(Math.abs(again - tau)).toBeLessThanOrEqual(1e-4 * Math.max(1e-3, Math.abs(tau)));
 });
+
+test('WebGPU: a device lost mid-run switches the run to the CPU engine and it goes on', async ({ page }) => {
+  await page.goto('/?backend=gpu' + SMALL + '&solver=gd&it=300&tol=1e-12');
+  await waitForData(page, 120, 4);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'gpu', { timeout: 60_000 });
+  await page.getByTestId('play').click();
+  await expect
+    .poll(async () => Number(await page.getByTestId('iteration').textContent()), { timeout: 60_000 })
+    .toBeGreaterThan(5);
+  const lost = await page.evaluate(() =>
+    (window as Window & { __loseGpuDevice?: () => boolean }).__loseGpuDevice?.(),
+  );
+  expect(lost).toBe(true);
+  const atLoss = Number(await page.getByTestId('iteration').textContent());
+  await expect(page.getByTestId('fallback-reason')).toContainText(
+    'the current run continues on the CPU engine',
+  );
+  await expect(page.getByTestId('readout-backend')).toContainText('after the GPU device was lost');
+  const final = page.getByTestId('final-tau');
+  await expect(final).toBeVisible({ timeout: 120_000 });
+  expect(Number(await final.getAttribute('data-iterations'))).toBeGreaterThan(atLoss);
+  expect(Number(await final.getAttribute('data-tau'))).not.toBeNaN();
+  // The curve is one history from iteration 0, not a restart.
+  const counts = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="tau-plot"] .js-plotly-plot') as
+      (HTMLElement & { data?: { x?: number[] }[] }) | null;
+    return el?.data?.[0]?.x?.[0];
+  });
+  expect(counts).toBe(0);
+  await snapshot(page, 'gpu-lost-continues');
+  // The next run uses the CPU worker.
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'cpu');
+});

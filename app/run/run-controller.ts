@@ -10,6 +10,7 @@ import type { SolverOptions } from '../../src/math/solvers';
 import { BatchSolver } from '../../src/math/solvers';
 import type { Dataset, ObjectiveConfig } from '../../src/math/types';
 import { createGpuEngine } from '../backend/engine-factory';
+import { FailoverEngine } from '../backend/failover-engine';
 import { probeWebGpu } from '../backend/webgpu-probe';
 import { useAppStore } from '../store/app-store';
 import type { Settings } from '../store/settings';
@@ -54,14 +55,15 @@ class WorkerDriver implements LoopDriver {
 /** Runs the loop on the main thread with the GPU engine (its awaits keep the page responsive). */
 class InlineDriver implements LoopDriver {
   private readonly loop: SolverLoop;
+  private readonly solver: BatchSolver;
+  private readonly engine: FailoverEngine;
   private disposed = false;
 
-  constructor(
-    engine: Engine,
-    start: Extract<LoopCommand, { type: 'start' }>,
-    onEvent: (e: LoopEvent) => void,
-  ) {
-    const solver = new BatchSolver(engine, start.configs, start.x0, start.options);
+  constructor(gpu: Engine, start: Extract<LoopCommand, { type: 'start' }>, onEvent: (e: LoopEvent) => void) {
+    // The failover engine lets the run go on on the CPU if the GPU device is lost mid-run.
+    this.engine = new FailoverEngine(gpu);
+    const solver = new BatchSolver(this.engine, start.configs, start.x0, start.options);
+    this.solver = solver;
     // An iteration in flight when the run is reset must not report into the next run.
     this.loop = new SolverLoop(solver, (e) => {
       if (!this.disposed) onEvent(e);
@@ -74,6 +76,18 @@ class InlineDriver implements LoopDriver {
     if (command === 'play') this.loop.play();
     else if (command === 'pause') this.loop.pause();
     else this.loop.step();
+  }
+
+  /**
+   * After a lost GPU device: later evaluations run on a float64 CpuEngine on this thread, and
+   * once the iteration in flight is done the solver re-evaluates its current points there, so
+   * iterates and history are kept. Returns false when the run is already over.
+   */
+  continueOnCpu(): boolean {
+    if (this.disposed || this.solver.done) return false;
+    this.engine.switchToCpu();
+    this.loop.betweenSteps(() => this.solver.replaceEngine(this.engine));
+    return true;
   }
 
   dispose(): void {
@@ -134,6 +148,11 @@ function describeStop(summary: RunSummary, label: string): string {
 }
 
 let driver: LoopDriver | null = null;
+/** Set when the GPU device was lost during a run that went on on the CPU: the next run uses the CPU worker. */
+let lostDuringRun: string | null = null;
+
+/** Label of the backend while a run continues on the CPU after a lost GPU device. */
+export const CPU_AFTER_LOSS_LABEL = 'CPU float64 (this page, after the GPU device was lost)';
 let gpuEngine: { dataset: Dataset; engine: Engine } | null = null;
 
 function handleEvent(event: LoopEvent): void {
@@ -184,6 +203,10 @@ export function resetRun(message = ''): void {
 }
 
 async function startRun(autoplay: boolean): Promise<void> {
+  if (lostDuringRun !== null) {
+    fallBackToCpu(`The GPU device was lost (${lostDuringRun}).`);
+    lostDuringRun = null;
+  }
   const state = useAppStore.getState();
   const { dataset, mask, settings } = state;
   if (!dataset) return;
@@ -226,6 +249,15 @@ async function gpuEngineFor(dataset: Dataset): Promise<Engine | null> {
   gpuEngine = null;
   const made = await createGpuEngine(dataset, (reason) => {
     gpuEngine = null;
+    if (driver instanceof InlineDriver && driver.continueOnCpu()) {
+      // activeBackend stays until the next run starts: changing it now would reset this run.
+      lostDuringRun = reason;
+      useAppStore.getState().setBackend({
+        backendLabel: CPU_AFTER_LOSS_LABEL,
+        fallbackReason: `The GPU device was lost (${reason}); the current run continues on the CPU engine from the same iterate, keeping its history.`,
+      });
+      return;
+    }
     fallBackToCpu(`The GPU device was lost (${reason}).`);
     resetRun('The GPU device was lost; switched to the CPU engine. Press play to run again.');
   });
@@ -299,4 +331,13 @@ export function step(): void {
   const { runStatus } = useAppStore.getState();
   if (driver && runStatus === 'paused') driver.send('step');
   else if (runStatus === 'idle' || runStatus === 'finished' || runStatus === 'error') void startRun(false);
+}
+
+// Tests only (Vite dev server): lose the GPU device on purpose, to check that a run continues.
+if (import.meta.env.DEV && typeof window !== 'undefined') {
+  (window as Window & { __loseGpuDevice?: () => boolean }).__loseGpuDevice = () => {
+    const device = (gpuEngine?.engine as (Engine & { gpuDevice?: GPUDevice }) | undefined)?.gpuDevice;
+    device?.destroy();
+    return device !== undefined;
+  };
 }

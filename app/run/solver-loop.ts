@@ -33,6 +33,8 @@ export class SolverLoop {
   private finished = false;
   /** Configurations known to have stopped (their records are null from then on). */
   private readonly stopped = new Set<number>();
+  /** Work waiting for the iteration in flight to finish (see betweenSteps). */
+  private queued: (() => void)[] = [];
 
   /**
    * @param solver the batch (run, and its twin when on) to step.
@@ -63,6 +65,15 @@ export class SolverLoop {
     void this.pump(1);
   }
 
+  /**
+   * Runs `fn` between iterations: now when idle, else right after the iteration in flight (e.g.
+   * swapping the engine after a lost GPU device, which must not interleave with a step).
+   */
+  betweenSteps(fn: () => void): void {
+    if (this.busy) this.queued.push(fn);
+    else fn();
+  }
+
   /** Stops for good (reset or new settings); the loop will not emit again. */
   dispose(): void {
     this.playing = false;
@@ -85,6 +96,7 @@ export class SolverLoop {
       let count = 0;
       while (!this.finished && !this.solver.done && count < limit && (limit !== Infinity || this.playing)) {
         const started = performance.now();
+        this.drainQueued();
         const records = await this.solver.step();
         computeMs += performance.now() - started;
         pending.push(records);
@@ -112,7 +124,14 @@ export class SolverLoop {
       this.emit({ type: 'error', message: friendlyError(e) });
     } finally {
       this.busy = false;
+      this.drainQueued();
     }
+  }
+
+  private drainQueued(): void {
+    const work = this.queued;
+    this.queued = [];
+    for (const fn of work) fn();
   }
 
   /**
