@@ -1,4 +1,7 @@
-/** The playground layout: settings on the left, run, charts and rows on the right. */
+/**
+ * The playground layout: settings on the left; on the right the single run (run, claims, charts,
+ * rows) or the sweep, switched by the view tabs.
+ */
 import { ClaimsPanel } from './claims/ClaimsPanel';
 import { ExportPanel } from './export/ExportPanel';
 import { EmbedView } from './modes/EmbedView';
@@ -14,9 +17,12 @@ import { TagPanel } from './panels/TagPanel';
 import { PlotsPanel } from './plots/PlotsPanel';
 import { PresetPicker } from './presets/PresetPicker';
 import { useAppStore } from './store/app-store';
+import { SweepView } from './sweep/SweepView';
+import { VIEW_PANEL_ID, ViewSwitch } from './sweep/ViewSwitch';
 
 /** The whole page. */
 export function App() {
+  const page = useAppStore((s) => s.settings.page);
   const present = useAppStore((s) => s.settings.present);
   const embed = useAppStore((s) => s.settings.embed);
   // Classroom modes (app/modes) replace the whole layout.
@@ -35,11 +41,21 @@ export function App() {
           <SolverPanel />
         </div>
         <div className="main">
-          <RunPanel />
-          <ClaimsPanel />
-          <ExportPanel />
-          <PlotsPanel />
-          <RowsPanel />
+          <ViewSwitch />
+          {/* Only the shown view is mounted, so hidden charts never redraw. */}
+          <div className="main" id={VIEW_PANEL_ID} role="tabpanel" aria-labelledby={`view-tab-${page}`}>
+            {page === 'sweep' ? (
+              <SweepView />
+            ) : (
+              <>
+                <RunPanel />
+                <ClaimsPanel />
+                <ExportPanel />
+                <PlotsPanel />
+                <RowsPanel />
+              </>
+            )}
+          </div>
         </div>
       </main>
     </>

@@ -242,8 +242,11 @@ async function startRun(autoplay: boolean): Promise<void> {
   driver = new WorkerDriver(start, handleEvent);
 }
 
-/** The GPU engine for this dataset, created once per dataset; null (and CPU fallback) on failure. */
-async function gpuEngineFor(dataset: Dataset): Promise<Engine | null> {
+/**
+ * The GPU engine for this dataset, created once per dataset and shared by runs and sweeps
+ * (app/sweep); null (and CPU fallback, with the reason in the store) on failure.
+ */
+export async function gpuEngineFor(dataset: Dataset): Promise<Engine | null> {
   if (gpuEngine?.dataset === dataset) return gpuEngine.engine;
   gpuEngine?.engine.dispose();
   gpuEngine = null;

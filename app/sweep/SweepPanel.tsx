@@ -1,0 +1,159 @@
+/**
+ * The sweep's controls: the grid (one-click paper grids, editable γc and n1/n lists, seeds),
+ * run / cancel, a progress bar (cells done / total), what happened, and CSV downloads. The sweep
+ * uses the data, reading and solver settings of the single-run view.
+ */
+import { sweepCellsToCsv } from '../../src/engine/sweep';
+import { NumberField } from '../panels/fields';
+import { useAppStore } from '../store/app-store';
+import { LIMITS, type SweepSettings } from '../store/settings';
+import { GRID_PRESETS, cellCount, groupCells, groupsToCsv, sweepGammas } from './grid';
+import { ListField } from './ListField';
+import { downloadText } from './download';
+import { cancelSweep, startSweep } from './sweep-controller';
+import { useSweepStore } from './sweep-store';
+
+/** Above this many configurations a CPU sweep takes a while; say so before it starts. */
+const BIG_BATCH = 200;
+
+function sameGrid(a: Omit<SweepSettings, 'seeds'>, b: Omit<SweepSettings, 'seeds'>): boolean {
+  return a.gammas.join() === b.gammas.join() && a.fractions.join() === b.fractions.join();
+}
+
+/** The sweep panel. */
+export function SweepPanel() {
+  const grid = useAppStore((s) => s.settings.sweep);
+  const update = useAppStore((s) => s.updateSettings);
+  const dataset = useAppStore((s) => s.dataset);
+  const reading = useAppStore((s) => s.settings.reading);
+  const solver = useAppStore((s) => s.settings.solver);
+  const tol = useAppStore((s) => s.settings.tol);
+  const maxIter = useAppStore((s) => s.settings.maxIter);
+  const active = useAppStore((s) => s.activeBackend);
+  const backendLabel = useAppStore((s) => s.backendLabel);
+  const status = useSweepStore((s) => s.status);
+  const message = useSweepStore((s) => s.message);
+  const progress = useSweepStore((s) => s.progress);
+  const cells = useSweepStore((s) => s.cells);
+  const running = status === 'running' || status === 'starting';
+  const total = cellCount(grid);
+  const setGrid = (change: (g: SweepSettings) => void): void => update((s) => change(s.sweep));
+
+  return (
+    <section className="panel" aria-labelledby="sweep-heading">
+      <h2 id="sweep-heading">Sweep</h2>
+      <p className="hint">
+        Solves every γc × n1/n × tag seed (plus the γc = 0 baseline for each n1/n and seed) as one batch, on
+        the data, reading and solver of the single run. Tags are random with seeds 1…k.
+      </p>
+      <div className="row" role="group" aria-label="The paper's grids">
+        {GRID_PRESETS.map((p) => (
+          <button
+            key={p.id}
+            type="button"
+            data-testid={`sweep-grid-${p.id}`}
+            aria-pressed={sameGrid(grid, p.grid)}
+            disabled={running}
+            onClick={() =>
+              setGrid((g) => {
+                g.gammas = [...p.grid.gammas];
+                g.fractions = [...p.grid.fractions];
+              })
+            }
+          >
+            {p.label}
+          </button>
+        ))}
+      </div>
+      <div className="sweep-fields">
+        <ListField
+          label="γc values"
+          values={grid.gammas}
+          range={{ min: 0, max: LIMITS.gammaMax }}
+          hint="Comma-separated; the γc = 0 baseline is always added."
+          testId="sweep-gammas"
+          onCommit={(v) => setGrid((g) => (g.gammas = v))}
+        />
+        <ListField
+          label="n1/n values"
+          values={grid.fractions}
+          range={{ min: 0, max: 1, exclusive: true }}
+          hint="Copyrighted fractions, each strictly between 0 and 1."
+          testId="sweep-fractions"
+          onCommit={(v) => setGrid((g) => (g.fractions = v))}
+        />
+        <NumberField
+          label="Seeds"
+          value={grid.seeds}
+          min={1}
+          max={LIMITS.sweepSeedsMax}
+          integer
+          testId="sweep-seeds"
+          hint="Tag seeds per (γc, n1/n); the bands show min–max over them."
+          onCommit={(v) => setGrid((g) => (g.seeds = v))}
+        />
+      </div>
+      <p className="hint" data-testid="sweep-size">
+        {sweepGammas(grid).length} γc × {grid.fractions.length} n1/n × {grid.seeds} seeds = {total} cells
+        {dataset ? `, n = ${dataset.n}, d = ${dataset.d}` : ''}; {reading} reading, {solver} (tol {tol}, ≤{' '}
+        {maxIter} iterations) on {active === 'gpu' ? `WebGPU (${backendLabel})` : 'the CPU (Web Worker)'}.
+        {total > BIG_BATCH && active !== 'gpu' ? ' A batch this large takes a while on the CPU.' : ''}
+      </p>
+      <div className="run-bar">
+        {running ? (
+          <button type="button" onClick={cancelSweep} data-testid="sweep-cancel">
+            ■ Cancel
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void startSweep()}
+            disabled={!dataset}
+            data-testid="sweep-run"
+          >
+            ▶ Run sweep
+          </button>
+        )}
+        <div className="sweep-progress">
+          <progress
+            value={progress.done}
+            max={Math.max(1, progress.total)}
+            aria-label="Sweep progress (cells done)"
+            data-testid="sweep-progress"
+            data-done={progress.done}
+            data-total={progress.total}
+          />
+          <span className="hint" aria-live="off">
+            {progress.done} / {progress.total} cells
+            {running && progress.iteration > 0 ? ` · iteration ${progress.iteration}` : ''}
+          </span>
+        </div>
+        <button
+          type="button"
+          disabled={cells.length === 0}
+          data-testid="sweep-csv"
+          onClick={() => downloadText('sweep-cells.csv', sweepCellsToCsv(cells))}
+        >
+          ⤓ Cells CSV
+        </button>
+        <button
+          type="button"
+          disabled={cells.length === 0}
+          data-testid="sweep-summary-csv"
+          onClick={() => downloadText('sweep-summary.csv', groupsToCsv(groupCells(cells)))}
+        >
+          ⤓ Summary CSV
+        </button>
+      </div>
+      <p
+        className={status === 'error' ? 'error' : 'status-message'}
+        role={status === 'error' ? 'alert' : 'status'}
+        data-testid="sweep-status"
+        data-status={status}
+      >
+        {message || (running ? 'Running…' : '')}
+      </p>
+    </section>
+  );
+}

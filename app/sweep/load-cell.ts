@@ -1,0 +1,16 @@
+/** Loading a sweep cell into the single-run view. */
+import { useAppStore } from '../store/app-store';
+import type { CellRef } from './sweep-charts';
+
+/**
+ * Sets γc and a random tag rule with the cell's n1/n and seed (the very mask the sweep used:
+ * both come from applyTagRule), then shows the single run, ready to press play.
+ */
+export function loadCell(cell: CellRef): void {
+  useAppStore.getState().updateSettings((s) => {
+    s.gammaC = cell.gammaC;
+    s.tagRule = { kind: 'random', fraction: cell.fraction, seed: cell.seed };
+    s.manualBits = '';
+    s.page = 'run';
+  });
+}

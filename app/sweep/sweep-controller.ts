@@ -1,0 +1,200 @@
+/**
+ * Starts and cancels sweeps on the backend in use: the GPU engine on the main thread (the same
+ * engine the single run uses, from run-controller.ts), else the CPU engine in a Web Worker. The
+ * backend choice and its fallback stay in run-controller.ts; this module only reads the outcome
+ * (`activeBackend`). Results go to the sweep store.
+ */
+import type { Engine } from '../../src/engine/engine';
+import { runSweep, type SweepCell, type SweepProgress, type SweepSpec } from '../../src/engine/sweep';
+import type { Dataset } from '../../src/math/types';
+import { CPU_LABEL, gpuEngineFor, resetRun, solverOptions, startPoint } from '../run/run-controller';
+import { useAppStore, type AppState } from '../store/app-store';
+import { cloneSettings, type Settings, type SweepSettings } from '../store/settings';
+import { cellCount } from './grid';
+import { describeSweepError } from './sweep-errors';
+import type { SweepEvent, SweepStart } from './sweep-protocol';
+import { useSweepStore } from './sweep-store';
+
+/** Stops the sweep in flight; set by whichever path started it. */
+let stopActive: (() => void) | null = null;
+/** Bumped by every start and cancel, so late callbacks of an older sweep are ignored. */
+let generation = 0;
+/** The settings watcher, installed with the first sweep (before it there is nothing to clear). */
+let syncInstalled = false;
+
+/** The runSweep spec for the current settings (seeds 1…k, as the CLI's default --seed-base). */
+export function sweepSpec(settings: Settings, d: number): SweepSpec {
+  const { gammas, fractions, seeds } = settings.sweep;
+  return {
+    gammas: [...gammas],
+    fractions: [...fractions],
+    seeds,
+    seedBase: 1,
+    reading: settings.reading,
+    solver: solverOptions(settings),
+    x0: startPoint(d, settings.x0Seed),
+  };
+}
+
+function report(gen: number, progress: SweepProgress, cells: SweepCell[]): void {
+  if (gen === generation) useSweepStore.getState().report(progress, cells);
+}
+
+function describeDone(elapsedMs: number, batchSize: number): string {
+  const { cells, backendLabel } = useSweepStore.getState();
+  const unconverged = cells.filter((c) => !c.converged).length;
+  const onGpu = useAppStore.getState().activeBackend === 'gpu';
+  let text = `Solved ${cells.length} cells as one batch of ${batchSize} configurations in ${(elapsedMs / 1000).toFixed(1)} s on ${backendLabel}.`;
+  if (unconverged > 0) {
+    text += ` ${unconverged} stopped before the tolerance (iteration limit or divergence); their τ is where they stopped.`;
+    // float32 gradients rarely go below ~1e-6 (see run-controller's hint for single runs).
+    if (onGpu) text += ' On WebGPU (float32) raise the tolerance to about 1e-5, or use the CPU backend.';
+  }
+  return text;
+}
+
+function finishWith(gen: number, event: SweepEvent): void {
+  if (gen !== generation) return;
+  const store = useSweepStore.getState();
+  if (event.type === 'done') store.finish('done', describeDone(event.elapsedMs, event.batchSize));
+  else if (event.type === 'error') store.finish('error', event.message);
+  stopActive = null;
+}
+
+/** The CPU engine in a fresh worker; cancelling terminates it. */
+function startInWorker(gen: number, dataset: Dataset, spec: SweepSpec): void {
+  const worker = new Worker(new URL('./sweep.worker.ts', import.meta.url), { type: 'module' });
+  stopActive = () => worker.terminate();
+  worker.onmessage = (m: MessageEvent<SweepEvent>) => {
+    const event = m.data;
+    if (event.type === 'progress') report(gen, event.progress, event.cells);
+    else {
+      finishWith(gen, event);
+      worker.terminate();
+    }
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    finishWith(gen, {
+      type: 'error',
+      message: 'The sweep worker stopped unexpectedly (out of memory?). Try a smaller grid.',
+    });
+    worker.terminate();
+  };
+  worker.postMessage({ type: 'start', dataset, spec } satisfies SweepStart);
+}
+
+/** The GPU engine on the main thread; its awaits keep the page responsive. */
+function startOnGpu(gen: number, engine: Engine, spec: SweepSpec): void {
+  const abort = new AbortController();
+  stopActive = () => abort.abort();
+  let pending: SweepCell[] = [];
+  runSweep(engine, spec, {
+    signal: abort.signal,
+    onCell: (cell) => pending.push(cell),
+    onProgress: (progress) => {
+      report(gen, progress, pending);
+      pending = [];
+    },
+  }).then(
+    (result) => finishWith(gen, { type: 'done', elapsedMs: result.elapsedMs, batchSize: result.batchSize }),
+    (e: unknown) => finishWith(gen, { type: 'error', message: describeSweepError(e) }),
+  );
+}
+
+/** Why the sweep cannot start with this data, or null. */
+function blocker(state: AppState): string | null {
+  if (!state.dataset) return 'The data is not ready yet.';
+  if (state.dataset.n < 2) return 'The sweep needs at least two rows (one copyrighted, one free).';
+  return null;
+}
+
+/** Runs the grid in the settings as one batch on the backend in use. */
+export async function startSweep(): Promise<void> {
+  const app = useAppStore.getState();
+  const why = blocker(app);
+  if (why || !app.dataset) {
+    useSweepStore.getState().finish('error', why ?? 'The data is not ready yet.');
+    return;
+  }
+  if (!syncInstalled) {
+    syncInstalled = true;
+    startSweepSync();
+  }
+  cancelSweep();
+  const gen = ++generation;
+  const dataset = app.dataset;
+  const settings = cloneSettings(app.settings);
+  const grid: SweepSettings = settings.sweep;
+  const spec = sweepSpec(settings, dataset.d);
+  // The single run and the sweep would share the engine (and the two cores): stop the run.
+  if (app.runStatus === 'running' || app.runStatus === 'starting')
+    resetRun('The run was stopped to make room for the sweep. Press play to run again.');
+  const sweep = useSweepStore.getState();
+  sweep.begin(grid, cellCount(grid), app.activeBackend === 'gpu' ? app.backendLabel : CPU_LABEL);
+  if (app.activeBackend === 'gpu') {
+    const engine = await gpuEngineFor(dataset);
+    if (gen !== generation) return;
+    if (engine) {
+      useSweepStore.setState({ backendLabel: useAppStore.getState().backendLabel });
+      startOnGpu(gen, engine, spec);
+      return;
+    }
+    // gpuEngineFor already switched the page to the CPU and stored why.
+    useSweepStore.setState({ backendLabel: CPU_LABEL });
+  }
+  startInWorker(gen, dataset, spec);
+}
+
+/** Cancels the sweep in flight, keeping the cells that finished. */
+export function cancelSweep(): void {
+  const stop = stopActive;
+  stopActive = null;
+  generation++;
+  if (!stop) return;
+  stop();
+  const { progress } = useSweepStore.getState();
+  useSweepStore
+    .getState()
+    .finish(
+      'cancelled',
+      `Cancelled after ${progress.done} of ${progress.total} cells; the finished cells are kept.`,
+    );
+}
+
+/** What the sweep's results depend on: data, reading, solver, start point, grid and engine. */
+function sweepKey(s: AppState): unknown[] {
+  const t = s.settings;
+  return [
+    s.dataset,
+    t.reading,
+    t.solver,
+    t.tol,
+    t.maxIter,
+    t.gdStep,
+    t.sketchRows,
+    t.x0Seed,
+    t.sweep.gammas.join(),
+    t.sweep.fractions.join(),
+    t.sweep.seeds,
+    s.activeBackend,
+  ];
+}
+
+/**
+ * Results belong to the settings they were computed with: when those change, the sweep is
+ * cancelled and its cells cleared (charts would otherwise mix two problems). Returns the
+ * unsubscribe function.
+ */
+export function startSweepSync(): () => void {
+  return useAppStore.subscribe((state, prev) => {
+    const a = sweepKey(state);
+    const b = sweepKey(prev);
+    if (a.every((v, i) => v === b[i])) return;
+    if (useSweepStore.getState().status === 'idle') return;
+    cancelSweep();
+    useSweepStore
+      .getState()
+      .clear('The data, solver or grid changed, so the sweep results were cleared. Press “Run sweep” again.');
+  });
+}

@@ -1,0 +1,237 @@
+/**
+ * Sweeps in the browser: a small γc × n1/n × seeds grid on the CPU (float64, compared cell by
+ * cell with `npm run cli -- sweep`) and on the default WebGPU backend; chart point counts (from
+ * `data-points`, never pixels); clicking a heatmap cell loads it into the single run, which then
+ * reproduces the cell's τ; the grid survives a reload through the link; cancel; no request
+ * leaves the origin.
+ */
+import { execFileSync } from 'node:child_process';
+import { expect, test, type Page } from '@playwright/test';
+import { expectSameTau, runToEnd, setNumber, snapshot, waitForData } from './helpers/app';
+
+const data = { n: 150, d: 5, seed: 3 };
+const grid = { gammas: [0.1, 0.3, 0.5], fractions: [0.1, 0.3], seeds: 2 };
+/** (3 γc + the γc = 0 baseline) × 2 n1/n × 2 seeds. */
+const CELLS = 16;
+/** One aggregated point per (γc, n1/n), baseline included. */
+const GROUPS = 8;
+const dataHash = `v=1&n=${data.n}&d=${data.d}&seed=${data.seed}`;
+const gridHash = `page=sweep&sg=0.1_0.3_0.5&sf=0.1_0.3&ss=2`;
+
+interface CliCell {
+  gammaC: number;
+  fraction: number;
+  seed: number;
+  tau: number;
+}
+
+/** Every cell of `npm run cli -- sweep` for the same data and grid (float64 CPU engine). */
+function cliSweep(): CliCell[] {
+  const out = execFileSync(
+    'npx',
+    [
+      'tsx',
+      'src/cli/main.ts',
+      'sweep',
+      '--generate',
+      'gaussian',
+      '--n',
+      String(data.n),
+      '--d',
+      String(data.d),
+      '--seed',
+      String(data.seed),
+      '--gamma',
+      grid.gammas.join(','),
+      '--fraction',
+      grid.fractions.join(','),
+      '--seeds',
+      String(grid.seeds),
+      '--solver',
+      'newton',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 },
+  );
+  return (JSON.parse(out) as { cells: CliCell[] }).cells;
+}
+
+/** The finished cells the page lists (full-precision τ from `data-tau`). */
+async function pageCells(page: Page): Promise<CliCell[]> {
+  return page.getByTestId('sweep-cell').evaluateAll((rows) =>
+    rows.map((r) => ({
+      gammaC: Number(r.getAttribute('data-gamma')),
+      fraction: Number(r.getAttribute('data-fraction')),
+      seed: Number(r.getAttribute('data-seed')),
+      tau: Number(r.getAttribute('data-tau')),
+    })),
+  );
+}
+
+const key = (c: CliCell): string => `${c.gammaC}/${c.fraction}/${c.seed}`;
+
+/** Runs the sweep in the panel and waits for it to finish. */
+async function runSweep(page: Page): Promise<void> {
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-done', String(CELLS));
+  await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-total', String(CELLS));
+}
+
+/** Every chart shows the expected number of data points. */
+async function expectPointCounts(page: Page): Promise<void> {
+  const expected: Record<string, number> = {
+    'sweep-tau-gamma': GROUPS,
+    'sweep-tau-fraction': GROUPS,
+    'sweep-l2-gamma': GROUPS,
+    'sweep-heatmap': GROUPS,
+    'sweep-scatter': CELLS,
+  };
+  for (const [id, points] of Object.entries(expected)) {
+    await expect(page.getByTestId(id)).toHaveAttribute('data-points', String(points));
+  }
+  // The drawn traces agree: one mean line of 4 γc per n1/n, and a 2 × 4 heatmap.
+  const traces = await page.evaluate(() => {
+    type Trace = { x?: ArrayLike<unknown>; z?: unknown[][]; mode?: string; name?: string };
+    const el = (id: string) =>
+      document.querySelector(`[data-testid="${id}"] .js-plotly-plot`) as
+        (HTMLElement & { data?: Trace[] }) | null;
+    const means = (el('sweep-tau-gamma')?.data ?? []).filter((t) => t.mode === 'lines+markers');
+    const heat = el('sweep-heatmap')?.data?.[0];
+    return { means: means.map((t) => t.x?.length ?? 0), heat: heat?.z?.map((row) => row.length) ?? [] };
+  });
+  expect(traces.means).toEqual([4, 4]);
+  expect(traces.heat).toEqual([4, 4]);
+}
+
+/** Clicks the heatmap cell at (γc column, n1/n row) of the grid (rows go bottom to top). */
+async function clickHeatmapCell(page: Page, column: number, row: number): Promise<void> {
+  const area = page.locator('[data-testid="sweep-heatmap"] .nsewdrag').first();
+  const box = await area.boundingBox();
+  if (!box) throw new Error('the heatmap has no plot area');
+  const columns = grid.gammas.length + 1;
+  const rows = grid.fractions.length;
+  await page.mouse.click(
+    box.x + ((column + 0.5) / columns) * box.width,
+    box.y + box.height - ((row + 0.5) / rows) * box.height,
+  );
+}
+
+test('a CPU sweep matches the CLI cell by cell, loads a heatmap cell, and survives a reload', async ({
+  page,
+  baseURL,
+}) => {
+  const origin = new URL(baseURL ?? 'http://127.0.0.1').origin;
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+
+  await page.goto(`/?backend=cpu#${dataHash}`);
+  await waitForData(page, data.n, data.d);
+  await expect(page.getByTestId('backend')).toContainText('CPU float64');
+
+  // Switch to the sweep view and enter the grid through the controls.
+  await page.getByTestId('page-sweep').click();
+  await expect(page.getByTestId('page-sweep')).toHaveAttribute('aria-selected', 'true');
+  await page.getByTestId('sweep-grid-fraction').click();
+  await expect(page.getByTestId('sweep-fractions')).toHaveValue('0.1, 0.2, 0.4, 0.6, 0.8');
+  await setNumber(page, 'sweep-gammas', '0.5, 0.1 0.3');
+  await setNumber(page, 'sweep-fractions', '0.3, 0.1');
+  await setNumber(page, 'sweep-seeds', grid.seeds);
+  await expect(page.getByTestId('sweep-size')).toContainText(`= ${CELLS} cells`);
+  await page.waitForFunction((h) => window.location.hash.includes(h), gridHash);
+
+  await runSweep(page);
+  await expectPointCounts(page);
+
+  // Every cell equals the CLI's (same float64 code, another JavaScript engine: 1e-12 relative).
+  const reference = cliSweep();
+  const cells = await pageCells(page);
+  expect(cells).toHaveLength(CELLS);
+  const byKey = new Map(cells.map((c) => [key(c), c.tau]));
+  for (const c of reference) expectSameTau(byKey.get(key(c)) ?? NaN, c.tau);
+  await snapshot(page, 'sweep-cpu');
+
+  // The grid is in the link: reload it and the same sweep gives the same numbers, bit for bit.
+  const link = page.url();
+  await page.goto('about:blank');
+  await page.goto(link);
+  await waitForData(page, data.n, data.d);
+  await expect(page.getByTestId('page-sweep')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('sweep-gammas')).toHaveValue('0.1, 0.3, 0.5');
+  await expect(page.getByTestId('sweep-fractions')).toHaveValue('0.1, 0.3');
+  await expect(page.getByTestId('sweep-seeds')).toHaveValue('2');
+  await expect(page.getByTestId('link-notices')).toHaveCount(0);
+  await runSweep(page);
+  const again = new Map((await pageCells(page)).map((c) => [key(c), c.tau]));
+  for (const c of cells) expect(again.get(key(c))).toBe(c.tau);
+
+  // Click the heatmap cell γc = 0.3 (column 2 after the baseline and 0.1), n1/n = 0.3 (row 1).
+  await clickHeatmapCell(page, 2, 1);
+  await expect(page.getByTestId('page-run')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('gamma-input')).toHaveValue('0.3');
+  await expect(page.getByTestId('tag-fraction')).toHaveValue('0.3');
+  await expect(page.getByLabel('Tag seed')).toHaveValue('1');
+  await expect(page.getByTestId('n1-readout')).toContainText(`n1 = ${Math.round(0.3 * data.n)}`);
+  // The loaded configuration reproduces the cell's τ in the single run.
+  const tau = await runToEnd(page);
+  expectSameTau(tau, byKey.get('0.3/0.3/1') ?? NaN);
+  await snapshot(page, 'sweep-cell-loaded');
+
+  const outside = requests.filter(
+    (u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin,
+  );
+  expect(outside).toEqual([]);
+});
+
+test('a sweep on the default WebGPU backend completes and agrees with float64 to float32 accuracy', async ({
+  page,
+}) => {
+  // float32 gradients seldom go below ~1e-6, so the tolerance is raised as the panel advises.
+  await page.goto(`/#${dataHash}&tol=0.00001&${gridHash}`);
+  await waitForData(page, data.n, data.d);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'gpu', { timeout: 60_000 });
+  await runSweep(page);
+  await expectPointCounts(page);
+  await expect(page.getByTestId('sweep-status')).not.toContainText('CPU');
+  const reference = new Map(cliSweep().map((c) => [key(c), c.tau]));
+  for (const c of await pageCells(page)) {
+    const want = reference.get(key(c)) ?? NaN;
+    expect(Math.abs(c.tau - want)).toBeLessThanOrEqual(1e-4 + 1e-2 * Math.abs(want));
+  }
+  await snapshot(page, 'sweep-gpu');
+});
+
+test('cancel stops a long sweep and keeps the page usable; dark mode and tablet width lay out', async ({
+  page,
+}) => {
+  // Gradient descent to an unreachable tolerance: it would run for a long time.
+  await page.goto(`/?backend=cpu#${dataHash}&solver=gd&it=100000&tol=1e-15&${gridHash}`);
+  await waitForData(page, data.n, data.d);
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-cancel')).toBeVisible();
+  await expect
+    .poll(async () => Number(await page.getByTestId('sweep-progress').getAttribute('data-total')))
+    .toBe(CELLS);
+  await page.getByTestId('sweep-cancel').click();
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'cancelled');
+  await expect(page.getByTestId('sweep-status')).toContainText('Cancelled after');
+  await expect(page.getByTestId('sweep-run')).toBeEnabled();
+
+  // The view tabs work from the keyboard.
+  await page.getByTestId('page-sweep').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('page-run')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('page-run')).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('page-sweep')).toHaveAttribute('aria-selected', 'true');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 820, height: 1100 });
+  await page.goto(`/?backend=cpu#${dataHash}&${gridHash}`);
+  await waitForData(page, data.n, data.d);
+  await runSweep(page);
+  await expect(page.getByTestId('sweep-scatter')).toHaveAttribute('data-points', String(CELLS));
+  // Nothing wider than the viewport at tablet width.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await snapshot(page, 'sweep-dark-tablet');
+});
