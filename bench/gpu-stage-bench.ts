@@ -6,7 +6,8 @@
  *   npx tsx bench/gpu-stage-bench.ts [n d K ...]
  *
  * The stage times include one submit each, so their sum exceeds the one-submit evaluate(); the
- * empty round trip is that fixed cost.
+ * empty round trip is that fixed cost. matvec and AᵀV are timed twice, with the scalar and the vec4
+ * entry points (d a multiple of 4), alternating rep by rep so machine load hits both alike.
  */
 import { ensureVulkanDriver } from '../src/cli/vulkan-env';
 import { CpuEngine } from '../src/engine/cpu-engine';
@@ -67,9 +68,12 @@ async function main(): Promise<void> {
   for (let i = 0; i + 2 < args.length; i += 3) cases.push(args.slice(i, i + 3));
   if (!cases.length) cases.push([4096, 64, 1], [4096, 64, 8], [16384, 64, 1]);
   const kernels = await KernelSet.create(device, DEFAULT_TUNING);
+  const scalar = await KernelSet.create(device, { ...DEFAULT_TUNING, vec4Loads: false });
   console.log(`# gpu-stage-bench ${new Date().toISOString()}`);
   console.log(`adapter: ${describeAdapter(adapter)} (${host}); workgroup ${DEFAULT_TUNING.workgroupSize}`);
-  console.log('n\td\tK\tempty\tmatvec\tsoftmax\tsums\trhs\tatv(R=1)\tΣ stages\tevaluate()\tCpuEngine');
+  console.log(
+    'n\td\tK\tempty\tmatvec scalar/vec4\tsoftmax\tsums\trhs\tatv(R=1) scalar/vec4\tΣ stages (vec4)\tevaluate()\tCpuEngine',
+  );
   for (const [n, d, K] of cases) {
     const r = rand(n + d + K);
     const A = buf(
@@ -98,6 +102,8 @@ async function main(): Promise<void> {
     const chunks = [{ buffer: A, row0: 0, rows: n }];
     const s = { n, d, k0: 0, kCount: K };
     const mv = new MatVecStage(kernels);
+    const mvScalar = new MatVecStage(scalar);
+    const atvScalar = new AtvStage(scalar);
     const sm = new SoftmaxStage(kernels);
     const red = new ReduceStage(kernels);
     const vec = new VectorStage(kernels);
@@ -107,32 +113,47 @@ async function main(): Promise<void> {
       size: 256,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
-    const timeIt = async (encode: ((p: GPUComputePassEncoder) => void) | null): Promise<number> => {
-      const ts: number[] = [];
-      for (let rep = 0; rep < 8; rep++) {
-        const t0 = performance.now();
-        arena.reset();
-        const enc = device.createCommandEncoder();
-        if (encode) {
-          const pass = enc.beginComputePass();
-          encode(pass);
-          pass.end();
-        }
-        enc.copyBufferToBuffer(rows.scalars, 0, staging, 0, 16); // a readback, as evaluate() ends with one
-        arena.flush();
-        device.queue.submit([enc.finish()]);
-        await staging.mapAsync(GPUMapMode.READ);
-        staging.unmap();
-        if (rep > 0) ts.push(performance.now() - t0); // rep 0 warms up
+    const submit = async (encode: ((p: GPUComputePassEncoder) => void) | null): Promise<number> => {
+      const t0 = performance.now();
+      arena.reset();
+      const enc = device.createCommandEncoder();
+      if (encode) {
+        const pass = enc.beginComputePass();
+        encode(pass);
+        pass.end();
       }
-      return ts.sort((a, b) => a - b)[3];
+      enc.copyBufferToBuffer(rows.scalars, 0, staging, 0, 16); // a readback, as evaluate() ends with one
+      arena.flush();
+      device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      staging.unmap();
+      return performance.now() - t0;
     };
-    const tEmpty = await timeIt(null);
-    const tMv = await timeIt((p) => mv.encode(p, arena, s, chunks, X, rows.U));
-    const tSm = await timeIt((p) => sm.encode(p, arena, s, rows.U, rows.masks, rows.scalars));
-    const tSu = await timeIt((p) => red.encodeSums(p, arena, s, rows));
-    const tRhs = await timeIt((p) => vec.encodeRhs(p, arena, s, rows, 1, V, delta));
-    const tAtv = await timeIt((p) => atv.encode(p, arena, s, chunks, V, 1, out));
+    // Medians of 7 after a warm-up; with two encoders, their reps alternate.
+    const timeIt = async (
+      ...encoders: (((p: GPUComputePassEncoder) => void) | null)[]
+    ): Promise<number[]> => {
+      const ts = encoders.map(() => [] as number[]);
+      for (let rep = 0; rep < 8; rep++) {
+        for (let e = 0; e < encoders.length; e++) {
+          const t = await submit(encoders[e]);
+          if (rep > 0) ts[e].push(t);
+        }
+      }
+      return ts.map((v) => v.sort((a, b) => a - b)[3]);
+    };
+    const [tEmpty] = await timeIt(null);
+    const [tMvS, tMv] = await timeIt(
+      (p) => mvScalar.encode(p, arena, s, chunks, X, rows.U),
+      (p) => mv.encode(p, arena, s, chunks, X, rows.U),
+    );
+    const [tSm] = await timeIt((p) => sm.encode(p, arena, s, rows.U, rows.masks, rows.scalars));
+    const [tSu] = await timeIt((p) => red.encodeSums(p, arena, s, rows));
+    const [tRhs] = await timeIt((p) => vec.encodeRhs(p, arena, s, rows, 1, V, delta));
+    const [tAtvS, tAtv] = await timeIt(
+      (p) => atvScalar.encode(p, arena, s, chunks, V, 1, out),
+      (p) => atv.encode(p, arena, s, chunks, V, 1, out),
+    );
     const sum = tMv + tSm + tSu + tRhs + tAtv;
     // The engine on an equivalent problem, and the float64 CPU engine.
     const rr = rand(n * 3 + d);
@@ -166,13 +187,26 @@ async function main(): Promise<void> {
     const tEval = await med(() => eng.evaluate(batch));
     const tCpu = await med(() => cpu.evaluate(batch));
     console.log(
-      [n, d, K, tEmpty, tMv, tSm, tSu, tRhs, tAtv, sum, tEval, tCpu]
+      [
+        n,
+        d,
+        K,
+        tEmpty,
+        `${fmt(tMvS)} / ${fmt(tMv)}`,
+        tSm,
+        tSu,
+        tRhs,
+        `${fmt(tAtvS)} / ${fmt(tAtv)}`,
+        sum,
+        tEval,
+        tCpu,
+      ]
         .map((v) => (typeof v === 'number' && !Number.isInteger(v) ? fmt(v) : String(v)))
         .join('\t'),
     );
     eng.dispose();
     for (const b of [A, X, V, delta, out, staging, ...Object.values(rows)]) b.destroy();
-    for (const st of [mv, sm, red, vec, atv]) st.destroy();
+    for (const st of [mv, mvScalar, sm, red, vec, atv, atvScalar]) st.destroy();
     arena.destroy();
   }
   device.destroy();

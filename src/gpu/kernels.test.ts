@@ -89,6 +89,11 @@ const SHAPES = [
   { n: 203, d: 7, K: 3, chunk: 50 },
   { n: 517, d: 3, K: 11, chunk: 517 },
   { n: 1000, d: 1, K: 2, chunk: 333 },
+  // d a multiple of 4: the vec4 kernels (matvec4, atvBlocks4)
+  { n: 1, d: 4, K: 1, chunk: 1 },
+  { n: 130, d: 8, K: 1, chunk: 50 },
+  { n: 77, d: 12, K: 11, chunk: 77 },
+  { n: 300, d: 20, K: 3, chunk: 100 },
 ];
 
 describe('matvec.wgsl: U = A·X for K configs', () => {
@@ -251,6 +256,13 @@ describe('atv.wgsl: Aᵀ·V for R right-hand sides per config', () => {
     { n: 77, d: 19, K: 2, R: 4, chunk: 30, blockRows: 8 },
     { n: 400, d: 5, K: 3, R: 6, chunk: 400, blockRows: 64 },
     { n: 250, d: 33, K: 1, R: 1, chunk: 100, blockRows: 16 },
+    // d a multiple of 4: atvBlocks4 (d = 4, d/4 > workgroup of 16 threads, every R)
+    { n: 1, d: 4, K: 1, R: 1, chunk: 1, blockRows: 4 },
+    { n: 90, d: 8, K: 2, R: 6, chunk: 40, blockRows: 7 },
+    { n: 200, d: 72, K: 3, R: 4, chunk: 200, blockRows: 32 },
+    { n: 150, d: 12, K: 1, R: 1, chunk: 60, blockRows: 16 },
+    // many blocks for the combine pass (334 over 4 chunks, not a multiple of its 4-way unroll)
+    { n: 1001, d: 5, K: 2, R: 4, chunk: 300, blockRows: 3 },
   ]) {
     it(`n=${n} d=${d} K=${K} R=${R} chunkRows=${chunk} blockRows=${blockRows}`, async () => {
       const A = randn(n * d);

@@ -101,6 +101,7 @@ const BINDING_INDEX: Record<BindingName, number> = {
 /** Entry points: their file and the bindings they statically use (their 'auto' layout). */
 const ENTRIES = {
   matvec: { file: 'matvec', uses: ['P', 'A', 'X', 'U'] },
+  matvec4: { file: 'matvec', uses: ['P', 'A', 'X', 'U'] },
   statsBlock: { file: 'softmax', uses: ['P', 'U', 'masks', 'partials'] },
   statsCombine: { file: 'softmax', uses: ['P', 'scalars', 'partials'] },
   sumsBlock: { file: 'reduce', uses: ['P', 'U', 'b', 'w2', 'masks', 'configs', 'scalars', 'partials'] },
@@ -109,6 +110,7 @@ const ENTRIES = {
   buildRhs: { file: 'vectors', uses: ['P', 'U', 'b', 'w2', 'masks', 'configs', 'scalars', 'V', 'delta'] },
   buildHvp: { file: 'vectors', uses: ['P', 'U', 'T', 'b', 'w2', 'masks', 'configs', 'scalars', 'V'] },
   atvBlocks: { file: 'atv', uses: ['P', 'A', 'partials', 'V'] },
+  atvBlocks4: { file: 'atv', uses: ['P', 'A', 'partials', 'V'] },
   atvCombine: { file: 'atv', uses: ['P', 'partials', 'outAtV'] },
   gramTiles: { file: 'gram', uses: ['P', 'A', 'delta', 'partials'] },
   gramCombine: { file: 'gram', uses: ['P', 'partials', 'H'] },
@@ -128,6 +130,11 @@ export interface KernelTuning {
    * each computing a 4×4 block (16 on SwiftShader and most GPUs; 32 gives 64-thread workgroups).
    */
   gramTile: number;
+  /**
+   * Use the vec4 entry points (matvec4, atvBlocks4) when d is a multiple of 4 (default true); false
+   * forces the scalar ones, for tests and for measuring the difference in one process.
+   */
+  vec4Loads?: boolean;
 }
 
 /** Defaults: small workgroups (SwiftShader is slow with big workgroups and barriers). */
@@ -317,6 +324,11 @@ export interface GroupShape {
   kCount: number;
 }
 
+/** Whether the vec4 entry points apply: d a multiple of 4 (rows of A 16-byte aligned) and not disabled. */
+function useVec4(t: KernelTuning, d: number): boolean {
+  return d % 4 === 0 && t.vec4Loads !== false;
+}
+
 /** U = A·X (matvec.wgsl) over every chunk of A, for a group of configs. */
 export class MatVecStage {
   constructor(private readonly kernels: KernelSet) {}
@@ -333,10 +345,12 @@ export class MatVecStage {
     const wg = this.kernels.tuning.workgroupSize;
     for (const c of chunks) {
       const P = arena.alloc({ ...s, rowOffset: c.row0, rows: c.rows, chunkRow0: c.row0 });
-      this.kernels.dispatch(pass, 'matvec', { P, A: c.buffer, X, U }, [
-        Math.ceil(c.rows / wg),
-        Math.ceil(s.kCount / MATVEC_TK),
-      ]);
+      this.kernels.dispatch(
+        pass,
+        useVec4(this.kernels.tuning, s.d) ? 'matvec4' : 'matvec',
+        { P, A: c.buffer, X, U },
+        [Math.ceil(c.rows / wg), Math.ceil(s.kCount / MATVEC_TK)],
+      );
     }
   }
 
@@ -524,15 +538,21 @@ export class AtvStage {
         blockOffset,
         blockRows,
       });
-      this.kernels.dispatch(pass, 'atvBlocks', { P, A: c.buffer, partials: this.partials as GPUBuffer, V }, [
-        Math.ceil(s.d / wg),
-        perChunk[ci],
-        s.kCount,
-      ]);
+      // d a multiple of 4: one thread per 4 columns (vec4 loads of A).
+      const vec4 = useVec4(this.kernels.tuning, s.d);
+      this.kernels.dispatch(
+        pass,
+        vec4 ? 'atvBlocks4' : 'atvBlocks',
+        { P, A: c.buffer, partials: this.partials as GPUBuffer, V },
+        [Math.ceil((vec4 ? s.d / 4 : s.d) / wg), perChunk[ci], s.kCount],
+      );
       blockOffset += perChunk[ci];
     });
     const P = arena.alloc({ ...s, nb, R });
-    this.kernels.dispatch(pass, 'atvCombine', { P, partials: this.partials, outAtV }, [s.d, s.kCount * R]);
+    this.kernels.dispatch(pass, 'atvCombine', { P, partials: this.partials, outAtV }, [
+      Math.ceil(s.d / wg),
+      s.kCount * R,
+    ]);
   }
 
   destroy(): void {
