@@ -7,7 +7,7 @@ import { sweepCellsToCsv } from '../../src/engine/sweep';
 import { NumberField } from '../panels/fields';
 import { useAppStore } from '../store/app-store';
 import { LIMITS, type SweepSettings } from '../store/settings';
-import { GRID_PRESETS, cellCount, groupCells, groupsToCsv, sweepGammas } from './grid';
+import { GRID_PRESETS, batchTooLarge, cellCount, groupCells, groupsToCsv, sweepGammas } from './grid';
 import { ListField } from './ListField';
 import { downloadText } from './download';
 import { cancelSweep, startSweep } from './sweep-controller';
@@ -37,6 +37,7 @@ export function SweepPanel() {
   const cells = useSweepStore((s) => s.cells);
   const running = status === 'running' || status === 'starting';
   const total = cellCount(grid);
+  const tooLarge = dataset ? batchTooLarge(grid, dataset.n, dataset.d) : null;
   const setGrid = (change: (g: SweepSettings) => void): void => update((s) => change(s.sweep));
 
   return (
@@ -99,6 +100,11 @@ export function SweepPanel() {
         {maxIter} iterations) on {active === 'gpu' ? `WebGPU (${backendLabel})` : 'the CPU (Web Worker)'}.
         {total > BIG_BATCH && active !== 'gpu' ? ' A batch this large takes a while on the CPU.' : ''}
       </p>
+      {tooLarge && (
+        <p className="notice" role="status" data-testid="sweep-too-large">
+          {tooLarge}
+        </p>
+      )}
       <div className="run-bar">
         {running ? (
           <button type="button" onClick={cancelSweep} data-testid="sweep-cancel">
@@ -109,7 +115,7 @@ export function SweepPanel() {
             type="button"
             className="primary"
             onClick={() => void startSweep()}
-            disabled={!dataset}
+            disabled={!dataset || tooLarge !== null}
             data-testid="sweep-run"
           >
             ▶ Run sweep

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../store/settings';
 import { fakeCell } from './test-cells';
-import { GRID_PRESETS, cellCount, groupCells, groupsToCsv, parseValueList, sweepGammas } from './grid';
+import {
+  GRID_PRESETS,
+  batchTooLarge,
+  cellCount,
+  groupCells,
+  groupsToCsv,
+  parseValueList,
+  sweepGammas,
+} from './grid';
 
 describe('sweep grid helpers', () => {
   it('offers the paper grids, the default being the γc grid', () => {
@@ -58,5 +66,15 @@ describe('sweep grid helpers', () => {
     expect(csv).toHaveLength(2);
     expect(csv[0].split(',')).toHaveLength(15);
     expect(csv[1].startsWith('0.1,0.1,2,')).toBe(true);
+  });
+});
+
+describe('batch size guard', () => {
+  it('accepts the paper grids on the default data and refuses huge batches, saying what to shrink', () => {
+    const full = { gammas: [0.1, 0.2, 0.3, 0.4, 0.5], fractions: [0.1, 0.2, 0.4, 0.6, 0.8], seeds: 5 };
+    expect(batchTooLarge(full, 200, 10)).toBeNull();
+    expect(batchTooLarge(full, 50_000, 10)).toBeNull();
+    expect(batchTooLarge({ ...full, seeds: 20 }, 50_000, 10)).toMatch(/600 cells × n = 50000 rows/);
+    expect(batchTooLarge({ ...full, seeds: 20 }, 1000, 256)).toMatch(/600 cells × d² = 65536/);
   });
 });

@@ -127,3 +127,19 @@ export function groupsToCsv(groups: readonly CellGroup[]): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * Largest batch the page starts: every configuration keeps per-row vectors (n) and a d × d
+ * Hessian, so n and d² times the number of cells bound the memory (about 200 MB of float64 each).
+ */
+export const BATCH_LIMITS = { cellsTimesN: 25_000_000, cellsTimesD2: 25_000_000 } as const;
+
+/** Why this grid is too large to run on n × d data (what to shrink), or null when it fits. */
+export function batchTooLarge(grid: SweepSettings, n: number, d: number): string | null {
+  const cells = cellCount(grid);
+  const byRows = cells * n > BATCH_LIMITS.cellsTimesN;
+  const byFeatures = cells * d * d > BATCH_LIMITS.cellsTimesD2;
+  if (!byRows && !byFeatures) return null;
+  const what = byRows ? `${cells} cells × n = ${n} rows` : `${cells} cells × d² = ${d * d}`;
+  return `This grid is too large to solve as one batch in the browser (${what}). Use fewer γc or n1/n values or seeds, or smaller data.`;
+}

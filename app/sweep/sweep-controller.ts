@@ -10,7 +10,7 @@ import type { Dataset } from '../../src/math/types';
 import { CPU_LABEL, gpuEngineFor, resetRun, solverOptions, startPoint } from '../run/run-controller';
 import { useAppStore, type AppState } from '../store/app-store';
 import { cloneSettings, type Settings, type SweepSettings } from '../store/settings';
-import { cellCount } from './grid';
+import { batchTooLarge, cellCount } from './grid';
 import { describeSweepError } from './sweep-errors';
 import type { SweepEvent, SweepStart } from './sweep-protocol';
 import { useSweepStore } from './sweep-store';
@@ -102,11 +102,11 @@ function startOnGpu(gen: number, engine: Engine, spec: SweepSpec): void {
   );
 }
 
-/** Why the sweep cannot start with this data, or null. */
+/** Why the sweep cannot start with this data and grid, or null. */
 function blocker(state: AppState): string | null {
   if (!state.dataset) return 'The data is not ready yet.';
   if (state.dataset.n < 2) return 'The sweep needs at least two rows (one copyrighted, one free).';
-  return null;
+  return batchTooLarge(state.settings.sweep, state.dataset.n, state.dataset.d);
 }
 
 /** Runs the grid in the settings as one batch on the backend in use. */
@@ -177,7 +177,7 @@ function sweepKey(s: AppState): unknown[] {
     t.sweep.gammas.join(),
     t.sweep.fractions.join(),
     t.sweep.seeds,
-    s.activeBackend,
+    s.activeBackend, // last: startSweepSync tells a backend change apart
   ];
 }
 
@@ -193,8 +193,11 @@ export function startSweepSync(): () => void {
     if (a.every((v, i) => v === b[i])) return;
     if (useSweepStore.getState().status === 'idle') return;
     cancelSweep();
-    useSweepStore
-      .getState()
-      .clear('The data, solver or grid changed, so the sweep results were cleared. Press “Run sweep” again.');
+    // The backend changes on its own when the GPU device is lost: say that, not "you changed it".
+    const onlyBackend = a.every((v, i) => v === b[i] || i === a.length - 1);
+    const why = onlyBackend
+      ? `The backend changed${state.fallbackReason ? ` (${state.fallbackReason})` : ''}`
+      : 'The data, solver or grid changed';
+    useSweepStore.getState().clear(`${why}, so the sweep results were cleared. Press “Run sweep” again.`);
   });
 }
