@@ -98,6 +98,8 @@ async function main(): Promise<void> {
     cases.push([4096, 64, 1], [16384, 64, 1], [4096, 256, 1], [4096, 64, 4]);
   }
   const kernels = await KernelSet.create(device, tuning);
+  // The new kernel with scalar staging (gramTiles instead of gramTiles4 when d % 4 == 0).
+  const scalarKernels = await KernelSet.create(device, { ...tuning, vec4Loads: false });
   const oldModule = device.createShaderModule({ code: OLD_WGSL, label: 'bench.oldGram' });
   const oldPipeline = device.createComputePipeline({
     layout: 'auto',
@@ -108,7 +110,9 @@ async function main(): Promise<void> {
   console.log(
     `new kernel: tile ${DEFAULT_TUNING.gramTile}, combine workgroup ${DEFAULT_TUNING.workgroupSize}`,
   );
-  console.log('n\td\tK\told ms\tnew ms\told/new\tnew GFLOP/s\tmax rel. err old / new (vs f64, sampled)');
+  console.log(
+    'n\td\tK\told ms\tnew ms\told/new\tnew GFLOP/s\tnew, scalar staging ms\tmax rel. err old / new (vs f64, sampled)',
+  );
   for (const [n, d, K] of cases) {
     const r = rand(n * 7 + d * 3 + K);
     const A = Float32Array.from({ length: n * d }, () => 3.4 * r());
@@ -119,6 +123,7 @@ async function main(): Promise<void> {
     const Hnew = storage(device, new Float32Array(K * d * d).fill(NaN), 'bench.Hnew');
     const chunks: AChunk[] = [{ buffer: Ab, row0: 0, rows: n }];
     const stage = new GramStage(kernels, blockRows);
+    const scalarStage = new GramStage(scalarKernels, blockRows);
     const arena = new UniformArena(device);
     // Old: one uniform slot per row range (16 bytes used, 256-byte aligned slots).
     const ranges = Math.ceil(n / OLD_ROWS_PER_DISPATCH);
@@ -160,12 +165,12 @@ async function main(): Promise<void> {
       await device.queue.onSubmittedWorkDone();
       return performance.now() - t0;
     };
-    const runNew = async (): Promise<number> => {
+    const runNewWith = async (st: GramStage): Promise<number> => {
       const t0 = performance.now();
       arena.reset();
       const enc = device.createCommandEncoder();
       const pass = enc.beginComputePass();
-      stage.encode(pass, arena, { n, d, k0: 0, kCount: K }, chunks, db, Hnew);
+      st.encode(pass, arena, { n, d, k0: 0, kCount: K }, chunks, db, Hnew);
       pass.end();
       arena.flush();
       device.queue.submit([enc.finish()]);
@@ -173,15 +178,19 @@ async function main(): Promise<void> {
       return performance.now() - t0;
     };
     await runOld(); // warm-up: pipelines, JIT
+    const runNew = (): Promise<number> => runNewWith(stage);
     await runNew();
+    await runNewWith(scalarStage);
     const to: number[] = [];
     const tn: number[] = [];
+    const ts: number[] = [];
     for (let rep = 0; rep < 5; rep++) {
       to.push(await runOld());
+      ts.push(await runNewWith(scalarStage)); // before runNew, so Hnew holds runNew's result
       tn.push(await runNew());
     }
     const med = (v: number[]): number => v.sort((a, b) => a - b)[Math.floor(v.length / 2)];
-    const [mo, mn] = [med(to), med(tn)];
+    const [mo, mn, ms] = [med(to), med(tn), med(ts)];
     // Accuracy on a sample of 200 entries per config (full f64 twin would be O(n·d²) in JS).
     const ho = await read(device, Hold, K * d * d);
     const hn = await read(device, Hnew, K * d * d);
@@ -204,12 +213,21 @@ async function main(): Promise<void> {
     }
     const flops = 2 * n * d * d * K;
     console.log(
-      [n, d, K, fmt(mo), fmt(mn), fmt(mo / mn), fmt(flops / mn / 1e6), `${fmt(eo, 2)} / ${fmt(en, 2)}`].join(
-        '\t',
-      ),
+      [
+        n,
+        d,
+        K,
+        fmt(mo),
+        fmt(mn),
+        fmt(mo / mn),
+        fmt(flops / mn / 1e6),
+        fmt(ms),
+        `${fmt(eo, 2)} / ${fmt(en, 2)}`,
+      ].join('\t'),
     );
     for (const b of [Ab, db, Hold, Hnew, oldParams]) b.destroy();
     stage.destroy();
+    scalarStage.destroy();
     arena.destroy();
   }
   device.destroy();

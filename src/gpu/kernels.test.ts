@@ -328,7 +328,11 @@ describe('gram.wgsl: H = Aᵀ diag(δ) A from upper tiles over row blocks, mirro
     { n: 300, d: 21, K: 1, chunk: 300, blockRows: undefined, tile: 16 },
     { n: 1000, d: 1, K: 3, chunk: 1000, blockRows: 16, tile: 4 },
     { n: 777, d: 13, K: 3, chunk: 200, blockRows: 5, tile: 8 }, // 157 row blocks over 4 chunks
+    // d a multiple of 4: gramTiles4 (vec4 staging), incl. d = 4 < tile and d = tile·k
     { n: 64, d: 36, K: 1, chunk: 64, blockRows: 20, tile: 12 },
+    { n: 1, d: 4, K: 1, chunk: 1, blockRows: undefined, tile: 8 },
+    { n: 203, d: 24, K: 2, chunk: 70, blockRows: 9, tile: 8 },
+    { n: 40, d: 64, K: 1, chunk: 40, blockRows: undefined, tile: 16 },
   ]) {
     it(`n=${n} d=${d} K=${K} chunkRows=${chunk} blockRows=${blockRows ?? 'default'} tile=${tile}`, async () => {
       const ks = await kernelsWithTile(tile);

@@ -113,6 +113,7 @@ const ENTRIES = {
   atvBlocks4: { file: 'atv', uses: ['P', 'A', 'partials', 'V'] },
   atvCombine: { file: 'atv', uses: ['P', 'partials', 'outAtV'] },
   gramTiles: { file: 'gram', uses: ['P', 'A', 'delta', 'partials'] },
+  gramTiles4: { file: 'gram', uses: ['P', 'A', 'delta', 'partials'] },
   gramCombine: { file: 'gram', uses: ['P', 'partials', 'H'] },
 } as const satisfies Record<string, { file: KernelFile; uses: readonly BindingName[] }>;
 
@@ -131,7 +132,7 @@ export interface KernelTuning {
    */
   gramTile: number;
   /**
-   * Use the vec4 entry points (matvec4, atvBlocks4) when d is a multiple of 4 (default true); false
+   * Use the vec4 entry points (matvec4, atvBlocks4, gramTiles4) when d is a multiple of 4 (default true); false
    * forces the scalar ones, for tests and for measuring the difference in one process.
    */
   vec4Loads?: boolean;
@@ -145,7 +146,7 @@ const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 const moduleCache = new WeakMap<GPUDevice, Map<KernelFile, GPUShaderModule>>();
 
 function overridesFor(entry: EntryName, t: KernelTuning): Record<string, number> {
-  if (entry === 'gramTiles') return { TILE: t.gramTile };
+  if (entry === 'gramTiles' || entry === 'gramTiles4') return { TILE: t.gramTile };
   switch (ENTRIES[entry].file) {
     case 'gram':
       return { TILE: t.gramTile, WG: t.workgroupSize };
@@ -639,7 +640,7 @@ export class GramStage {
       });
       this.kernels.dispatch(
         pass,
-        'gramTiles',
+        useVec4(this.kernels.tuning, s.d) ? 'gramTiles4' : 'gramTiles',
         { P, A: c.buffer, delta, partials: this.partials as GPUBuffer },
         [tiles, perChunk[ci], s.kCount],
       );
