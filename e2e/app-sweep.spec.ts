@@ -203,8 +203,8 @@ test('a sweep on the default WebGPU backend completes and agrees with float64 to
 test('cancel stops a long sweep and keeps the page usable; dark mode and tablet width lay out', async ({
   page,
 }) => {
-  // Gradient descent to an unreachable tolerance: it would run for a long time.
-  await page.goto(`/?backend=cpu#${dataHash}&solver=gd&it=100000&tol=1e-15&${gridHash}`);
+  // Gradient descent with a tiny fixed step to an unreachable tolerance: minutes of iterations.
+  await page.goto(`/?backend=cpu#${dataHash}&solver=gd&step=0.000001&it=100000&tol=1e-15&${gridHash}`);
   await waitForData(page, data.n, data.d);
   await page.getByTestId('sweep-run').click();
   await expect(page.getByTestId('sweep-cancel')).toBeVisible();
