@@ -6,6 +6,7 @@
  * leaves the origin.
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { expectSameTau, runToEnd, setNumber, snapshot, waitForData } from './helpers/app';
 
@@ -149,6 +150,20 @@ test('a CPU sweep matches the CLI cell by cell, loads a heatmap cell, and surviv
   const byKey = new Map(cells.map((c) => [key(c), c.tau]));
   for (const c of reference) expectSameTau(byKey.get(key(c)) ?? NaN, c.tau);
   await snapshot(page, 'sweep-cpu');
+
+  // The cells as CSV (one row per cell, full precision) and a chart as PNG, saved in the browser.
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sweep-csv').click()]);
+  expect(csv.suggestedFilename()).toMatch(/^sweep-cells-.*\.csv$/);
+  const lines = readFileSync(await csv.path(), 'utf8')
+    .trim()
+    .split('\n');
+  expect(lines).toHaveLength(CELLS + 1);
+  expect(lines[0].split(',')[4]).toBe('tau');
+  const [png] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('sweep-heatmap-png').click(),
+  ]);
+  expect(png.suggestedFilename()).toBe('sweep-heatmap.png');
 
   // The grid is in the link: reload it and the same sweep gives the same numbers, bit for bit.
   const link = page.url();

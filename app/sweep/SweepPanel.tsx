@@ -4,12 +4,12 @@
  * uses the data, reading and solver settings of the single-run view.
  */
 import { sweepCellsToCsv } from '../../src/engine/sweep';
+import { fileStamp, saveText } from '../export/download';
 import { NumberField } from '../panels/fields';
 import { useAppStore } from '../store/app-store';
 import { LIMITS, type SweepSettings } from '../store/settings';
 import { GRID_PRESETS, batchTooLarge, cellCount, groupCells, groupsToCsv, sweepGammas } from './grid';
 import { ListField } from './ListField';
-import { downloadText } from './download';
 import { cancelSweep, startSweep } from './sweep-controller';
 import { useSweepStore } from './sweep-store';
 
@@ -97,7 +97,7 @@ export function SweepPanel() {
       <p className="hint" data-testid="sweep-size">
         {sweepGammas(grid).length} γc × {grid.fractions.length} n1/n × {grid.seeds} seeds = {total} cells
         {dataset ? `, n = ${dataset.n}, d = ${dataset.d}` : ''}; {reading} reading, {solver} (tol {tol}, ≤{' '}
-        {maxIter} iterations) on {active === 'gpu' ? `WebGPU (${backendLabel})` : 'the CPU (Web Worker)'}.
+        {maxIter} iterations) on {active === 'gpu' ? backendLabel : 'the CPU (Web Worker)'}.
         {total > BIG_BATCH && active !== 'gpu' ? ' A batch this large takes a while on the CPU.' : ''}
       </p>
       {tooLarge && (
@@ -139,7 +139,7 @@ export function SweepPanel() {
           type="button"
           disabled={cells.length === 0}
           data-testid="sweep-csv"
-          onClick={() => downloadText('sweep-cells.csv', sweepCellsToCsv(cells))}
+          onClick={() => saveText(`sweep-cells-${fileStamp()}.csv`, sweepCellsToCsv(cells), 'text/csv')}
         >
           ⤓ Cells CSV
         </button>
@@ -147,7 +147,9 @@ export function SweepPanel() {
           type="button"
           disabled={cells.length === 0}
           data-testid="sweep-summary-csv"
-          onClick={() => downloadText('sweep-summary.csv', groupsToCsv(groupCells(cells)))}
+          onClick={() =>
+            saveText(`sweep-summary-${fileStamp()}.csv`, groupsToCsv(groupCells(cells)), 'text/csv')
+          }
         >
           ⤓ Summary CSV
         </button>

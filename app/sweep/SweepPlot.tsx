@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type * as PlotlyTypes from 'plotly.js';
 import type { SweepCell } from '../../src/engine/sweep';
+import { saveChartPng } from '../export/ChartTools';
 import { cancelDraw, requestDraw } from '../plots/frame-scheduler';
 import { PLOT_CONFIG, baseLayout, loadPlotly, type PlotlyModule } from '../plots/plotly-loader';
 import type { SweepSettings } from '../store/settings';
@@ -109,10 +110,23 @@ export function SweepPlot({ label, build, testId }: SweepPlotProps) {
         style={{ visibility: empty ? 'hidden' : 'visible' }}
       />
       {empty && (
-        <div className="plot-placeholder" style={{ position: 'absolute', inset: 0 }}>
+        <div className="plot-placeholder" style={{ position: 'absolute', top: 0, left: 0, right: 0 }}>
           {plotly ? 'Run a sweep to fill this chart.' : 'Loading the chart library…'}
         </div>
       )}
+      <div className="chart-tools">
+        <button
+          type="button"
+          disabled={!plotly || empty}
+          data-testid={`${testId}-png`}
+          aria-label={`Save “${label}” as a PNG image`}
+          onClick={() => {
+            if (plotly && divRef.current) void saveChartPng(plotly, divRef.current, testId);
+          }}
+        >
+          PNG
+        </button>
+      </div>
     </div>
   );
 }
