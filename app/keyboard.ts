@@ -1,8 +1,10 @@
 /**
  * Keyboard driving: Space = play/pause, → = step, R = reset. Ignored while typing in a field or
- * when a control that uses these keys itself (buttons, checkboxes, sliders) has focus.
+ * when a control that uses these keys itself (buttons, checkboxes, sliders) has focus, and in the
+ * sweep view (the single run is not shown there).
  */
 import { resetRun, step, togglePlay } from './run/run-controller';
+import { useAppStore } from './store/app-store';
 
 function isInteractive(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -17,6 +19,8 @@ function isInteractive(target: EventTarget | null): boolean {
 export function installKeyboardShortcuts(): () => void {
   const onKey = (e: KeyboardEvent): void => {
     if (e.ctrlKey || e.metaKey || e.altKey || isInteractive(e.target)) return;
+    // The keys drive the single run, which the sweep view does not show.
+    if (useAppStore.getState().settings.page === 'sweep') return;
     if (e.key === ' ') {
       e.preventDefault();
       togglePlay();

@@ -102,13 +102,7 @@ export function SweepPlot({ label, build, testId }: SweepPlotProps) {
   const empty = points === 0;
   return (
     <div style={{ position: 'relative', minWidth: 0 }} data-testid={testId} data-points={points}>
-      <div
-        ref={divRef}
-        className="plot"
-        role="img"
-        aria-label={label}
-        style={{ visibility: empty ? 'hidden' : 'visible' }}
-      />
+      <div ref={divRef} className="plot" style={{ visibility: empty ? 'hidden' : 'visible' }} />
       {empty && (
         <div className="plot-placeholder" style={{ position: 'absolute', top: 0, left: 0, right: 0 }}>
           {plotly ? 'Run a sweep to fill this chart.' : 'Loading the chart library…'}

@@ -17,6 +17,8 @@ import { useSweepStore } from './sweep-store';
 
 /** Stops the sweep in flight; set by whichever path started it. */
 let stopActive: (() => void) | null = null;
+/** Whether the sweep in flight runs on the shared GPU engine. */
+let activeOnGpu = false;
 /** Bumped by every start and cancel, so late callbacks of an older sweep are ignored. */
 let generation = 0;
 /** The settings watcher, installed with the first sweep (before it there is nothing to clear). */
@@ -59,6 +61,7 @@ function finishWith(gen: number, event: SweepEvent): void {
   if (event.type === 'done') store.finish('done', describeDone(event.elapsedMs, event.batchSize));
   else if (event.type === 'error') store.finish('error', event.message);
   stopActive = null;
+  activeOnGpu = false;
 }
 
 /** The CPU engine in a fresh worker; cancelling terminates it. */
@@ -88,6 +91,7 @@ function startInWorker(gen: number, dataset: Dataset, spec: SweepSpec): void {
 function startOnGpu(gen: number, engine: Engine, spec: SweepSpec): void {
   const abort = new AbortController();
   stopActive = () => abort.abort();
+  activeOnGpu = true;
   let pending: SweepCell[] = [];
   runSweep(engine, spec, {
     signal: abort.signal,
@@ -150,6 +154,7 @@ export async function startSweep(): Promise<void> {
 export function cancelSweep(): void {
   const stop = stopActive;
   stopActive = null;
+  activeOnGpu = false;
   generation++;
   if (!stop) return;
   stop();
@@ -188,6 +193,15 @@ function sweepKey(s: AppState): unknown[] {
  */
 export function startSweepSync(): () => void {
   return useAppStore.subscribe((state, prev) => {
+    // A single run started while the sweep uses the GPU engine: the two would interleave their
+    // work on one device, so the sweep gives way (the user just asked for the run).
+    if (activeOnGpu && state.runStatus === 'starting' && prev.runStatus !== 'starting') {
+      cancelSweep();
+      useSweepStore
+        .getState()
+        .finish('cancelled', 'The sweep was cancelled because a single run started on the same GPU engine.');
+      return;
+    }
     const a = sweepKey(state);
     const b = sweepKey(prev);
     if (a.every((v, i) => v === b[i])) return;
