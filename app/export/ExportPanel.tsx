@@ -39,9 +39,9 @@ export function ExportPanel() {
           ref={inputRef}
           type="file"
           aria-label="Run manifest file"
-          tabIndex={-1}
+          // Not rendered: the button above opens it, so keyboard users reach one control, not two.
+          hidden
           accept=".json,application/json"
-          className="visually-hidden"
           data-testid="manifest-input"
           onChange={(e) => {
             const file = e.target.files?.[0];
