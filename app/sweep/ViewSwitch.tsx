@@ -1,6 +1,7 @@
 /**
  * "Single run | Sweep": which view the page shows, kept in the link (`page=`). A tab list with
- * arrow-key navigation (the WAI-ARIA tabs pattern).
+ * arrow-key navigation; both tabs stay in the Tab order (as the rows panel's tabs do), so Tab
+ * alone reaches either.
  */
 import { useRef, type KeyboardEvent } from 'react';
 import { useAppStore } from '../store/app-store';
@@ -41,7 +42,6 @@ export function ViewSwitch() {
           id={`view-tab-${v.value}`}
           aria-selected={page === v.value}
           aria-controls={VIEW_PANEL_ID}
-          tabIndex={page === v.value ? 0 : -1}
           data-testid={`page-${v.value}`}
           onClick={() => choose(v.value)}
           onKeyDown={(e) => onKey(e, k)}
