@@ -50,7 +50,7 @@ test.describe('tablet in dark mode', () => {
   });
 });
 
-test('the page stays responsive during a large CPU run', async ({ page }) => {
+test('a large CPU run solves in a Web Worker and the page can pause it', async ({ page }) => {
   await page.goto(
     '/?backend=cpu#v=1&n=20000&d=16&seed=1&frac=0.1&g=0.1&solver=gd&step=0.01&it=100000&tol=1e-12',
   );
@@ -60,8 +60,9 @@ test('the page stays responsive during a large CPU run', async ({ page }) => {
   // Measure once the charts exist (creating them is a one-time cost, not a freeze of the run).
   await expect(page.getByTestId('tau-plot')).toHaveAttribute('data-empty', 'false');
   await expect(page.getByTestId('row-loss-plot')).toHaveAttribute('data-empty', 'false');
-  await page.waitForTimeout(500);
-  // Longest gap between timer ticks on the main thread over 1.5 s of running.
+  // The solver runs in a Web Worker, not on the page's thread (a structural check: tests never
+  // assert on timing). The worst gap between main-thread timer ticks is recorded for people only.
+  expect(page.workers().map((w) => w.url())).toContainEqual(expect.stringContaining('solver'));
   const worstGapMs = await page.evaluate(
     () =>
       new Promise<number>((resolve) => {
@@ -78,7 +79,7 @@ test('the page stays responsive during a large CPU run', async ({ page }) => {
         setTimeout(tick, 10);
       }),
   );
-  expect(worstGapMs).toBeLessThan(250);
+  test.info().annotations.push({ type: 'main-thread worst gap (ms)', description: worstGapMs.toFixed(0) });
   // (A fixed GD step may have made one of the two runs diverge meanwhile, which pauses by itself.)
   if ((await page.getByTestId('run-status').textContent()) === 'running')
     await page.getByTestId('pause').click();
