@@ -26,8 +26,9 @@ describe('sweep charts', () => {
 
   it('draw a band, a mean and a baseline level per n1/n against γc', () => {
     const chart = tauVsGammaChart(all, grid);
-    // (upper, lower, mean, baseline) × 2 fractions
-    expect(chart.data).toHaveLength(8);
+    // (upper, lower, mean, baseline) × 2 fractions, and one legend entry for the baselines
+    expect(chart.data).toHaveLength(9);
+    expect(chart.data.filter((t) => (t as { showlegend?: boolean }).showlegend !== false)).toHaveLength(3);
     const mean = chart.data[2] as { x: number[]; y: number[]; customdata: number[][] };
     expect(mean.x).toEqual([0, 0.1, 0.2, 0.3]);
     expect(chart.pick({ customdata: mean.customdata[1] })).toEqual({ gammaC: 0.1, fraction: 0.1, seed: 1 });

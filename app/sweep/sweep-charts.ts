@@ -110,6 +110,19 @@ function present(groups: CellGroup[], field: 'gammaC' | 'fraction', order: numbe
   return order.filter((v) => have.has(v));
 }
 
+/** A legend-only trace that explains the dotted baseline levels (draws nothing). */
+function baselineLegendEntry(): PlotlyTypes.Data {
+  return {
+    type: 'scatter',
+    mode: 'lines',
+    name: 'γc = 0 baseline (dotted, per n1/n)',
+    x: [null],
+    y: [null],
+    line: { color: '#7f7f7f', width: 1, dash: 'dot' },
+    hoverinfo: 'skip',
+  };
+}
+
 /** A metric against γc, one band per n1/n, with the γc = 0 baseline as a dashed level. */
 function versusGamma(cells: readonly SweepCell[], grid: SweepSettings, metric: Metric): SweepChart {
   const groups = groupCells(cells);
@@ -131,9 +144,12 @@ function versusGamma(cells: readonly SweepCell[], grid: SweepSettings, metric: M
         y: [base[metric].mean, base[metric].mean],
         line: { color: colour(k), width: 1, dash: 'dot' },
         hoverinfo: 'skip',
+        // One legend entry for all baselines (below) keeps the legend from crowding the plot.
+        showlegend: false,
       });
     }
   });
+  if (data.length > 0) data.push(baselineLegendEntry());
   const isTau = metric === 'tau';
   return {
     title: isTau ? 'τ vs γc (min–max band over seeds)' : 'ℓ2/n2 vs γc: what protection costs the free rows',
