@@ -145,8 +145,10 @@ export async function runSweep(
   const x0 = spec.x0 ?? new Float64Array(d);
   const solver = new BatchSolver(engine, configs, x0, spec.solver);
   const reported = new Set<number>();
-  const baselineIndex = (slot: Slot) =>
-    slots.findIndex((o) => o.gammaC === 0 && o.fraction === slot.fraction && o.seed === slot.seed);
+  // Index of each cell's γc = 0 baseline (same fraction and seed), found once.
+  const baselineOf = slots.map((slot) =>
+    slots.findIndex((o) => o.gammaC === 0 && o.fraction === slot.fraction && o.seed === slot.seed),
+  );
 
   const toCell = (k: number, results: SolveResult[]): SweepCell => {
     const r = results[k];
@@ -163,7 +165,7 @@ export async function runSweep(
       converged: r.converged,
       status: r.status,
       reason: r.reason,
-      baselineTau: results[baselineIndex(slot)].parts.tau,
+      baselineTau: results[baselineOf[k]].parts.tau,
     };
   };
 
@@ -177,8 +179,7 @@ export async function runSweep(
     const results = solver.results();
     results.forEach((r, k) => {
       // A cell is reported once it and its baseline have both stopped.
-      const b = baselineIndex(slots[k]);
-      if (!reported.has(k) && r.status !== 'running' && results[b].status !== 'running') {
+      if (!reported.has(k) && r.status !== 'running' && results[baselineOf[k]].status !== 'running') {
         reported.add(k);
         hooks.onCell?.(toCell(k, results));
       }

@@ -373,11 +373,12 @@ export class BatchSolver {
 
     const moved = trials.filter((tr) => tr.accepted);
     if (moved.length) {
-      const maxIter = Math.max(...moved.map((tr) => tr.state.iter + 1));
+      // The sketch's sample is seeded by the iteration the new points will be.
+      const nextIter = Math.max(...moved.map((tr) => tr.state.iter + 1));
       const evs = await this.evaluate(
         moved.map((tr) => tr.state),
         moved.map((tr) => tr.accepted!.x),
-        { gradient: true, hessian: this.hessianMode(maxIter) },
+        { gradient: true, hessian: this.hessianMode(nextIter) },
       );
       moved.forEach((tr, k) => {
         const s = tr.state;
