@@ -3,7 +3,100 @@
  * its accessible name. Number fields keep their own text while typing and commit on Enter or blur,
  * so a half-typed "0." never resets a run.
  */
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+
+/** What reading a draft gives: the value to commit, or what is wrong with the text. */
+export type DraftParse<T> = { ok: true; value: T } | { ok: false; error: string };
+
+interface DraftFieldProps<T> {
+  label: string;
+  value: T;
+  /** The text shown while nothing is being typed. */
+  format(value: T): string;
+  /** Reads and validates the typed text. */
+  parse(text: string): DraftParse<T>;
+  /** Whether a parsed value equals the current one (then nothing is committed). */
+  same(a: T, b: T): boolean;
+  onCommit(value: T): void;
+  /** Extra explanation under the field. */
+  hint?: ReactNode;
+  /** Gives the hint an id and names it in aria-describedby. */
+  describeHint?: boolean;
+  testId?: string;
+  /** Attributes of the <input> besides the shared ones (type, min/max/step, spellCheck). */
+  inputProps: InputHTMLAttributes<HTMLInputElement>;
+}
+
+/**
+ * A text-backed input that keeps its own draft while typing, commits on Enter or blur when the
+ * draft parses (else says what is wrong), and drops the draft on Escape.
+ */
+export function DraftField<T>({
+  label,
+  value,
+  format,
+  parse,
+  same,
+  onCommit,
+  hint,
+  describeHint,
+  testId,
+  inputProps,
+}: DraftFieldProps<T>) {
+  const id = useId();
+  const [draft, setDraft] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const text = draft ?? format(value);
+
+  const commit = (): void => {
+    if (draft === null) return;
+    const parsed = parse(draft);
+    if (!parsed.ok) {
+      setError(parsed.error);
+      return;
+    }
+    setError(null);
+    setDraft(null);
+    if (!same(parsed.value, value)) onCommit(parsed.value);
+  };
+
+  const describedBy = [error ? `${id}-err` : '', hint && describeHint ? `${id}-hint` : '']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        {...inputProps}
+        id={id}
+        inputMode="decimal"
+        value={text}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
+        data-testid={testId}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+          if (e.key === 'Escape') {
+            setDraft(null);
+            setError(null);
+          }
+        }}
+      />
+      {error && (
+        <span className="field-error" id={`${id}-err`} role="alert">
+          {error}
+        </span>
+      )}
+      {hint && (
+        <span className="hint" id={describeHint ? `${id}-hint` : undefined} style={{ gridColumn: '1 / -1' }}>
+          {hint}
+        </span>
+      )}
+    </div>
+  );
+}
 
 interface NumberFieldProps {
   label: string;
@@ -30,66 +123,27 @@ export function NumberField({
   step,
   testId,
 }: NumberFieldProps) {
-  const id = useId();
-  const [draft, setDraft] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const text = draft ?? String(value);
-
-  const commit = (): void => {
-    if (draft === null) return;
-    const v = Number(draft);
-    if (draft.trim() === '' || !Number.isFinite(v)) {
-      setError('Enter a number.');
-      return;
-    }
-    if (integer && !Number.isInteger(v)) {
-      setError('Enter a whole number.');
-      return;
-    }
+  const parse = (text: string): DraftParse<number> => {
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v)) return { ok: false, error: 'Enter a number.' };
+    if (integer && !Number.isInteger(v)) return { ok: false, error: 'Enter a whole number.' };
     if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
-      setError(`Enter a value from ${min ?? '−∞'} to ${max ?? '∞'}.`);
-      return;
+      return { ok: false, error: `Enter a value from ${min ?? '−∞'} to ${max ?? '∞'}.` };
     }
-    setError(null);
-    setDraft(null);
-    if (v !== value) onCommit(v);
+    return { ok: true, value: v };
   };
-
   return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        type="number"
-        inputMode="decimal"
-        value={text}
-        min={min}
-        max={max}
-        step={step ?? (integer ? 1 : 'any')}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-err` : undefined}
-        data-testid={testId}
-        onChange={(e) => setDraft(e.target.value)}
-        onBlur={commit}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
-          if (e.key === 'Escape') {
-            setDraft(null);
-            setError(null);
-          }
-        }}
-      />
-      {error && (
-        <span className="field-error" id={`${id}-err`} role="alert">
-          {error}
-        </span>
-      )}
-      {hint && (
-        <span className="hint" style={{ gridColumn: '1 / -1' }}>
-          {hint}
-        </span>
-      )}
-    </div>
+    <DraftField
+      label={label}
+      value={value}
+      format={String}
+      parse={parse}
+      same={(a, b) => a === b}
+      onCommit={onCommit}
+      hint={hint}
+      testId={testId}
+      inputProps={{ type: 'number', min, max, step: step ?? (integer ? 1 : 'any') }}
+    />
   );
 }
 
