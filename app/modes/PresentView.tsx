@@ -6,7 +6,7 @@
 import { ClaimsPanel } from '../claims/ClaimsPanel';
 import { RunPanel } from '../panels/RunPanel';
 import { LivePlot } from '../plots/LivePlot';
-import { partsChart, tauChart } from '../plots/charts';
+import { PARTS_CHART, TAU_CHART } from '../plots/live-charts';
 import { PresetPicker } from '../presets/PresetPicker';
 import { LinkNotices } from '../panels/LinkNotices';
 import { ModeExit } from './ModeExit';
@@ -30,24 +30,9 @@ export function PresentView() {
         </div>
         <div className="present-main">
           <div className="plots present-plots">
-            <LivePlot
-              label="Protection τ per iteration, with the γc = 0 twin and the paper's claimed bound"
-              emptyText={EMPTY}
-              build={tauChart}
-              watch={(s) => s.n1}
-              testId="tau-plot"
-              height={380}
-              minIntervalMs={100}
-            />
-            <LivePlot
-              label="Mean loss on copyrighted and free rows per iteration"
-              emptyText={EMPTY}
-              build={partsChart}
-              watch={(s) => s.n1}
-              testId="parts-plot"
-              height={380}
-              minIntervalMs={100}
-            />
+            {[TAU_CHART, PARTS_CHART].map((chart) => (
+              <LivePlot key={chart.testId} {...chart} emptyText={EMPTY} height={380} />
+            ))}
           </div>
           <ClaimsPanel compact />
         </div>
