@@ -8,6 +8,7 @@ import type { Engine } from '../../src/engine/engine';
 import { runSweep, type SweepCell, type SweepProgress, type SweepSpec } from '../../src/engine/sweep';
 import type { Dataset } from '../../src/math/types';
 import { CPU_LABEL, gpuEngineFor, resetRun, solverOptions, startPoint } from '../run/run-controller';
+import { keysDiffer, solveSettingsKey } from '../run/settings-key';
 import { useAppStore, type AppState } from '../store/app-store';
 import { cloneSettings, type Settings, type SweepSettings } from '../store/settings';
 import { batchTooLarge, cellCount } from './grid';
@@ -172,13 +173,7 @@ function sweepKey(s: AppState): unknown[] {
   const t = s.settings;
   return [
     s.dataset,
-    t.reading,
-    t.solver,
-    t.tol,
-    t.maxIter,
-    t.gdStep,
-    t.sketchRows,
-    t.x0Seed,
+    ...solveSettingsKey(t),
     t.sweep.gammas.join(),
     t.sweep.fractions.join(),
     t.sweep.seeds,
@@ -204,7 +199,7 @@ export function startSweepSync(): () => void {
     }
     const a = sweepKey(state);
     const b = sweepKey(prev);
-    if (a.every((v, i) => v === b[i])) return;
+    if (!keysDiffer(a, b)) return;
     if (useSweepStore.getState().status === 'idle') return;
     cancelSweep();
     // The backend changes on its own when the GPU device is lost: say that, not "you changed it".
