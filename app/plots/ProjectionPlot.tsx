@@ -5,6 +5,7 @@
 import { useId, useMemo, useRef, useState } from 'react';
 import type * as PlotlyTypes from 'plotly.js';
 import { useAppStore } from '../store/app-store';
+import { rowsWithTag, tagMarker } from './charts';
 import { LivePlot, type PlotSpec } from './LivePlot';
 import { pca2 } from './pca';
 import { baseLayout, plotTheme } from './plotly-loader';
@@ -35,8 +36,7 @@ export function ProjectionPlot() {
     if (!projection || !dataset || mask.length !== dataset.n) return null;
     const t = plotTheme();
     const trace = (tagged: boolean): PlotlyTypes.Data => {
-      const idx: number[] = [];
-      for (let i = 0; i < dataset.n; i++) if ((mask[i] === 1) === tagged) idx.push(i);
+      const idx = rowsWithTag(mask, dataset.n, tagged);
       return {
         type: dataset.n > 2000 ? 'scattergl' : 'scatter',
         mode: 'markers',
@@ -44,12 +44,7 @@ export function ProjectionPlot() {
         x: idx.map((i) => projection.x[i]),
         y: idx.map((i) => projection.y[i]),
         customdata: idx,
-        marker: {
-          color: tagged ? t.copyright : t.free,
-          symbol: tagged ? 'x' : 'circle',
-          size: 7,
-          opacity: 0.8,
-        },
+        marker: tagMarker(t, tagged, 7),
         hovertemplate: 'row %{customdata}<extra></extra>',
       } as PlotlyTypes.Data;
     };

@@ -119,6 +119,18 @@ function currentPerRow(c: ProgressChannel, state: AppState) {
 /** Rows drawn at most in the scatter (beyond it, an even subsample: the picture stays readable). */
 const MAX_SCATTER = 2000;
 
+/** Every `stride`-th row index whose copyright tag is `tagged`. */
+export function rowsWithTag(mask: Uint8Array, n: number, tagged: boolean, stride = 1): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < n; i += stride) if ((mask[i] === 1) === tagged) idx.push(i);
+  return idx;
+}
+
+/** The marker of a per-row scatter: colour and shape by tag (copyrighted: ×, free: ●). */
+export function tagMarker(t: ReturnType<typeof plotTheme>, tagged: boolean, size: number) {
+  return { color: tagged ? t.copyright : t.free, symbol: tagged ? 'x' : 'circle', size, opacity: 0.8 };
+}
+
 /** f_i(x) against b_i, coloured and shaped by tag, with the line f = b. */
 export function fitChart(c: ProgressChannel, state: AppState): PlotSpec {
   const rows = currentPerRow(c, state);
@@ -126,13 +138,8 @@ export function fitChart(c: ProgressChannel, state: AppState): PlotSpec {
   if (!rows || !dataset) return null;
   const t = plotTheme();
   const stride = Math.max(1, Math.ceil(dataset.n / MAX_SCATTER));
-  const pick = (tagged: boolean) => {
-    const idx: number[] = [];
-    for (let i = 0; i < dataset.n; i += stride) if ((mask[i] === 1) === tagged) idx.push(i);
-    return idx;
-  };
   const trace = (tagged: boolean): PlotlyTypes.Data => {
-    const idx = pick(tagged);
+    const idx = rowsWithTag(mask, dataset.n, tagged, stride);
     return {
       type: 'scatter',
       mode: 'markers',
@@ -140,12 +147,7 @@ export function fitChart(c: ProgressChannel, state: AppState): PlotSpec {
       x: idx.map((i) => dataset.b[i]),
       y: idx.map((i) => rows.f[i]),
       customdata: idx,
-      marker: {
-        color: tagged ? t.copyright : t.free,
-        symbol: tagged ? 'x' : 'circle',
-        size: 6,
-        opacity: 0.8,
-      },
+      marker: tagMarker(t, tagged, 6),
       hovertemplate: 'row %{customdata}<br>b = %{x:.4g}<br>f(x) = %{y:.4g}<extra></extra>',
     } as PlotlyTypes.Data;
   };
