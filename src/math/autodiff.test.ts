@@ -77,3 +77,55 @@ describe('objective.ts against hyper-dual automatic differentiation of the naive
     });
   }
 });
+
+/** d×d matrix Aᵀ·K·A for an n×n kernel K. */
+function sandwich(p: Problem, K: Float64Array): Float64Array {
+  const { n, d, A } = p;
+  const out = new Float64Array(d * d);
+  for (let r = 0; r < d; r++)
+    for (let q = 0; q < d; q++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s += A[i * d + r] * K[i * n + j] * A[j * d + q];
+      out[r * d + q] = s;
+    }
+  return out;
+}
+
+/**
+ * The kernel B(x) of ½ℓ in the paper's Def. 11 shape. `asPrinted` keeps the paper's + sign on
+ * ⟨f−b, f⟩diag(f) and omits −2(f∘f)fᵀ − 2f(f∘f)ᵀ; otherwise the corrected kernel (math.md §4.4).
+ */
+function defElevenKernel(f: Float64Array, b: Float64Array, asPrinted: boolean): Float64Array {
+  const n = f.length;
+  let s3 = 0;
+  let s1 = 0;
+  for (let i = 0; i < n; i++) {
+    s3 += (3 * f[i] - 2 * b[i]) * f[i];
+    s1 += (f[i] - b[i]) * f[i];
+  }
+  const K = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let v = s3 * f[i] * f[j] + b[i] * f[i] * f[j] + f[i] * b[j] * f[j];
+      if (!asPrinted) v -= 2 * f[i] * f[i] * f[j] + 2 * f[i] * f[j] * f[j];
+      if (i === j) v += (asPrinted ? s1 : -s1) * f[i] + (2 * f[i] - b[i]) * f[i];
+      K[i * n + j] = v;
+    }
+  return K;
+}
+
+describe("the paper's printed Def. 11 kernel, checked by autodiff (math.md §6)", () => {
+  it('as printed it is not the Hessian of ½ℓ; the corrected kernel is, to rounding', () => {
+    const p = randomProblem({ n: 15, d: 4, n1: 0, gammaC: 0, seed: 77, wLow: 0, wHigh: 0 });
+    const x = randomVector(4, 78, 0.7);
+    const ref = autodiff(p, x).hessian;
+    // f = softmax(Ax), computed here directly.
+    const u = Array.from({ length: p.n }, (_, i) => x.reduce((s, xj, j) => s + p.A[i * p.d + j] * xj, 0));
+    const m = Math.max(...u);
+    const e = u.map((v) => Math.exp(v - m));
+    const total = e.reduce((a, v) => a + v, 0);
+    const f = Float64Array.from(e, (v) => v / total);
+    expect(relErr(sandwich(p, defElevenKernel(f, p.b, false)), ref)).toBeLessThan(1e-12);
+    expect(relErr(sandwich(p, defElevenKernel(f, p.b, true)), ref)).toBeGreaterThan(0.1);
+  });
+});
