@@ -2,8 +2,8 @@
  * Sweeps in the browser: a small γc × n1/n × seeds grid on the CPU (float64, compared cell by
  * cell with `npm run cli -- sweep`) and on the default WebGPU backend; chart point counts (from
  * `data-points`, never pixels); clicking a heatmap cell loads it into the single run, which then
- * reproduces the cell's τ; the grid survives a reload through the link; cancel; no request
- * leaves the origin.
+ * reproduces the cell's τ; the grid survives a reload through the link; a GPU sweep whose device
+ * is lost goes on on the CPU; cancel; no request leaves the origin.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -26,8 +26,8 @@ interface CliCell {
   tau: number;
 }
 
-/** Every cell of `npm run cli -- sweep` for the same data and grid (float64 CPU engine). */
-function cliSweep(): CliCell[] {
+/** Every cell of `npm run cli -- sweep` for the same data and a grid (float64 CPU engine). */
+function cliSweep(g: { gammas: number[]; fractions: number[]; seeds: number } = grid): CliCell[] {
   const out = execFileSync(
     'npx',
     [
@@ -43,11 +43,11 @@ function cliSweep(): CliCell[] {
       '--seed',
       String(data.seed),
       '--gamma',
-      grid.gammas.join(','),
+      g.gammas.join(','),
       '--fraction',
-      grid.fractions.join(','),
+      g.fractions.join(','),
       '--seeds',
-      String(grid.seeds),
+      String(g.seeds),
       '--solver',
       'newton',
     ],
@@ -213,6 +213,73 @@ test('a sweep on the default WebGPU backend completes and agrees with float64 to
     expect(Math.abs(c.tau - want)).toBeLessThanOrEqual(1e-4 + 1e-2 * Math.abs(want));
   }
   await snapshot(page, 'sweep-gpu');
+});
+
+test('a WebGPU sweep whose device is lost mid-sweep finishes on the CPU, keeping its finished cells', async ({
+  page,
+}) => {
+  // (2 γc + the γc = 0 baseline) × 1 n1/n × 2 seeds. With Newton the baselines stop after one
+  // iteration and the other cells after about 5–20, so there is a window with some cells done.
+  const small = { gammas: [0.1, 0.5], fractions: [0.2], seeds: 2 };
+  const cells = 6;
+  await page.goto(`/#${dataHash}&tol=0.00001&page=sweep&sg=0.1_0.5&sf=0.2&ss=2`);
+  await waitForData(page, data.n, data.d);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'gpu', { timeout: 60_000 });
+  await page.getByTestId('sweep-run').click();
+  // Lose the device in the page, on the first frame with at least two cells done, so the sweep is
+  // certainly still running; the cells listed then are remembered to check they are kept.
+  type Seen = { done: number; lost: boolean; status: string; taus: Record<string, string> };
+  const atLoss = await page.evaluate(
+    () =>
+      new Promise<Seen>((resolve) => {
+        const tick = (): void => {
+          const bar = document.querySelector('[data-testid="sweep-progress"]');
+          const done = Number(bar?.getAttribute('data-done') ?? 0);
+          if (done < 2) {
+            requestAnimationFrame(tick);
+            return;
+          }
+          const status =
+            document.querySelector('[data-testid="sweep-status"]')?.getAttribute('data-status') ?? '';
+          const taus: Record<string, string> = {};
+          for (const row of document.querySelectorAll('[data-testid="sweep-cell"]')) {
+            const k = ['gamma', 'fraction', 'seed'].map((a) => row.getAttribute(`data-${a}`)).join('/');
+            taus[k] = row.getAttribute('data-tau') ?? '';
+          }
+          const lost = (window as Window & { __loseGpuDevice?: () => boolean }).__loseGpuDevice?.() ?? false;
+          resolve({ done, lost, status, taus });
+        };
+        tick();
+      }),
+  );
+  expect(atLoss.lost).toBe(true);
+  expect(atLoss.status).toBe('running');
+  expect(atLoss.done).toBeLessThan(cells);
+  expect(Object.keys(atLoss.taus)).toHaveLength(atLoss.done);
+
+  const status = page.getByTestId('sweep-status');
+  await expect(status).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(status).toContainText('The GPU device was lost mid-sweep');
+  await expect(status).toContainText('continued on the CPU engine');
+  await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-done', String(cells));
+  await expect(page.getByTestId('sweep-progress')).toHaveAttribute('data-total', String(cells));
+  await expect(page.getByTestId('sweep-scatter')).toHaveAttribute('data-points', String(cells));
+  for (const id of ['sweep-tau-gamma', 'sweep-tau-fraction', 'sweep-l2-gamma', 'sweep-heatmap']) {
+    await expect(page.getByTestId(id)).toHaveAttribute('data-points', '3');
+  }
+  // The page now runs on the CPU, and says why.
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'cpu');
+
+  const found = await pageCells(page);
+  expect(found).toHaveLength(cells);
+  // The cells finished on the GPU before the loss are kept as they were, not solved again.
+  const now = new Map(found.map((c) => [key(c), c.tau]));
+  for (const [k, tau] of Object.entries(atLoss.taus)) expect(now.get(k)).toBe(Number(tau));
+  // float32 before the loss, float64 after, against the float64 CLI: float32 accuracy in τ.
+  const reference = new Map(cliSweep(small).map((c) => [key(c), c.tau]));
+  expect(reference.size).toBe(cells);
+  for (const c of found) expect(Math.abs(c.tau - (reference.get(key(c)) ?? NaN))).toBeLessThanOrEqual(2e-3);
+  await snapshot(page, 'sweep-gpu-lost');
 });
 
 test('cancel stops a long sweep and keeps the page usable; dark mode and tablet width lay out', async ({

@@ -34,6 +34,11 @@ export class FailoverEngine implements Engine {
     return this.gpu.dataset;
   }
 
+  /** Why the GPU device was lost, or null while it is not (a sweep tells a lost device from a backend choice). */
+  get lostReason(): string | null {
+    return lostReasonOf(this.gpu);
+  }
+
   /** True once calls go to the CPU. */
   get onCpu(): boolean {
     return this.inner !== this.gpu;

@@ -2,12 +2,21 @@
  * Starts and cancels sweeps on the backend in use: the GPU engine on the main thread (the same
  * engine the single run uses, from run-controller.ts), else the CPU engine in a Web Worker. The
  * backend choice and its fallback stay in run-controller.ts; this module only reads the outcome
- * (`activeBackend`). Results go to the sweep store.
+ * (`activeBackend`). Results go to the sweep store. A GPU sweep runs through a FailoverEngine, so
+ * when the device is lost mid-sweep the batch goes on on a float64 CpuEngine from its iterates.
  */
 import type { Engine } from '../../src/engine/engine';
 import { runSweep, type SweepCell, type SweepProgress, type SweepSpec } from '../../src/engine/sweep';
 import type { Dataset } from '../../src/math/types';
-import { CPU_LABEL, gpuEngineFor, resetRun, solverOptions, startPoint } from '../run/run-controller';
+import { FailoverEngine } from '../backend/failover-engine';
+import {
+  CPU_AFTER_LOSS_LABEL,
+  CPU_LABEL,
+  gpuEngineFor,
+  resetRun,
+  solverOptions,
+  startPoint,
+} from '../run/run-controller';
 import { keysDiffer, solveSettingsKey } from '../run/settings-key';
 import { useAppStore, type AppState } from '../store/app-store';
 import { cloneSettings, type Settings, type SweepSettings } from '../store/settings';
@@ -20,6 +29,10 @@ import { useSweepStore } from './sweep-store';
 let stopActive: (() => void) | null = null;
 /** Whether the sweep in flight runs on the shared GPU engine. */
 let activeOnGpu = false;
+/** The engine of the GPU sweep in flight (null otherwise), which can move it to the CPU. */
+let activeFailover: FailoverEngine | null = null;
+/** Why the latest GPU sweep went on on the CPU (the lost device's reason), or null. */
+let lostMidSweep: string | null = null;
 /** Bumped by every start and cancel, so late callbacks of an older sweep are ignored. */
 let generation = 0;
 /** The settings watcher, installed with the first sweep (before it there is nothing to clear). */
@@ -48,6 +61,8 @@ function describeDone(elapsedMs: number, batchSize: number): string {
   const unconverged = cells.filter((c) => !c.converged).length;
   const onGpu = useAppStore.getState().activeBackend === 'gpu';
   let text = `Solved ${cells.length} cells as one batch of ${batchSize} configurations in ${(elapsedMs / 1000).toFixed(1)} s on ${backendLabel}.`;
+  // Cells finished before the loss are float32, the rest float64: the reader should know both.
+  if (lostMidSweep !== null) text += ` ${continuedText(lostMidSweep)}`;
   if (unconverged > 0) {
     text += ` ${unconverged} stopped before the tolerance (iteration limit or divergence); their τ is where they stopped.`;
     // float32 gradients rarely go below ~1e-6 (see run-controller's hint for single runs).
@@ -63,6 +78,26 @@ function finishWith(gen: number, event: SweepEvent): void {
   else if (event.type === 'error') store.finish('error', event.message);
   stopActive = null;
   activeOnGpu = false;
+  activeFailover = null;
+}
+
+/** Says that (and why) a GPU sweep went on on the CPU. */
+function continuedText(reason: string): string {
+  return `The GPU device was lost mid-sweep (${reason}), so the sweep continued on the CPU engine (float64, on this page) from its current iterates; the cells finished before the loss were kept.`;
+}
+
+/**
+ * The GPU device of the sweep in flight was lost: later evaluations go to a float64 CpuEngine (the
+ * failover engine also retries the evaluation that was in flight), and the sweep store says so.
+ */
+function continueOnCpu(failover: FailoverEngine, reason: string): void {
+  failover.switchToCpu();
+  lostMidSweep = reason;
+  // The GPU is no longer shared, so a single run started now (on the CPU worker) need not stop it;
+  // and the loss is absorbed once: a later backend change clears the sweep as for any CPU sweep.
+  activeOnGpu = false;
+  activeFailover = null;
+  useSweepStore.setState({ backendLabel: CPU_AFTER_LOSS_LABEL, message: continuedText(reason) });
 }
 
 /** The CPU engine in a fresh worker; cancelling terminates it. */
@@ -93,8 +128,11 @@ function startOnGpu(gen: number, engine: Engine, spec: SweepSpec): void {
   const abort = new AbortController();
   stopActive = () => abort.abort();
   activeOnGpu = true;
+  // The failover engine keeps the batch alive if the device is lost (see startSweepSync).
+  const failover = new FailoverEngine(engine);
+  activeFailover = failover;
   let pending: SweepCell[] = [];
-  runSweep(engine, spec, {
+  runSweep(failover, spec, {
     signal: abort.signal,
     onCell: (cell) => pending.push(cell),
     onProgress: (progress) => {
@@ -127,6 +165,7 @@ export async function startSweep(): Promise<void> {
     startSweepSync();
   }
   cancelSweep();
+  lostMidSweep = null;
   const gen = ++generation;
   const dataset = app.dataset;
   const settings = cloneSettings(app.settings);
@@ -156,6 +195,7 @@ export function cancelSweep(): void {
   const stop = stopActive;
   stopActive = null;
   activeOnGpu = false;
+  activeFailover = null;
   generation++;
   if (!stop) return;
   stop();
@@ -201,9 +241,15 @@ export function startSweepSync(): () => void {
     const b = sweepKey(prev);
     if (!keysDiffer(a, b)) return;
     if (useSweepStore.getState().status === 'idle') return;
-    cancelSweep();
     // The backend changes on its own when the GPU device is lost: say that, not "you changed it".
     const onlyBackend = a.every((v, i) => v === b[i] || i === a.length - 1);
+    // A lost device (not a backend the user picked) under a GPU sweep: the sweep goes on on the CPU.
+    const lost = activeFailover?.lostReason ?? null;
+    if (onlyBackend && activeFailover && lost !== null) {
+      continueOnCpu(activeFailover, lost);
+      return;
+    }
+    cancelSweep();
     const why = onlyBackend
       ? `The backend changed${state.fallbackReason ? ` (${state.fallbackReason})` : ''}`
       : 'The data, solver or grid changed';
