@@ -182,6 +182,15 @@ test('presenter mode: large type, run controls and claims, no settings', async (
   expect(fontSize).toBeGreaterThan(18);
   await runToEnd(page);
   await expect(page.getByTestId('tau-plot')).toHaveAttribute('data-empty', 'false');
+  // The charts' text is enlarged too (the single-run view draws titles at 13 px, legends at 10 px).
+  const chartFonts = await page.evaluate(() => {
+    type Sized = { font?: { size?: number } };
+    const el = document.querySelector('[data-testid="tau-plot"] .js-plotly-plot') as
+      (HTMLElement & { layout?: { title?: Sized; legend?: Sized; font?: { size?: number } } }) | null;
+    const layout = el?.layout;
+    return [layout?.title?.font?.size ?? 0, layout?.legend?.font?.size ?? 0, layout?.font?.size ?? 0];
+  });
+  for (const size of chartFonts) expect(size).toBeGreaterThanOrEqual(16);
   await expect(page.getByTestId('claim-premise')).toBeVisible();
   await snapshot(page, 'present-mode');
 });

@@ -1,12 +1,12 @@
 /**
  * Presenter mode (`?present=1`): for a projector. Large type, and only what a class watches: the
  * preset picker, the run controls and readout, the paper's claims, and the τ and loss-parts
- * charts. The settings column is hidden; the preset picker is the one way to change the problem.
+ * charts (their text enlarged too). The settings column is hidden; the preset picker is the one way to change the problem.
  */
 import { ClaimsPanel } from '../claims/ClaimsPanel';
 import { RunPanel } from '../panels/RunPanel';
 import { LivePlot } from '../plots/LivePlot';
-import { PARTS_CHART, TAU_CHART } from '../plots/live-charts';
+import { PRESENT_CHARTS } from '../plots/live-charts';
 import { PresetPicker } from '../presets/PresetPicker';
 import { LinkNotices } from '../panels/LinkNotices';
 import { ModeExit } from './ModeExit';
@@ -30,7 +30,7 @@ export function PresentView() {
         </div>
         <div className="present-main">
           <div className="plots present-plots">
-            {[TAU_CHART, PARTS_CHART].map((chart) => (
+            {PRESENT_CHARTS.map((chart) => (
               <LivePlot key={chart.testId} {...chart} emptyText={EMPTY} height={380} />
             ))}
           </div>

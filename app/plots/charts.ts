@@ -15,6 +15,39 @@ const RUN_COLOUR = '#e4572e';
 const TWIN_COLOUR = '#7f8c9a';
 const BOUND_COLOUR = '#9b59b6';
 
+/**
+ * Text sizes (px) of a chart shown on a projector (presenter mode), next to baseLayout's 13 / 11 /
+ * 10: the page's own type there is 1.3rem, and chart text must stay readable from the back row.
+ */
+export const PRESENTER_FONTS = { title: 20, axisTitle: 18, tick: 16, legend: 16 } as const;
+
+/**
+ * A copy of a chart layout with presenter-sized text (title, axis titles, ticks, legend) and
+ * margins grown to fit it; colours and everything else are kept, so the chart is the same chart.
+ */
+export function presenterLayout(layout: Partial<PlotlyTypes.Layout>): Partial<PlotlyTypes.Layout> {
+  const f = PRESENTER_FONTS;
+  const title = typeof layout.title === 'string' ? { text: layout.title } : (layout.title ?? {});
+  const axis = (a: Partial<PlotlyTypes.LayoutAxis> | undefined): Partial<PlotlyTypes.LayoutAxis> => {
+    const t = typeof a?.title === 'string' ? { text: a.title } : (a?.title ?? {});
+    return {
+      ...a,
+      title: { ...t, font: { ...t.font, size: f.axisTitle } },
+      tickfont: { ...a?.tickfont, size: f.tick },
+      automargin: true, // larger tick labels need more room than baseLayout's fixed margins
+    };
+  };
+  return {
+    ...layout,
+    font: { ...layout.font, size: f.tick },
+    title: { ...title, font: { ...title.font, size: f.title } },
+    xaxis: axis(layout.xaxis),
+    yaxis: axis(layout.yaxis),
+    legend: { ...layout.legend, font: { ...layout.legend?.font, size: f.legend } },
+    margin: { ...layout.margin, l: 72, t: 48, b: 56 },
+  };
+}
+
 /** Most points drawn per curve: longer histories are thinned evenly (the last point is kept). */
 const MAX_LINE_POINTS = 1500;
 

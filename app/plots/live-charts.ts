@@ -1,11 +1,11 @@
 /**
  * The live charts of a run, defined once: the single-run grid (PlotsPanel) shows all of them,
- * presenter mode the τ and loss-parts charts. Each entry is the LivePlot props that do not depend
- * on where the chart is shown (the empty text and height do).
+ * presenter mode the τ and loss-parts charts (with larger text, see forPresenter). Each entry is
+ * the LivePlot props that do not depend on where the chart is shown (the empty text and height do).
  */
 import type { ProgressChannel } from '../run/progress';
 import type { AppState } from '../store/app-store';
-import { fitChart, lossChart, partsChart, rowLossChart, tauChart } from './charts';
+import { fitChart, lossChart, partsChart, presenterLayout, rowLossChart, tauChart } from './charts';
 import type { PlotSpec } from './LivePlot';
 
 /** One live chart. */
@@ -66,3 +66,17 @@ export const LIVE_CHARTS: readonly LiveChart[] = [
   FIT_CHART,
   ROW_LOSS_CHART,
 ];
+
+/** The same chart with presenter-sized text (a projector), built by the same builder. */
+export function forPresenter(chart: LiveChart): LiveChart {
+  return {
+    ...chart,
+    build(channel, state) {
+      const spec = chart.build(channel, state);
+      return spec && { data: spec.data, layout: presenterLayout(spec.layout) };
+    },
+  };
+}
+
+/** Presenter mode's charts: τ and the loss parts, in large type. */
+export const PRESENT_CHARTS: readonly LiveChart[] = [TAU_CHART, PARTS_CHART].map(forPresenter);
