@@ -65,7 +65,7 @@ test('upload a good CSV, then a malformed one: error with line and column, previ
   await expect(page.getByTestId('final-tau')).toBeVisible();
 });
 
-test('a link to an uploaded CSV asks for the file and checks its SHA-256', async ({ page }) => {
+test('a link to an uploaded CSV asks for the file and checks its SHA-256', async ({ page, browser }) => {
   await page.goto('/?backend=cpu');
   await page
     .getByTestId('csv-input')
@@ -74,25 +74,32 @@ test('a link to an uploaded CSV asks for the file and checks its SHA-256', async
   await page.waitForFunction(() => /sha=[0-9a-f]{64}/.test(window.location.hash));
   const link = page.url();
 
-  // Open the link fresh: no data is in it, so the page asks for the file.
-  await page.goto('about:blank');
-  await page.goto(link);
-  await expect(page.getByTestId('awaiting-csv')).toContainText('Choose the same file');
+  // Someone else opens the link: a fresh browser profile, so the upload is not in its local
+  // storage (this page's own IndexedDB copy would restore it by itself) and the page asks for it.
+  const openFresh = async () => {
+    const context = await browser.newContext();
+    const fresh = await context.newPage();
+    await fresh.goto(link);
+    await expect(fresh.getByTestId('awaiting-csv')).toContainText('Choose the same file');
+    return { context, fresh };
+  };
 
   // A different file loads, with a warning that it does not match the link.
+  const first = await openFresh();
   const other = good.toString('utf8').replace('0.02045782346313953', '0.02045782346313954');
-  await page
+  await first.fresh
     .getByTestId('csv-input')
     .setInputFiles({ name: 'other.csv', mimeType: 'text/csv', buffer: Buffer.from(other) });
-  await expect(page.getByTestId('csv-notices')).toContainText('This file does not match the link');
+  await expect(first.fresh.getByTestId('csv-notices')).toContainText('This file does not match the link');
+  await first.context.close();
 
   // The right file matches.
-  await page.goto('about:blank');
-  await page.goto(link);
-  await page
+  const second = await openFresh();
+  await second.fresh
     .getByTestId('csv-input')
     .setInputFiles({ name: 'sample-small.csv', mimeType: 'text/csv', buffer: good });
-  await expect(page.getByTestId('csv-notices')).toContainText('The file matches the link');
-  await waitForData(page, 40, 4);
-  await snapshot(page, 'csv-from-link');
+  await expect(second.fresh.getByTestId('csv-notices')).toContainText('The file matches the link');
+  await waitForData(second.fresh, 40, 4);
+  await snapshot(second.fresh, 'csv-from-link');
+  await second.context.close();
 });
