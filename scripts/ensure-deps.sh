@@ -13,18 +13,24 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" >"$stamp"
 fi
 
-# chromium brings the SwiftShader Vulkan driver; libvulkan1 is the Vulkan loader that Node's
-# WebGPU (Dawn) opens. Without recommends: Mesa's drivers are not wanted (Dawn rejects lavapipe).
+# chromium brings the SwiftShader Vulkan driver and is the e2e browser (installed as
+# docs/webgpu-testing.md tested it); libvulkan1 is the Vulkan loader that Node's WebGPU (Dawn)
+# opens, installed without recommends: Mesa's drivers are not wanted (Dawn rejects lavapipe).
 need_chromium=${NEED_CHROMIUM:-1}
 if [ "$need_chromium" = 1 ]; then
-  missing=()
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
   libs=$(ldconfig -p 2>/dev/null || true)
-  [[ $libs == *'libvulkan.so.1 '* ]] || missing+=(libvulkan1)
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "[deps] installing Debian packages: ${missing[*]}"
+  have_chromium=0; [ -x /usr/bin/chromium ] && have_chromium=1
+  have_vulkan=0; [[ $libs == *'libvulkan.so.1 '* ]] && have_vulkan=1
+  if [ $have_chromium = 0 ] || [ $have_vulkan = 0 ]; then
     if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    if [ $have_chromium = 0 ]; then
+      echo "[deps] installing Debian's chromium"
+      DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    fi
+    if [ $have_vulkan = 0 ]; then
+      echo "[deps] installing Debian's libvulkan1"
+      DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends libvulkan1 >/dev/null
+    fi
   fi
 fi
