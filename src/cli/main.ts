@@ -212,6 +212,10 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message.split('\n')[0]);
   }
+  if (flags.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   const verbs: Record<string, (f: Flags) => Promise<unknown>> = {
     eval: cmdEval,
     solve: cmdSolve,
