@@ -42,21 +42,9 @@ describe('CLI', () => {
   });
 
   it('solve on a generated problem converges and reports τ, τ_c and the history', () => {
-    const r = cli(
-      'solve',
-      '--generate',
-      'gaussian',
-      '--n',
-      '60',
-      '--d',
-      '5',
-      '--seed',
-      '3',
-      '--fraction',
-      '0.2',
-      '--gamma',
-      '0.2',
-    );
+    const args = ['solve', '--generate', 'gaussian', '--n', '60', '--d', '5', '--seed', '3'];
+    args.push('--fraction', '0.2', '--gamma', '0.2');
+    const r = cli(...args);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.converged).toBe(true);
@@ -79,24 +67,7 @@ describe('CLI', () => {
     expect(ev.tau).toBe(out.tau);
     expect(Math.hypot(...ev.grad!)).toBeLessThan(1e-8);
     expect(out.tauBound).toBeCloseTo(Math.sqrt(0.4) / 12 - ev.l2 / 48, 12);
-    const withEps = cli(
-      'solve',
-      '--generate',
-      'gaussian',
-      '--n',
-      '60',
-      '--d',
-      '5',
-      '--seed',
-      '3',
-      '--fraction',
-      '0.2',
-      '--gamma',
-      '0.2',
-      '--eps2',
-      '0.05',
-      '--no-history',
-    );
+    const withEps = cli(...args, '--eps2', '0.05', '--no-history');
     expect(JSON.parse(withEps.stdout).tauBound).toBeCloseTo(Math.sqrt(0.4) / 12 - 0.05 / 48, 12);
   });
 
