@@ -52,7 +52,7 @@ console.log(`CpuEngine (float64) benchmark, ${new Date().toISOString()}, node ${
 console.log('    n     d | loss+grad ms (reps) | Hessian ms (reps) | loss+grad GFLOP/s | Hessian GFLOP/s');
 for (const n of NS) {
   for (const d of DS) {
-    const { dataset } = generate({ kind: 'gaussian', n, d, noise: 0.3, xScale: 0.7, wScale: 0.1, seed: 1 });
+    const { dataset } = generate({ kind: 'gaussian', n, d, noise: 0.3, xScale: 0.7, reg: 0.1, seed: 1 });
     const mask = applyTagRule({ kind: 'random', fraction: 0.1, seed: 1 }, n);
     const engine = new CpuEngine(dataset);
     const x = new Float64Array(d).fill(0.01);

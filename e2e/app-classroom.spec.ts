@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { runToEnd, snapshot, waitForData } from './helpers/app';
 
-const SMALL = '#v=1&n=120&d=4&seed=2&frac=0.2&tseed=1&g=0.3';
+const SMALL = '#v=2&speed=0&n=120&d=4&seed=2&frac=0.2&tseed=1&g=0.3';
 
 /** Records every request and checks at the end that none left the page's origin. */
 function watchOrigin(page: Page, baseURL: string | undefined): () => void {
@@ -76,7 +76,7 @@ test('a manifest exported and loaded back reproduces τ; curves, table and PNG e
   expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
   // Elsewhere: other settings. A malformed manifest says what is wrong and changes nothing.
-  await page.goto('/?backend=cpu#v=1&n=90&d=3&seed=5&g=0.1');
+  await page.goto('/?backend=cpu#v=2&speed=0&n=90&d=3&seed=5&g=0.1');
   await waitForData(page, 90, 3);
   const broken = JSON.stringify({
     ...json,
@@ -207,7 +207,7 @@ test('embed mode: one chart and minimal controls', async ({ page }) => {
   await expect(page.getByTestId('final-tau')).toBeVisible();
   expect(Number(await page.getByTestId('final-tau').getAttribute('data-tau'))).not.toBeNaN();
   await expect(page.getByTestId('tau-plot')).toHaveAttribute('data-empty', 'false');
-  await expect(page.getByTestId('open-full')).toHaveAttribute('href', /#v=1&/);
+  await expect(page.getByTestId('open-full')).toHaveAttribute('href', /#v=2&speed=0&/);
   await snapshot(page, 'embed-mode');
 });
 
@@ -220,7 +220,7 @@ test('WebGPU: a manifest from a GPU run reproduces τ to float32 precision', asy
   const json = JSON.parse(manifest.bytes.toString('utf8')) as { backend: { kind: string; label: string } };
   expect(json.backend.kind).toBe('gpu');
   expect(json.backend.label.length).toBeGreaterThan(0);
-  await page.goto('/?backend=gpu#v=1&n=90&d=3&seed=5');
+  await page.goto('/?backend=gpu#v=2&speed=0&n=90&d=3&seed=5');
   await waitForData(page, 90, 3);
   await page.getByTestId('manifest-input').setInputFiles({
     name: manifest.name,

@@ -6,7 +6,7 @@ test('without navigator.gpu the page says why and runs on the CPU engine', async
   await page.addInitScript(() => {
     delete (Navigator.prototype as unknown as { gpu?: unknown }).gpu;
   });
-  await page.goto('/#v=1&n=100&d=5&seed=2&frac=0.3&tseed=1&g=0.1');
+  await page.goto('/#v=2&speed=0&n=100&d=5&seed=2&frac=0.3&tseed=1&g=0.1');
   await expect(page.getByTestId('fallback-reason')).toContainText('navigator.gpu is missing');
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'cpu');
   await expect(page.getByTestId('backend')).toContainText('CPU float64');

@@ -5,7 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { runToEnd, snapshot, waitForData } from './helpers/app';
 
-const hash = '#v=1&n=120&d=6&seed=5&frac=0.25&tseed=3&g=0.1&tol=1e-5&it=60';
+const hash = '#v=2&speed=0&n=120&d=6&seed=5&frac=0.25&tseed=3&g=0.1&tol=1e-5&it=60';
 
 test('WebGPU shows the adapter and agrees with the CPU engine', async ({ page }) => {
   await page.goto('/?backend=gpu' + hash);

@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { snapshot, waitForData } from './helpers/app';
 
 test('every control has an accessible name and can be reached by keyboard', async ({ page }) => {
-  await page.goto('/?backend=cpu#v=1&n=80&d=3&seed=1');
+  await page.goto('/?backend=cpu#v=2&speed=0&n=80&d=3&seed=1');
   await waitForData(page, 80, 3);
   const unnamed = await page.evaluate(() => {
     const out: string[] = [];
@@ -36,7 +36,7 @@ test('every control has an accessible name and can be reached by keyboard', asyn
 test.describe('tablet in dark mode', () => {
   test.use({ viewport: { width: 768, height: 1024 }, colorScheme: 'dark' });
   test('fits the width and follows the dark colour scheme', async ({ page }) => {
-    await page.goto('/?backend=cpu#v=1&n=120&d=4&seed=1&frac=0.2&g=0.1');
+    await page.goto('/?backend=cpu#v=2&speed=0&n=120&d=4&seed=1&frac=0.2&g=0.1');
     await waitForData(page, 120, 4);
     await page.getByTestId('play').click();
     await expect(page.getByTestId('final-tau')).toBeVisible();
@@ -52,7 +52,7 @@ test.describe('tablet in dark mode', () => {
 
 test('a large CPU run solves in a Web Worker and the page can pause it', async ({ page }) => {
   await page.goto(
-    '/?backend=cpu#v=1&n=20000&d=16&seed=1&frac=0.1&g=0.1&solver=gd&step=0.01&it=100000&tol=1e-12',
+    '/?backend=cpu#v=2&speed=0&n=20000&d=16&seed=1&frac=0.1&g=0.1&solver=gd&step=0.01&it=100000&tol=1e-12',
   );
   await waitForData(page, 20000, 16);
   await page.getByTestId('play').click();

@@ -6,7 +6,7 @@ test('every request stays on the page origin', async ({ page, baseURL }) => {
   const origin = new URL(baseURL ?? 'http://127.0.0.1').origin;
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
-  await page.goto('/#v=1&n=100&d=4&seed=1&frac=0.2&tseed=1&g=0.1');
+  await page.goto('/#v=2&speed=0&n=100&d=4&seed=1&frac=0.2&tseed=1&g=0.1');
   await waitForData(page, 100, 4);
   await runToEnd(page);
   await page.getByTestId('view-projection').click();

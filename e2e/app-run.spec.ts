@@ -74,7 +74,7 @@ test('generate, tag, run: the τ curve has points and the final τ matches the C
 });
 
 test('keyboard: Space plays, R resets, → steps', async ({ page }) => {
-  await page.goto('/?backend=cpu#v=1&n=120&d=5&seed=4&frac=0.2&tseed=1&g=0.05');
+  await page.goto('/?backend=cpu#v=2&speed=0&n=120&d=5&seed=4&frac=0.2&tseed=1&g=0.05');
   await waitForData(page, 120, 5);
   await page.locator('body').click({ position: { x: 5, y: 300 } });
   await page.keyboard.press('ArrowRight');
@@ -88,7 +88,7 @@ test('keyboard: Space plays, R resets, → steps', async ({ page }) => {
 });
 
 test('a link with out-of-range and malformed values is clamped and says what changed', async ({ page }) => {
-  await page.goto('/?backend=cpu#v=1&n=99999999&d=4&g=abc&solver=bfgs&frac=2&bogus=1');
+  await page.goto('/?backend=cpu#v=2&speed=0&n=99999999&d=4&g=abc&solver=bfgs&frac=2&bogus=1');
   const notices = page.getByTestId('link-notices');
   await expect(notices).toContainText('rows n: 99999999 is above the maximum 50000; set to 50000');
   await expect(notices).toContainText('γc: "abc" is not a number');

@@ -16,7 +16,7 @@ const grid = { gammas: [0.1, 0.3, 0.5], fractions: [0.1, 0.3], seeds: 2 };
 const CELLS = 16;
 /** One aggregated point per (γc, n1/n), baseline included. */
 const GROUPS = 8;
-const dataHash = `v=1&n=${data.n}&d=${data.d}&seed=${data.seed}`;
+const dataHash = `v=2&speed=0&n=${data.n}&d=${data.d}&seed=${data.seed}`;
 const gridHash = `page=sweep&sg=0.1_0.3_0.5&sf=0.1_0.3&ss=2`;
 
 interface CliCell {

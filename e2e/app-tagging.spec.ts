@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { snapshot, waitForData } from './helpers/app';
 
 test('table: click and shift-click tag ranges; the bitset in the link restores them', async ({ page }) => {
-  await page.goto('/?backend=cpu#v=1&n=60&d=3&seed=1&tag=first&first=0');
+  await page.goto('/?backend=cpu#v=2&speed=0&n=60&d=3&seed=1&tag=first&first=0');
   await waitForData(page, 60, 3);
   await expect(page.getByTestId('n1-readout')).toContainText('n1 = 0');
   await page.getByTestId('row-tag-2').click();
@@ -35,7 +35,7 @@ test('table: click and shift-click tag ranges; the bitset in the link restores t
 
 test('projection: a lasso selection tags the rows inside it', async ({ page }) => {
   await page.goto(
-    '/?backend=cpu#v=1&gen=clusters&n=150&d=4&seed=2&k=3&spread=0.4&tag=first&first=0&view=projection',
+    '/?backend=cpu#v=2&speed=0&gen=clusters&n=150&d=4&seed=2&k=3&spread=0.4&tag=first&first=0&view=projection',
   );
   await waitForData(page, 150, 4);
   const plot = page.getByTestId('projection-plot');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/data/generators';
 import { DEFAULT_SETTINGS, cloneSettings } from '../store/settings';
-import { generatorSpec, scaledDataset } from './data-controller';
+import { generatorSpec, scaledDataset } from './generator-spec';
 
 describe('data controller helpers', () => {
   it('draws w at scale 1 and scales it exactly like the generator (so the CLI agrees bit for bit)', () => {
@@ -9,7 +9,7 @@ describe('data controller helpers', () => {
     s.gen = { ...s.gen, n: 30, d: 3, seed: 9 };
     const base = generate(generatorSpec(s));
     const scaled = scaledDataset(base.dataset, base.dataset.w, 0.1);
-    const direct = generate({ ...generatorSpec(s), wScale: 0.1 });
+    const direct = generate({ ...generatorSpec(s), reg: 0.1 });
     expect(Array.from(scaled.w)).toEqual(Array.from(direct.dataset.w));
     expect(scaled.A).toBe(base.dataset.A);
   });

@@ -5,12 +5,11 @@
  * and checking the file against the SHA-256 a link asked for).
  */
 import { formatDataError } from '../../src/data/errors';
-import type { GeneratorSpec } from '../../src/data/generators';
 import { applyTagRule, decodeMaskBitset, encodeMaskBitset } from '../../src/data/tagging';
-import type { Dataset } from '../../src/math/types';
 import { useAppStore } from '../store/app-store';
 import type { Settings } from '../store/settings';
 import type { DataCommand, DataEvent } from '../worker/data-protocol';
+import { generatorSpec, scaledDataset } from './generator-spec';
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -48,20 +47,6 @@ function send(command: DataCommand): void {
   dataWorker().postMessage(command);
 }
 
-/** The generator spec for the settings; w is drawn at scale 1 and scaled by settings.wScale later. */
-export function generatorSpec(s: Settings): GeneratorSpec {
-  const { kind, n, d, noise, seed, xScale, clusters, spread } = s.gen;
-  const base = { n, d, noise, seed, xScale, wScale: 1 };
-  return kind === 'clusters' ? { kind, ...base, clusters: Math.min(clusters, n), spread } : { kind, ...base };
-}
-
-/** w = s·w̃ (a fresh array, so the dataset object changes and runs reset). */
-export function scaledDataset(dataset: Dataset, baseW: Float64Array, wScale: number): Dataset {
-  const w = new Float64Array(baseW.length);
-  for (let i = 0; i < w.length; i++) w[i] = baseW[i] * wScale;
-  return { ...dataset, w };
-}
-
 function onEvent(event: DataEvent): void {
   const store = useAppStore.getState();
   switch (event.type) {
@@ -70,7 +55,7 @@ function onEvent(event: DataEvent): void {
       const baseW = event.dataset.w;
       store.setLoading({ busy: false, label: '', progress: 0 });
       store.setData({
-        dataset: scaledDataset(event.dataset, baseW, store.settings.wScale),
+        dataset: scaledDataset(event.dataset, baseW, store.settings.reg),
         baseW,
         featureNames: event.featureNames,
         clusters: event.clusters,
@@ -105,7 +90,7 @@ function onEvent(event: DataEvent): void {
         s.source = 'csv';
         s.csvHash = event.sha256;
         if (!fromLink) {
-          s.wScale = 1;
+          s.reg = 1;
           if (event.hasCopyrightColumn) s.tagRule = { kind: 'manual' };
         }
       });
@@ -114,7 +99,7 @@ function onEvent(event: DataEvent): void {
       store.setLoading({ busy: false, label: '', progress: 0 });
       store.setAwaitingCsv(null);
       store.setData({
-        dataset: scaledDataset(event.dataset, baseW, settings.wScale),
+        dataset: scaledDataset(event.dataset, baseW, settings.reg),
         baseW,
         featureNames: event.featureNames,
         clusters: null,
@@ -184,8 +169,8 @@ export function startDataSync(): () => void {
     if (s.source === 'csv' && p.source === 'csv' && s.csvHash !== p.csvHash && state.origin?.kind === 'csv') {
       if (state.origin.sha256 !== s.csvHash) useAppStore.getState().setAwaitingCsv(s.csvHash);
     }
-    if (s.wScale !== p.wScale && state.dataset && state.baseW) {
-      useAppStore.setState({ dataset: scaledDataset(state.dataset, state.baseW, s.wScale) });
+    if (s.reg !== p.reg && state.dataset && state.baseW) {
+      useAppStore.setState({ dataset: scaledDataset(state.dataset, state.baseW, s.reg) });
     }
     if (JSON.stringify(s.tagRule) !== JSON.stringify(p.tagRule)) applyRule();
     // A pasted link with other manual tags: decode them (our own edits already match the mask).

@@ -29,7 +29,7 @@ function sample() {
   return buildManifest({
     appVersion: '0.1.0',
     settings,
-    link: 'v=1&g=0.123456789',
+    link: 'v=2&g=0.123456789',
     backend: { kind: 'cpu', label: 'CPU float64 (Web Worker)' },
     data: { source: 'generate', sha256: 'a'.repeat(64), n: 200, d: 10, n1: 40 },
     outcome: {

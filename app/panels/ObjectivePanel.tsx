@@ -3,6 +3,7 @@
  * explained in one sentence), and the regularisation w.
  */
 import { useId } from 'react';
+import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
 import { LIMITS } from '../store/settings';
 import { NumberField } from './fields';
@@ -25,7 +26,7 @@ const READINGS = [
 export function ObjectivePanel() {
   const gammaC = useAppStore((s) => s.settings.gammaC);
   const reading = useAppStore((s) => s.settings.reading);
-  const wScale = useAppStore((s) => s.settings.wScale);
+  const reg = useAppStore((s) => s.settings.reg);
   const source = useAppStore((s) => s.settings.source);
   const update = useAppStore((s) => s.updateSettings);
   const sliderId = useId();
@@ -34,7 +35,9 @@ export function ObjectivePanel() {
       <h2 id="objective-heading">Objective</h2>
       <p className="hint">L(x) = ½ℓ + γc/ℓ1 + ½‖w∘Ax‖²</p>
       <div className="field">
-        <label htmlFor={sliderId}>γc (log scale)</label>
+        <label htmlFor={sliderId}>
+          <Term id="gammaC" /> (log scale)
+        </label>
         <input
           id={sliderId}
           type="range"
@@ -60,7 +63,7 @@ export function ObjectivePanel() {
       />
       <fieldset style={{ border: 'none', padding: 0, margin: '0.4rem 0' }}>
         <legend className="label" style={{ color: 'var(--muted)' }}>
-          Reading of f1
+          Reading of <Term id="f1" />
         </legend>
         {READINGS.map((r) => (
           <div key={r.value}>
@@ -82,16 +85,16 @@ export function ObjectivePanel() {
         ))}
       </fieldset>
       <NumberField
-        label="Regularisation w"
-        value={wScale}
+        label="Regularisation ρ"
+        value={reg}
         min={0}
-        max={100}
+        max={LIMITS.regMax}
         testId="w-scale"
-        onCommit={(v) => update((s) => (s.wScale = v))}
+        onCommit={(v) => update((s) => (s.reg = v))}
         hint={
           source === 'csv'
-            ? 'Multiplies the w column of the file (1 = as in the file).'
-            : 'w_i = s·U[0.5, 1.5], drawn from the data seed.'
+            ? 'w_i = ρ·(the file’s w column): ρ = 1 uses the file as it is.'
+            : 'w_i = ρ·u_i/n, u_i ~ U[0.5, 1.5) from the data seed. The 1/n keeps ½‖w∘Ax‖² in balance with the fit ℓ at every n; the default ρ = 0.3 lets the model learn (γc = 0 leaves under 20 % of the error of a uniform guess).'
         }
       />
     </section>

@@ -3,9 +3,11 @@
  * iterations/s, ms/iteration, backend) and the run's final numbers. The final τ is exposed at full
  * precision in `data-tau` so tests compare numbers, not rounding.
  */
+import { Term } from '../learn/Term';
 import { pause, play, resetRun, step } from '../run/run-controller';
 import { useProgressValue } from '../run/use-progress';
 import { useAppStore } from '../store/app-store';
+import { SpeedControl } from './SpeedControl';
 
 interface LiveReadout {
   iteration: number;
@@ -92,6 +94,7 @@ export function RunPanel() {
         <button type="button" onClick={() => resetRun()} data-testid="reset" aria-keyshortcuts="R">
           ↺ Reset
         </button>
+        <SpeedControl />
         <span className="hint">
           Keys: <kbd>Space</kbd> play/pause, <kbd>→</kbd> step, <kbd>R</kbd> reset
         </span>
@@ -102,7 +105,9 @@ export function RunPanel() {
           <dd data-testid="run-status">{status}</dd>
         </div>
         <div>
-          <dt>n1 / n</dt>
+          <dt>
+            <Term id="n1" /> / <Term id="n" />
+          </dt>
           <dd data-testid="run-n1">
             {n1} / {n} ({n > 0 ? (n1 / n).toFixed(3) : '—'})
           </dd>
@@ -112,15 +117,21 @@ export function RunPanel() {
           <dd data-testid="iteration">{Number.isFinite(live.iteration) ? live.iteration : '—'}</dd>
         </div>
         <div>
-          <dt>τ (run)</dt>
+          <dt>
+            <Term id="tau" /> (run)
+          </dt>
           <dd>{fmt(live.tau)}</dd>
         </div>
         <div>
-          <dt>τ (γc = 0 twin)</dt>
+          <dt>
+            <Term id="tau" /> (<Term id="gammaC" /> = 0 <Term id="twin" />)
+          </dt>
           <dd>{fmt(live.twinTau)}</dd>
         </div>
         <div>
-          <dt>‖∇L‖</dt>
+          <dt>
+            <Term id="gradNorm" />
+          </dt>
           <dd>{fmt(live.gradNorm, 3)}</dd>
         </div>
         <div>

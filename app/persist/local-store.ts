@@ -7,7 +7,7 @@ import { clear, createStore, del, get, keys, set, type UseStore } from 'idb-keyv
 import type { Settings } from '../store/settings';
 
 /** The tag-related settings kept with a data set. */
-export type StoredTags = Pick<Settings, 'tagRule' | 'manualBits' | 'wScale'>;
+export type StoredTags = Pick<Settings, 'tagRule' | 'manualBits' | 'reg'>;
 
 /** One stored upload. */
 export interface StoredUpload {

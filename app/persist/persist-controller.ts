@@ -89,7 +89,7 @@ export async function acceptOffer(): Promise<void> {
       useAppStore.getState().updateSettings((s) => {
         s.tagRule = tags.tagRule;
         s.manualBits = tags.manualBits;
-        s.wScale = tags.wScale;
+        s.reg = tags.reg;
       });
     }
   });
@@ -139,7 +139,7 @@ export function startPersistence(): () => void {
     if (
       s.tagRule === p.tagRule &&
       s.manualBits === p.manualBits &&
-      s.wScale === p.wScale &&
+      s.reg === p.reg &&
       state.origin === prev.origin
     )
       return;
@@ -149,7 +149,7 @@ export function startPersistence(): () => void {
       void saveTags(origin.sha256, {
         tagRule: now.tagRule,
         manualBits: now.manualBits,
-        wScale: now.wScale,
+        reg: now.reg,
       }).catch(() => undefined);
     }, 300);
   });

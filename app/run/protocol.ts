@@ -15,7 +15,10 @@ export type LoopCommand =
       options: SolverOptions;
       /** Start playing right away (otherwise wait for play or step). */
       autoplay: boolean;
+      /** Playback speed while playing, iterations per second; 0 = as fast as possible. */
+      speed: number;
     }
+  | { type: 'speed'; speed: number }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' };

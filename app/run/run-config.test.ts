@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, cloneSettings } from '../store/settings';
-import { runConfigs, solverOptions, startPoint } from './run-controller';
+import { runConfigs, solverOptions, startPoint } from './run-config';
 
 describe('run configuration', () => {
   it('adds the γc = 0 twin over the same tags when asked', () => {

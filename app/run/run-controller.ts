@@ -5,16 +5,15 @@
  * the progress channel.
  */
 import type { Engine } from '../../src/engine/engine';
-import { createRng } from '../../src/data/prng';
-import type { SolverOptions } from '../../src/math/solvers';
 import { BatchSolver } from '../../src/math/solvers';
-import type { Dataset, ObjectiveConfig } from '../../src/math/types';
+import type { Dataset } from '../../src/math/types';
 import { createGpuEngine } from '../backend/engine-factory';
 import { FailoverEngine } from '../backend/failover-engine';
 import { probeWebGpu } from '../backend/webgpu-probe';
 import { useAppStore } from '../store/app-store';
 import type { Settings } from '../store/settings';
 import { progress } from './progress';
+import { runConfigs, solverOptions, startPoint } from './run-config';
 import type { LoopCommand, LoopEvent, RunSummary } from './protocol';
 import { SolverLoop } from './solver-loop';
 
@@ -23,6 +22,8 @@ export const CPU_LABEL = 'CPU float64 (Web Worker)';
 
 interface LoopDriver {
   send(command: 'play' | 'pause' | 'step'): void;
+  /** Playback speed, iterations per second (0 = as fast as possible). */
+  setSpeed(speed: number): void;
   dispose(): void;
 }
 
@@ -47,6 +48,10 @@ class WorkerDriver implements LoopDriver {
     this.worker.postMessage({ type: command } satisfies LoopCommand);
   }
 
+  setSpeed(speed: number): void {
+    this.worker.postMessage({ type: 'speed', speed } satisfies LoopCommand);
+  }
+
   dispose(): void {
     this.worker.terminate();
   }
@@ -68,6 +73,7 @@ class InlineDriver implements LoopDriver {
     this.loop = new SolverLoop(solver, (e) => {
       if (!this.disposed) onEvent(e);
     });
+    this.loop.setSpeed(start.speed);
     if (start.autoplay) this.loop.play();
     else this.loop.step();
   }
@@ -76,6 +82,10 @@ class InlineDriver implements LoopDriver {
     if (command === 'play') this.loop.play();
     else if (command === 'pause') this.loop.pause();
     else this.loop.step();
+  }
+
+  setSpeed(speed: number): void {
+    this.loop.setSpeed(speed);
   }
 
   /**
@@ -94,29 +104,6 @@ class InlineDriver implements LoopDriver {
     this.disposed = true;
     this.loop.dispose();
   }
-}
-
-/** x0 = 0, or N(0, 0.1²) entries from the x0 seed. */
-export function startPoint(d: number, x0Seed: number): Float64Array {
-  const x0 = new Float64Array(d);
-  if (x0Seed === 0) return x0;
-  const rng = createRng(x0Seed);
-  for (let j = 0; j < d; j++) x0[j] = 0.1 * rng.normal();
-  return x0;
-}
-
-/** Solver options from the settings (omitting what the solver should default). */
-export function solverOptions(s: Settings): SolverOptions {
-  const options: SolverOptions = { solver: s.solver, maxIter: s.maxIter, tol: s.tol };
-  if (s.solver === 'gd' && s.gdStep > 0) options.gdStep = s.gdStep;
-  if (s.solver === 'sketched' && s.sketchRows > 0) options.sketchRows = s.sketchRows;
-  return options;
-}
-
-/** The run and, when on, its γc = 0 twin over the same data, tags and start point. */
-export function runConfigs(s: Settings, mask: Uint8Array): ObjectiveConfig[] {
-  const run: ObjectiveConfig = { gammaC: s.gammaC, mask, reading: s.reading };
-  return s.twin ? [run, { ...run, gammaC: 0 }] : [run];
 }
 
 function describeStop(summary: RunSummary, label: string): string {
@@ -231,6 +218,7 @@ async function startRun(autoplay: boolean): Promise<void> {
     x0: startPoint(dataset.d, settings.x0Seed),
     options: solverOptions(settings),
     autoplay,
+    speed: settings.speed,
   };
   if (useAppStore.getState().activeBackend === 'gpu') {
     const engine = await gpuEngineFor(dataset);
@@ -315,6 +303,11 @@ export function play(): void {
   const { runStatus } = useAppStore.getState();
   if (driver && runStatus === 'paused') driver.send('play');
   else if (runStatus !== 'running' && runStatus !== 'starting') void startRun(true);
+}
+
+/** Applies a new playback speed to the run in progress (it does not reset the run). */
+export function setPlaybackSpeed(speed: number): void {
+  driver?.setSpeed(speed);
 }
 
 /** Pause after the current iteration. */

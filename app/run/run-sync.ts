@@ -4,7 +4,7 @@
  * backend when the backend choice changes.
  */
 import { useAppStore, type AppState } from '../store/app-store';
-import { resetRun, selectBackend } from './run-controller';
+import { resetRun, selectBackend, setPlaybackSpeed } from './run-controller';
 import { keysDiffer, solveSettingsKey } from './settings-key';
 
 function runKey(s: AppState): unknown[] {
@@ -17,6 +17,8 @@ export function startRunSync(): () => void {
   void selectBackend(useAppStore.getState().settings.backend);
   return useAppStore.subscribe((state, prev) => {
     if (state.settings.backend !== prev.settings.backend) void selectBackend(state.settings.backend);
+    // Speed changes how fast a run is shown, not what it computes: the run goes on.
+    if (state.settings.speed !== prev.settings.speed) setPlaybackSpeed(state.settings.speed);
     if (keysDiffer(runKey(state), runKey(prev)) && state.runStatus !== 'idle') {
       resetRun('The settings changed, so the run was reset. Press play to run again.');
     }

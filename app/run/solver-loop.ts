@@ -3,6 +3,8 @@
  * the main thread for the GPU engine, so both backends behave identically. Progress is batched
  * into one message per ~33 ms whatever the iteration rate, and the loop yields to the event loop
  * at each flush so a pause (a message in the worker, a click on the page) is seen promptly.
+ * With a playback speed (iterations per second) each iteration is sent on its own and the loop
+ * waits out the rest of its time slot, so a class can follow Newton's few steps one by one.
  */
 import type { BatchSolver, IterationRecord, SolveResult } from '../../src/math/solvers';
 import type { LoopEvent, RunSummary } from './protocol';
@@ -35,6 +37,10 @@ export class SolverLoop {
   private readonly stopped = new Set<number>();
   /** Work waiting for the iteration in flight to finish (see betweenSteps). */
   private queued: (() => void)[] = [];
+  /** Iterations per second while playing; 0 = as fast as possible. */
+  private speed = 0;
+  /** Ends the wait between paced iterations early (pause, new speed, dispose). */
+  private wake: (() => void) | null = null;
 
   /**
    * @param solver the batch (run, and its twin when on) to step.
@@ -44,6 +50,12 @@ export class SolverLoop {
     private readonly solver: BatchSolver,
     private readonly emit: (event: LoopEvent) => void,
   ) {}
+
+  /** Sets the playback speed (iterations per second; 0 = as fast as possible), also mid-play. */
+  setSpeed(iterationsPerSecond: number): void {
+    this.speed = Number.isFinite(iterationsPerSecond) && iterationsPerSecond > 0 ? iterationsPerSecond : 0;
+    this.wakeUp();
+  }
 
   /** Steps until done or paused. */
   play(): void {
@@ -56,6 +68,7 @@ export class SolverLoop {
   /** Stops after the current iteration. */
   pause(): void {
     this.playing = false;
+    this.wakeUp();
     if (!this.busy && !this.finished) this.emit({ type: 'state', state: 'paused' });
   }
 
@@ -78,6 +91,27 @@ export class SolverLoop {
   dispose(): void {
     this.playing = false;
     this.finished = true;
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /** Waits `ms`, or less if woken (pause, speed change, dispose). */
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private async pump(limit: number): Promise<void> {
@@ -102,6 +136,16 @@ export class SolverLoop {
         pending.push(records);
         count++;
         if (this.checkHalted(records, flush)) break;
+        if (limit === Infinity && this.speed > 0 && !this.solver.done) {
+          // Paced playback: show this iteration now, then wait out the rest of its slot.
+          flush();
+          const slotMs = 1000 / this.speed;
+          const left = slotMs - (performance.now() - started);
+          if (left > 0) await this.wait(left);
+          else await yieldToEventLoop();
+          lastFlush = performance.now();
+          continue;
+        }
         if (performance.now() - lastFlush > FLUSH_MS) {
           flush();
           await yieldToEventLoop();

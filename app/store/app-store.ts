@@ -25,11 +25,11 @@ export type DataOrigin =
   | { kind: 'generated'; spec: GeneratorSettings }
   | { kind: 'csv'; fileName: string; sha256: string; notices: string[] };
 
-/** The data slice. `dataset.w` already includes the wScale multiplier. */
+/** The data slice. `dataset.w` already includes the reg multiplier. */
 export interface DataSlice {
   /** The data the solver runs on; null until the first data is ready. */
   dataset: Dataset | null;
-  /** The w before scaling by settings.wScale (generator's U[0.5, 1.5] draws, or the CSV's column). */
+  /** The w before scaling by settings.reg (generator's U[0.5, 1.5] draws, or the CSV's column). */
   baseW: Float64Array | null;
   featureNames: string[];
   /** Cluster label of each row (clusters generator only). */

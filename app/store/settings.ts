@@ -4,6 +4,8 @@
  * belongs here, and nothing that is derived or transient (data arrays, progress) does.
  */
 
+import { DEFAULT_REG } from '../../src/data/generators';
+
 /** Which synthetic generator makes the data. */
 export type GeneratorKind = 'gaussian' | 'clusters';
 
@@ -72,8 +74,12 @@ export interface Settings {
   /** γc ≥ 0. */
   gammaC: number;
   reading: 'global' | 'separate';
-  /** Regularisation scale s: w_i ~ U[0.5, 1.5]·s for generated data, a multiplier of the CSV's w. */
-  wScale: number;
+  /**
+   * Regularisation strength ρ. Generated data: w_i = ρ·u_i/n, u_i ~ U[0.5, 1.5) from the data seed
+   * (the 1/n keeps ½‖w∘Ax‖² in balance with the fit at every n; src/data/generators.ts). Uploaded
+   * CSV: a multiplier of the file's own w column (1 = as in the file).
+   */
+  reg: number;
   solver: SolverChoice;
   /** Stop when ‖∇L‖ < tol. */
   tol: number;
@@ -86,6 +92,8 @@ export interface Settings {
   x0Seed: number;
   /** Run the γc = 0 baseline twin alongside. */
   twin: boolean;
+  /** Playback speed in iterations per second while playing; 0 = as fast as possible. */
+  speed: number;
   backend: BackendChoice;
   rowsView: RowsView;
   /** Single run or sweep view. */
@@ -98,6 +106,9 @@ export interface Settings {
   embed: boolean;
 }
 
+/** The playback speeds offered (iterations per second; 0 = as fast as possible), in menu order. */
+export const SPEED_CHOICES: readonly number[] = [1, 2, 5, 10, 20, 60, 0];
+
 /** Upper limits: large enough for real experiments, small enough that a typo cannot hang a tab. */
 export const LIMITS = {
   nMax: 50_000,
@@ -105,6 +116,10 @@ export const LIMITS = {
   seedMax: 4_294_967_295,
   gammaMax: 100,
   maxIterMax: 100_000,
+  /** Regularisation ρ (see Settings.reg); 1e7 covers every migrated version-1 link. */
+  regMax: 1e7,
+  /** Fastest playback speed that is not "as fast as possible", iterations per second. */
+  speedMax: 60,
   /** Most γc or n1/n values in a sweep list. */
   sweepValuesMax: 12,
   sweepSeedsMax: 20,
@@ -113,16 +128,19 @@ export const LIMITS = {
 /**
  * Defaults follow math.md §8 (reading A, weak regularisation, γc in [0, 1], Newton) and match the
  * data generator's and the solver's own defaults, so a link and the CLI agree without extra flags.
+ * ρ = 0.3 (w_i ≈ 0.0015 at n = 200) is the regime where the γc = 0 model learns and γc = 0.1
+ * visibly protects at n1/n = 0.1 (src/data/regime.test.ts); 10 iterations per second lets a class
+ * follow Newton's steps.
  */
 export const DEFAULT_SETTINGS: Settings = {
   source: 'generate',
   gen: { kind: 'gaussian', n: 200, d: 10, noise: 0.3, seed: 1, xScale: 0.7, clusters: 4, spread: 0.5 },
   csvHash: '',
-  tagRule: { kind: 'random', fraction: 0.2, seed: 1 },
+  tagRule: { kind: 'random', fraction: 0.1, seed: 1 },
   manualBits: '',
   gammaC: 0.1,
   reading: 'global',
-  wScale: 0.1,
+  reg: DEFAULT_REG,
   solver: 'newton',
   tol: 1e-8,
   maxIter: 100,
@@ -130,6 +148,7 @@ export const DEFAULT_SETTINGS: Settings = {
   sketchRows: 0,
   x0Seed: 0,
   twin: true,
+  speed: 10,
   backend: 'auto',
   rowsView: 'table',
   page: 'run',

@@ -32,14 +32,14 @@ describe('url codec: sweep grid', () => {
   });
 
   it('sorts, de-duplicates and accepts commas', () => {
-    const { settings, notices } = parseHash('#v=1&sg=0.3,0.1_0.3&sf=0.4_0.2');
+    const { settings, notices } = parseHash('#v=2&sg=0.3,0.1_0.3&sf=0.4_0.2');
     expect(notices).toEqual([]);
     expect(settings.sweep.gammas).toEqual([0.1, 0.3]);
     expect(settings.sweep.fractions).toEqual([0.2, 0.4]);
   });
 
   it('clamps out-of-range values and drops non-numbers, saying so', () => {
-    const { settings, notices } = parseHash('#v=1&sg=-1_abc_0.2_500&sf=0_1.5_0.3&ss=99');
+    const { settings, notices } = parseHash('#v=2&sg=-1_abc_0.2_500&sf=0_1.5_0.3&ss=99');
     expect(settings.sweep.gammas).toEqual([0, 0.2, 100]);
     expect(settings.sweep.fractions).toEqual([0.01, 0.3, 0.99]);
     expect(settings.sweep.seeds).toBe(20);
@@ -52,7 +52,7 @@ describe('url codec: sweep grid', () => {
   });
 
   it('resets an unusable list or view to the default', () => {
-    const { settings, notices } = parseHash('#v=1&sg=x_y&sf=&page=grid&ss=0.5');
+    const { settings, notices } = parseHash('#v=2&sg=x_y&sf=&page=grid&ss=0.5');
     expect(settings.sweep.gammas).toEqual(DEFAULT_SETTINGS.sweep.gammas);
     expect(settings.sweep.fractions).toEqual(DEFAULT_SETTINGS.sweep.fractions);
     expect(settings.page).toBe('run');
@@ -65,7 +65,7 @@ describe('url codec: sweep grid', () => {
 
   it('keeps at most 12 values in a list', () => {
     const many = Array.from({ length: 15 }, (_, i) => (i + 1) / 100).join('_');
-    const { settings, notices } = parseHash(`#v=1&sg=${many}`);
+    const { settings, notices } = parseHash(`#v=2&sg=${many}`);
     expect(settings.sweep.gammas).toHaveLength(12);
     expect(notices[0]).toMatch(/more than 12 values/);
   });

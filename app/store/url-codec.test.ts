@@ -14,7 +14,7 @@ describe('url codec', () => {
     s.tagRule = { kind: 'cluster', clusters: [1, 3] };
     s.gammaC = 0.0123456789;
     s.reading = 'separate';
-    s.wScale = 0.05;
+    s.reg = 0.05;
     s.solver = 'gd';
     s.gdStep = 0.5;
     s.tol = 1e-7;
@@ -41,7 +41,7 @@ describe('url codec', () => {
   });
 
   it('clamps out-of-range values and says what changed', () => {
-    const { settings, notices } = parseHash('#v=1&n=1000000&g=-3&it=2.6&frac=1.5');
+    const { settings, notices } = parseHash('#v=2&n=1000000&g=-3&it=2.6&frac=1.5');
     expect(settings.gen.n).toBe(50_000);
     expect(settings.gammaC).toBe(0);
     expect(settings.maxIter).toBe(3);
@@ -62,9 +62,35 @@ describe('url codec', () => {
     expect(notices.join('\n')).toMatch(/without its SHA-256/);
   });
 
+  it('migrates a version-1 link to the same objective, with a notice', () => {
+    // v1: w_i = w·u_i (w = 0.1 absolute); v2: w_i = ρ·u_i/n, so ρ = w·n keeps every w_i.
+    const { settings, notices } = parseHash('#v=1&n=200&d=10&seed=1&frac=0.2&tseed=1&g=0.1&w=0.1');
+    expect(settings.reg).toBeCloseTo(20, 12);
+    expect(settings.tagRule).toEqual({ kind: 'random', fraction: 0.2, seed: 1 });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/version 1.*w = 0.1 at n = 200 is now ρ = 20/);
+    // A v1 link without w or frac used v1's defaults (w = 0.1, n1/n = 0.2).
+    const bare = parseHash('#v=1&n=500');
+    expect(bare.settings.reg).toBeCloseTo(50, 12);
+    expect(bare.settings.tagRule).toEqual({ kind: 'random', fraction: 0.2, seed: 1 });
+    // For an uploaded CSV, w was (and ρ is) a multiplier of the file's w column.
+    const csv = parseHash(`#v=1&src=csv&sha=${'b'.repeat(64)}&w=2`);
+    expect(csv.settings.reg).toBe(2);
+    expect(csv.notices[0]).toMatch(/version 1/);
+  });
+
+  it('round-trips the playback speed, and clamps it', () => {
+    const s = cloneSettings(DEFAULT_SETTINGS);
+    s.speed = 0;
+    expect(parseHash(serializeSettings(s)).settings.speed).toBe(0);
+    const { settings, notices } = parseHash('#v=2&speed=500');
+    expect(settings.speed).toBe(60);
+    expect(notices[0]).toMatch(/playback speed/);
+  });
+
   it('lets ?backend= in the query force a backend', () => {
-    expect(parseHash('#v=1', '?backend=cpu').settings.backend).toBe('cpu');
-    expect(parseHash('#v=1&backend=gpu').settings.backend).toBe('gpu');
+    expect(parseHash('#v=2', '?backend=cpu').settings.backend).toBe('cpu');
+    expect(parseHash('#v=2&backend=gpu').settings.backend).toBe('gpu');
     expect(parseHash('', '?backend=tpu').notices[0]).toMatch(/backend/);
   });
 });

@@ -16,8 +16,19 @@ import {
   type SolverChoice,
 } from './settings';
 
-/** Version of the link format; bump it when a parameter changes meaning. */
-export const URL_VERSION = 1;
+/**
+ * Version of the link format; bump it when a parameter changes meaning.
+ * - 1: `w` was the absolute regularisation scale (w_i = w·u_i), defaults n1/n = 0.2, w = 0.1.
+ * - 2: `reg` is ρ with w_i = ρ·u_i/n (balanced at every n), defaults n1/n = 0.1, ρ = 0.3;
+ *   `speed` (playback). Version-1 links are migrated by {@link migrateV1} with a notice.
+ */
+export const URL_VERSION = 2;
+
+/**
+ * The defaults that version-1 links were written against (a link omits nothing it applies to,
+ * but a hand-edited one may): a v1 link is read on top of these, then migrated.
+ */
+const V1_DEFAULTS: Readonly<Pick<Settings, 'reg'> & { fraction: number }> = { reg: 0.1, fraction: 0.2 };
 
 /** What parsing a hash produced: the settings and a human-readable list of what was changed. */
 export interface ParsedHash {
@@ -290,7 +301,8 @@ const PARAMS: ParamSpec[] = [
     read(s, raw) {
       switch (raw) {
         case 'random':
-          s.tagRule = { kind: 'random', fraction: 0.2, seed: 1 };
+          // Keeps the fraction of the defaults the link is read on (they differ between versions).
+          if (s.tagRule.kind !== 'random') s.tagRule = { kind: 'random', fraction: 0.1, seed: 1 };
           return undefined;
         case 'first':
           s.tagRule = { kind: 'first', k: 10 };
@@ -379,11 +391,11 @@ const PARAMS: ParamSpec[] = [
     (s, v) => (s.reading = v),
   ),
   numberParam(
-    'w',
-    'regularisation w',
-    { min: 0, max: 100 },
-    (s) => s.wScale,
-    (s, v) => (s.wScale = v),
+    'reg',
+    'regularisation ρ',
+    { min: 0, max: LIMITS.regMax },
+    (s) => s.reg,
+    (s, v) => (s.reg = v),
   ),
   enumParam<SolverChoice>(
     'solver',
@@ -428,6 +440,13 @@ const PARAMS: ParamSpec[] = [
     { min: 0, max: LIMITS.seedMax, integer: true },
     (s) => s.x0Seed,
     (s, v) => (s.x0Seed = v),
+  ),
+  numberParam(
+    'speed',
+    'playback speed',
+    { min: 0, max: LIMITS.speedMax },
+    (s) => s.speed,
+    (s, v) => (s.speed = v),
   ),
   {
     key: 'twin',
@@ -512,6 +531,31 @@ const PARAMS: ParamSpec[] = [
 
 const KNOWN_KEYS = new Set(['v', ...PARAMS.map((p) => p.key)]);
 
+/**
+ * Reads a version-1 link's parameters into version 2: its `w` becomes ρ = w·n for generated data
+ * (the same w_i, since v2 draws w_i = ρ·u_i/n from the same u_i), and stays the multiplier of the
+ * file's w for a CSV. Returns the notice that says so.
+ */
+function migrateV1(params: URLSearchParams): { params: URLSearchParams; apply(s: Settings): string } {
+  const out = new URLSearchParams(params);
+  const rawW = out.get('w');
+  out.delete('w');
+  out.delete('v');
+  return {
+    params: out,
+    apply(s) {
+      const w = rawW === null ? V1_DEFAULTS.reg : Number(rawW.trim() === '' ? NaN : rawW);
+      const oldW = Number.isFinite(w) ? Math.min(100, Math.max(0, w)) : V1_DEFAULTS.reg;
+      if (s.source === 'csv') {
+        s.reg = oldW;
+        return `This link is from version 1 of the playground; read as version ${URL_VERSION} with the same meaning (w multiplier ${oldW} → ρ = ${oldW}).`;
+      }
+      s.reg = oldW * s.gen.n;
+      return `This link is from version 1 of the playground; read as version ${URL_VERSION} with the same meaning: regularisation w = ${oldW} at n = ${s.gen.n} is now ρ = ${s.reg} (w_i = ρ·u_i/n gives the same w_i). Settings made after version 1, such as playback speed, take their defaults.`;
+    },
+  };
+}
+
 /** Serialises settings to a hash string without the leading '#'. */
 export function serializeSettings(s: Settings): string {
   const parts = [`v=${URL_VERSION}`];
@@ -530,10 +574,16 @@ export function parseHash(hash: string, query = ''): ParsedHash {
   const s = cloneSettings(DEFAULT_SETTINGS);
   const notices: string[] = [];
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
-  const params = new URLSearchParams(text);
+  let params = new URLSearchParams(text);
+  let migration: ReturnType<typeof migrateV1> | undefined;
   if (text.trim() !== '') {
     const v = params.get('v');
-    if (v === null)
+    if (v === '1') {
+      migration = migrateV1(params);
+      params = migration.params;
+      s.reg = V1_DEFAULTS.reg;
+      s.tagRule = { kind: 'random', fraction: V1_DEFAULTS.fraction, seed: 1 };
+    } else if (v === null)
       notices.push(`The link has no version (v=${URL_VERSION}); read it as version ${URL_VERSION}.`);
     else if (v !== String(URL_VERSION))
       notices.push(
@@ -552,6 +602,7 @@ export function parseHash(hash: string, query = ''): ParsedHash {
       s.source = 'generate';
       notices.push('The link names an uploaded CSV without its SHA-256; using generated data instead.');
     }
+    if (migration) notices.unshift(migration.apply(s));
   }
   const queryParams = new URLSearchParams(query);
   for (const key of QUERY_FLAGS) {

@@ -9,17 +9,11 @@ import type { Engine } from '../../src/engine/engine';
 import { runSweep, type SweepCell, type SweepProgress, type SweepSpec } from '../../src/engine/sweep';
 import type { Dataset } from '../../src/math/types';
 import { FailoverEngine } from '../backend/failover-engine';
-import {
-  CPU_AFTER_LOSS_LABEL,
-  CPU_LABEL,
-  gpuEngineFor,
-  resetRun,
-  solverOptions,
-  startPoint,
-} from '../run/run-controller';
+import { CPU_AFTER_LOSS_LABEL, CPU_LABEL, gpuEngineFor, resetRun } from '../run/run-controller';
+import { sweepSpec } from '../run/run-config';
 import { keysDiffer, solveSettingsKey } from '../run/settings-key';
 import { useAppStore, type AppState } from '../store/app-store';
-import { cloneSettings, type Settings, type SweepSettings } from '../store/settings';
+import { cloneSettings, type SweepSettings } from '../store/settings';
 import { batchTooLarge, cellCount } from './grid';
 import { describeSweepError } from './sweep-errors';
 import type { SweepEvent, SweepStart } from './sweep-protocol';
@@ -37,20 +31,6 @@ let lostMidSweep: string | null = null;
 let generation = 0;
 /** The settings watcher, installed with the first sweep (before it there is nothing to clear). */
 let syncInstalled = false;
-
-/** The runSweep spec for the current settings (seeds 1…k, as the CLI's default --seed-base). */
-export function sweepSpec(settings: Settings, d: number): SweepSpec {
-  const { gammas, fractions, seeds } = settings.sweep;
-  return {
-    gammas: [...gammas],
-    fractions: [...fractions],
-    seeds,
-    seedBase: 1,
-    reading: settings.reading,
-    solver: solverOptions(settings),
-    x0: startPoint(d, settings.x0Seed),
-  };
-}
 
 function report(gen: number, progress: SweepProgress, cells: SweepCell[]): void {
   if (gen === generation) useSweepStore.getState().report(progress, cells);

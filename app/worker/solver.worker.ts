@@ -22,6 +22,7 @@ self.onmessage = (message: MessageEvent<LoopCommand>) => {
         const engine = new CpuEngine(command.dataset);
         const solver = new BatchSolver(engine, command.configs, command.x0, command.options);
         loop = new SolverLoop(solver, post);
+        loop.setSpeed(command.speed);
         if (command.autoplay) loop.play();
         else loop.step(); // iteration 0: the start point, so the plots show where the run begins
         break;
@@ -34,6 +35,9 @@ self.onmessage = (message: MessageEvent<LoopCommand>) => {
         break;
       case 'step':
         loop?.step();
+        break;
+      case 'speed':
+        loop?.setSpeed(command.speed);
         break;
     }
   } catch (e) {

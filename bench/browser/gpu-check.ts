@@ -43,7 +43,7 @@ async function run(): Promise<GpuCheckResult> {
     d,
     noise: 0.3,
     xScale: 0.7,
-    wScale: 0.1,
+    reg: 0.1,
     seed: Number(params.get('seed') ?? 7),
   });
   const t0 = performance.now();

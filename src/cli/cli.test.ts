@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate } from '../data/generators';
+import { DEFAULT_REG, generate } from '../data/generators';
 import { applyTagRule } from '../data/tagging';
 import { writeCsv } from '../data/csv';
 import { writeProblemJson } from '../data/problem-json';
@@ -59,7 +59,7 @@ describe('CLI', () => {
       d: 5,
       noise: 0.3,
       xScale: 0.7,
-      wScale: 0.1,
+      reg: DEFAULT_REG,
       seed: 3,
     });
     const mask = applyTagRule({ kind: 'random', fraction: 0.2, seed: 3 }, 60);

@@ -22,7 +22,7 @@ import { loadProblem, loadX, num, numList, str, UsageError, type Flags } from '.
 const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
   eval  --problem P.json --x X.json
   solve (--problem P.json | --data D.csv [--gamma G] [--fraction F --tag-seed S] |
-         --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--w s])
+         --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--reg ρ])
         [--gamma G] [--solver newton|gd|sketched] [--reading global|separate]
         [--max-iter N] [--tol T] [--step η] [--sketch-rows R] [--eps2 E] [--no-history]
   sweep (--data D.csv | --problem P.json | --generate …) --gamma 0,0.1,… --fraction 0.1,0.2,…
@@ -40,6 +40,8 @@ const OPTIONS = {
   'tag-seed': { type: 'string' },
   fraction: { type: 'string' },
   noise: { type: 'string' },
+  reg: { type: 'string' },
+  // Replaced by --reg in link version 2; kept so that old commands get a clear message.
   w: { type: 'string' },
   'x-scale': { type: 'string' },
   clusters: { type: 'string' },
@@ -215,6 +217,11 @@ async function main(argv: string[]): Promise<number> {
   if (flags.help) {
     process.stdout.write(USAGE + '\n');
     return 0;
+  }
+  if (flags.w !== undefined) {
+    throw new UsageError(
+      '--w was replaced by --reg ρ (w_i = ρ·u_i/n, u_i ~ U[0.5, 1.5)); an old --w s at n rows is --reg s·n',
+    );
   }
   const verbs: Record<string, (f: Flags) => Promise<unknown>> = {
     eval: cmdEval,

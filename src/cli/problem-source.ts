@@ -152,7 +152,7 @@ export function loadProblem(flags: Flags, opts: { requireTags: boolean }): Loade
       n: num(flags, 'n'),
       d: num(flags, 'd'),
       noise: num(flags, 'noise'),
-      wScale: num(flags, 'w'),
+      reg: num(flags, 'reg'),
       xScale: num(flags, 'x-scale'),
       clusters: num(flags, 'clusters'),
       spread: num(flags, 'spread'),

@@ -73,9 +73,10 @@ describe('generate (gaussian)', () => {
     for (const v of g.xTrue) expect(v).toBe(0);
   });
 
-  it('draws w in [0.5, 1.5)·wScale and A, x_true with the stated moments', () => {
-    const g = generate({ ...DEFAULT_GENERATOR, n: 20_000, d: 5, wScale: 2, xScale: 0.7, seed: 4 });
-    for (const v of g.dataset.w) expect(v >= 1 && v < 3).toBe(true);
+  it('draws w in [0.5, 1.5)·reg/n and A, x_true with the stated moments', () => {
+    const g = generate({ ...DEFAULT_GENERATOR, n: 20_000, d: 5, reg: 2, xScale: 0.7, seed: 4 });
+    // w_i = 2·u_i/20,000 with u_i in [0.5, 1.5): in [5e-5, 1.5e-4).
+    for (const v of g.dataset.w) expect(v >= 5e-5 && v < 1.5e-4).toBe(true);
     const { A } = g.dataset;
     let s1 = 0;
     let s2 = 0;
@@ -97,7 +98,8 @@ describe('generate (gaussian)', () => {
     const b = generate({ ...small, n: 50 });
     expect(b.xTrue).toEqual(a.xTrue);
     expect(b.dataset.A.subarray(0, 50)).toEqual(a.dataset.A);
-    expect(b.dataset.w.subarray(0, 10)).toEqual(a.dataset.w);
+    // w_i = ρ·u_i/n: the same draws u_i, scaled by the new n.
+    a.dataset.w.forEach((v, i) => expect(b.dataset.w[i] * 50).toBeCloseTo(v * 10, 14));
   });
 
   it('throws a DataError for a spec that would need clamping', () => {
@@ -175,7 +177,7 @@ describe('validateGeneratorSpec', () => {
       [{ d: 4096 }, 'd', 1024, /d: 4096 is above/],
       [{ noise: -0.1 }, 'noise', 0, /noise/],
       [{ xScale: 1e6 }, 'xScale', 10, /xScale/],
-      [{ wScale: -2 }, 'wScale', 0, /wScale/],
+      [{ reg: -2 }, 'reg', 0, /reg/],
       [{ seed: -5 }, 'seed', 0, /seed/],
       [{ seed: 2 ** 60 }, 'seed', Number.MAX_SAFE_INTEGER, /seed/],
       [{ seed: 2.6 }, 'seed', 3, /seed: 2.6 is not an integer; using 3/],

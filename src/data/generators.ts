@@ -19,8 +19,13 @@ export interface GaussianGeneratorSpec {
   noise: number;
   /** Standard deviation of x_true's entries. Default 0.7. */
   xScale: number;
-  /** w_i ~ U[0.5, 1.5]·wScale. Default 0.1. */
-  wScale: number;
+  /**
+   * Regularisation strength ρ: w_i = ρ·u_i/n with u_i ~ U[0.5, 1.5). Default {@link DEFAULT_REG}.
+   * The 1/n keeps ½‖w∘Ax‖² in balance with the fit ℓ at every n: ℓ = Σ(f_i − b_i)² is O(1/n)
+   * when b is spread over n rows, and ½Σ w_i²(a_i·x)² is n terms of O(w²), so w ∝ 1/n keeps
+   * their ratio fixed (a fixed w would weigh about n² times more against the fit as n grows).
+   */
+  reg: number;
   /** Integer in [0, 2^53 − 1]. */
   seed: number;
 }
@@ -49,6 +54,13 @@ export interface GeneratedData {
   featureNames: string[];
 }
 
+/**
+ * Default regularisation strength ρ (w_i = ρ·u_i/n). Chosen so that, for n from 50 to 50,000 and
+ * both generators, the γc = 0 fit leaves ≤ 20 % of ℓ(0) and γc = 0.1 separates τ from its twin by
+ * orders of magnitude (the regime test in src/data/regime.test.ts checks this over seeds).
+ */
+export const DEFAULT_REG = 0.3;
+
 /** Defaults for the Gaussian generator (math.md §4.5 recipe; n and d sized for a quick demo). */
 export const DEFAULT_GENERATOR: Readonly<GaussianGeneratorSpec> = Object.freeze({
   kind: 'gaussian',
@@ -56,7 +68,7 @@ export const DEFAULT_GENERATOR: Readonly<GaussianGeneratorSpec> = Object.freeze(
   d: 10,
   noise: 0.3,
   xScale: 0.7,
-  wScale: 0.1,
+  reg: DEFAULT_REG,
   seed: 1,
 });
 
@@ -80,7 +92,8 @@ const LIMITS = {
   d: { min: 1, max: 1024, integer: true },
   noise: { min: 0, max: 10, integer: false },
   xScale: { min: 0, max: 10, integer: false },
-  wScale: { min: 0, max: 100, integer: false },
+  // 1e7 covers every version-1 link (w ≤ 100 at n ≤ 50,000 migrates to ρ = w·n ≤ 5·10⁶).
+  reg: { min: 0, max: 1e7, integer: false },
   seed: { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true },
   clusters: { min: 1, max: 64, integer: true },
   spread: { min: 0, max: 10, integer: false },
@@ -154,7 +167,7 @@ export function validateGeneratorSpec(input: GeneratorSpecInput): ValidatedGener
     d,
     noise: read('noise'),
     xScale: read('xScale'),
-    wScale: read('wScale'),
+    reg: read('reg'),
     seed: read('seed'),
   };
   if (kind === 'gaussian') return { spec: { kind, ...base }, notices };
@@ -177,7 +190,7 @@ const STREAM = { A: 1, xTrue: 2, noise: 3, w: 4, centres: 5, assignment: 6 } as 
  * Generates a data set. Deterministic: the same spec gives bit-identical arrays on every platform.
  *
  * Recipe (math.md §4.5): x_true_j ~ N(0, xScale²); A from the chosen kind; ξ_i ~ N(0, 1);
- * b = softmax(A·x_true + noise·ξ), computed as exp(u − max u)/Σ; w_i ~ U[0.5, 1.5)·wScale.
+ * b = softmax(A·x_true + noise·ξ), computed as exp(u − max u)/Σ; w_i = reg·u_i/n, u_i ~ U[0.5, 1.5).
  * For 'clusters', rows are assigned to clusters in equal shares (sizes differ by at most one), in a
  * seeded random order, so every cluster is present.
  *
@@ -231,7 +244,8 @@ export function generate(spec: GeneratorSpec): GeneratedData {
 
   const w = new Float64Array(n);
   const rw = createRng(seed, STREAM.w);
-  for (let i = 0; i < n; i++) w[i] = rw.uniform(0.5, 1.5) * spec.wScale;
+  // (u/n)·ρ, in this order, so that scaling the ρ = 1 draw by ρ (as the app does) is bit-identical.
+  for (let i = 0; i < n; i++) w[i] = (rw.uniform(0.5, 1.5) / n) * spec.reg;
 
   const featureNames = Array.from({ length: d }, (_, j) => `x${j + 1}`);
   const result: GeneratedData = { dataset: { n, d, A, b, w }, xTrue, featureNames };

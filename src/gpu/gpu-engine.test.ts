@@ -24,7 +24,7 @@ afterAll(() => gpu?.device.destroy());
 let seed = 1 + Math.floor(Math.random() * 1e6);
 
 function problem(n: number, d: number): Dataset {
-  return generate({ kind: 'gaussian', n, d, noise: 0.3, xScale: 0.7, wScale: 0.1, seed: seed++ }).dataset;
+  return generate({ kind: 'gaussian', n, d, noise: 0.3, xScale: 0.7, reg: 0.1, seed: seed++ }).dataset;
 }
 
 function configs(n: number, readings: Reading[], gammas: number[]): ObjectiveConfig[] {

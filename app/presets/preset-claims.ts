@@ -1,0 +1,185 @@
+/**
+ * What each preset claims, as predicates over solved results. The evidence a claim needs (one run
+ * with its twin, the preset's sweep, Newton against gradient descent, or both readings) is
+ * produced by app/headless/preset-evidence.ts on the float64 engine, exactly as the page computes
+ * it; the claim only judges it. Pure: no solver, DOM or React here.
+ */
+import type { SweepResult, SweepSummaryRow } from '../../src/engine/sweep';
+import type { SolveResult } from '../../src/math/solvers';
+import { tauBound } from '../../src/math/metrics';
+
+/** A run and, when on, its γc = 0 twin. */
+export interface RunEvidence {
+  /** γc of the run (the twin's is 0). */
+  gammaC: number;
+  run: SolveResult;
+  twin: SolveResult | null;
+}
+
+/** What a claim is judged on. */
+export type Evidence =
+  | { kind: 'run'; result: RunEvidence }
+  | { kind: 'sweep'; result: SweepResult }
+  | { kind: 'solvers'; newton: RunEvidence; gd: RunEvidence }
+  | { kind: 'readings'; global: RunEvidence; separate: RunEvidence };
+
+/** The verdict, with the numbers behind it (printed by the test, shown by the CLI). */
+export interface Verdict {
+  holds: boolean;
+  detail: string;
+}
+
+/** A claim: the evidence it needs and the predicate. */
+export interface PresetClaim {
+  /** Which evidence the claim is judged on. */
+  needs: Evidence['kind'];
+  /** The claim in one sentence. */
+  text: string;
+  judge(e: Evidence): Verdict;
+}
+
+const fmt = (v: number): string => (Number.isFinite(v) ? v.toPrecision(3) : String(v));
+
+/** Strictly increasing (sign 1) or decreasing (sign −1). */
+function strictlyMonotone(values: number[], sign: 1 | -1): boolean {
+  return values.every((v, i) => i === 0 || sign * (v - values[i - 1]) > 0);
+}
+
+/** Summary rows of the protected cells (γc > 0), in grid order. */
+function protectedRows(result: SweepResult): SweepSummaryRow[] {
+  return result.summary.filter((r) => r.gammaC > 0);
+}
+
+function runOf(e: Evidence): RunEvidence {
+  if (e.kind !== 'run') throw new Error(`this claim needs a run, got ${e.kind}`);
+  return e.result;
+}
+
+function sweepOf(e: Evidence): SweepResult {
+  if (e.kind !== 'sweep') throw new Error(`this claim needs a sweep, got ${e.kind}`);
+  return e.result;
+}
+
+/** Every cell converged (a claim about minima must not rest on unfinished solves). */
+function allConverged(result: SweepResult): boolean {
+  return result.cells.every((c) => c.converged);
+}
+
+/** The protection criteria of issue 8: τ gap, ratio of ℓ1/n1, both runs converged. */
+function protection(e: Evidence, minGap: number): Verdict {
+  const { run, twin } = runOf(e);
+  if (!twin) return { holds: false, detail: 'the twin is off' };
+  const a = run.parts;
+  const t = twin.parts;
+  const gap = a.tau - t.tau;
+  const ratio = a.l1 / a.n1 / (t.l1 / t.n1);
+  const holds =
+    run.converged && twin.converged && gap >= minGap && gap >= 10 * Math.abs(t.tau) && ratio >= 10;
+  return {
+    holds,
+    detail: `τ − τ_twin = ${fmt(gap)} (twin τ = ${fmt(t.tau)}), ℓ1/n1 = ${fmt(ratio)}× the twin's, ℓ2/n2 ${fmt(t.l2 / t.n2)} → ${fmt(a.l2 / a.n2)}, converged: ${run.converged}/${twin.converged}`,
+  };
+}
+
+/** The claims, by name; presets refer to them. */
+export const CLAIMS = {
+  protects: {
+    needs: 'run',
+    text: 'τ ends ≥ 0.005 and ≥ 10·|τ_twin| above its γc = 0 twin, and ℓ1/n1 is ≥ 10× the twin’s.',
+    judge: (e) => protection(e, 0.005),
+  },
+  protectsAtScale: {
+    needs: 'run',
+    text: 'τ − τ_twin ≥ 10·|τ_twin| and ℓ1/n1 ≥ 10× the twin’s, both runs converged.',
+    judge: (e) => protection(e, 0),
+  },
+  tauRisesWithGamma: {
+    needs: 'sweep',
+    text: 'The mean τ over the tag seeds strictly increases with γc (every cell converged).',
+    judge(e) {
+      const result = sweepOf(e);
+      const means = protectedRows(result).map((r) => r.tau.mean);
+      return {
+        holds: allConverged(result) && means.length >= 2 && strictlyMonotone(means, 1),
+        detail: `mean τ by γc: ${means.map(fmt).join(', ')}; ℓ2/n2: ${protectedRows(result)
+          .map((r) => fmt(r.l2PerN2.mean))
+          .join(', ')}`,
+      };
+    },
+  },
+  utilityCost: {
+    needs: 'sweep',
+    text: 'The mean ℓ2/n2 strictly increases with γc, and at the largest γc it is ≥ 100× the γc = 0 baseline’s.',
+    judge(e) {
+      const result = sweepOf(e);
+      const rows = result.summary; // includes the γc = 0 baseline first
+      const l2 = rows.map((r) => r.l2PerN2.mean);
+      const ratio = l2[l2.length - 1] / l2[0];
+      return {
+        holds: allConverged(result) && rows[0].gammaC === 0 && strictlyMonotone(l2, 1) && ratio >= 100,
+        detail: `mean ℓ2/n2 by γc (${rows.map((r) => r.gammaC).join(', ')}): ${l2.map(fmt).join(', ')}; last/baseline = ${fmt(ratio)}`,
+      };
+    },
+  },
+  tauFallsWithFraction: {
+    needs: 'sweep',
+    text: 'The mean τ over the tag seeds strictly decreases as n1/n grows (every cell converged).',
+    judge(e) {
+      const result = sweepOf(e);
+      const rows = protectedRows(result);
+      const means = rows.map((r) => r.tau.mean);
+      return {
+        holds:
+          allConverged(result) &&
+          new Set(rows.map((r) => r.gammaC)).size === 1 &&
+          means.length >= 2 &&
+          strictlyMonotone(means, -1),
+        detail: `mean τ by n1/n (${rows.map((r) => r.fraction).join(', ')}): ${means.map(fmt).join(', ')}`,
+      };
+    },
+  },
+  separateReading: {
+    needs: 'readings',
+    text: 'Under the separate reading ℓ2 = ℓ − ℓ1 < 0 at the solution, and τ is larger than under the global reading.',
+    judge(e) {
+      if (e.kind !== 'readings') throw new Error('this claim needs both readings');
+      const g = e.global.run;
+      const s = e.separate.run;
+      return {
+        holds: g.converged && s.converged && s.parts.l2 < 0 && g.parts.l2 >= 0 && s.parts.tau > g.parts.tau,
+        detail: `separate: ℓ2 = ${fmt(s.parts.l2)}, τ = ${fmt(s.parts.tau)}; global: ℓ2 = ${fmt(g.parts.l2)}, τ = ${fmt(g.parts.tau)}`,
+      };
+    },
+  },
+  solversDisagree: {
+    needs: 'solvers',
+    text: 'Newton and gradient descent both converge (‖∇L‖ ≤ tol) from the same start, to points ≥ 1 apart whose L differ by ≥ 1 %.',
+    judge(e) {
+      if (e.kind !== 'solvers') throw new Error('this claim needs Newton and gradient descent');
+      const a = e.newton.run;
+      const b = e.gd.run;
+      let dx = 0;
+      for (let j = 0; j < a.x.length; j++) dx += (a.x[j] - b.x[j]) ** 2;
+      dx = Math.sqrt(dx);
+      const dL = Math.abs(a.parts.L - b.parts.L) / Math.max(Math.abs(a.parts.L), Math.abs(b.parts.L));
+      return {
+        holds: a.converged && b.converged && dx >= 1 && dL >= 0.01,
+        detail: `Newton: L = ${fmt(a.parts.L)}, τ = ${fmt(a.parts.tau)} (${a.iterations} it.); gradient descent: L = ${fmt(b.parts.L)}, τ = ${fmt(b.parts.tau)} (${b.iterations} it.); ‖x_N − x_GD‖ = ${fmt(dx)}`,
+      };
+    },
+  },
+  theorem16Fails: {
+    needs: 'run',
+    text: "Theorem 16's premise ℓ1 ≥ √(2γc) fails at the solution by more than 10 %, and τ < τ_c (the paper's claimed bound, ε2 = ℓ2).",
+    judge(e) {
+      const { run, gammaC } = runOf(e);
+      const p = run.parts;
+      const bound = tauBound(gammaC, p.n1, p.n2, p.l2);
+      const premise = Math.sqrt(2 * gammaC);
+      return {
+        holds: run.converged && p.l1 < 0.9 * premise && p.tau < bound,
+        detail: `ℓ1 = ${fmt(p.l1)} vs √(2γc) = ${fmt(premise)}; τ = ${fmt(p.tau)} vs τ_c = ${fmt(bound)}`,
+      };
+    },
+  },
+} satisfies Record<string, PresetClaim>;
