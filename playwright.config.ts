@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { INTRO_DISMISSED_KEY } from './app/learn/intro-state';
 
 // Debian's chromium, never a downloaded browser. --enable-unsafe-webgpu lets the page use the
 // SwiftShader (CPU) WebGPU adapter; the background-networking flags stop Chromium's own
@@ -32,6 +33,14 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
     viewport: { width: 1400, height: 900 },
+    // Every page starts with the first-visit introduction already dismissed, so it never covers
+    // the page under test; e2e/app-intro.spec.ts opts out to test the introduction itself.
+    storageState: {
+      cookies: [],
+      origins: [
+        { origin: `http://127.0.0.1:${port}`, localStorage: [{ name: INTRO_DISMISSED_KEY, value: '1' }] },
+      ],
+    },
   },
   webServer: {
     command: `npx vite --host 127.0.0.1 --port ${port} --strictPort`,

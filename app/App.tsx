@@ -2,8 +2,13 @@
  * The playground layout: settings on the left; on the right the single run (run, claims, charts,
  * rows) or the sweep, switched by the view tabs.
  */
+import { useState } from 'react';
 import { ClaimsPanel } from './claims/ClaimsPanel';
 import { ExportPanel } from './export/ExportPanel';
+import { IntroDialog } from './learn/IntroDialog';
+import { LessonPanel } from './learn/LessonPanel';
+import { startLesson } from './learn/lesson-store';
+import { isIntroDismissed, rememberIntroDismissed } from './learn/intro-state';
 import { EmbedView } from './modes/EmbedView';
 import { PresentView } from './modes/PresentView';
 import { DataPanel } from './panels/DataPanel';
@@ -25,13 +30,27 @@ export function App() {
   const page = useAppStore((s) => s.settings.page);
   const present = useAppStore((s) => s.settings.present);
   const embed = useAppStore((s) => s.settings.embed);
-  // Classroom modes (app/modes) replace the whole layout.
+  // The first-visit introduction (app/learn), until dismissed once; "About" reopens it.
+  const [introOpen, setIntroOpen] = useState(() => !isIntroDismissed());
+  // Classroom modes (app/modes) replace the whole layout, without the introduction.
   if (embed) return <EmbedView />;
   if (present) return <PresentView />;
   return (
     <>
-      <Header />
+      <Header onAbout={() => setIntroOpen(true)} />
+      {introOpen && (
+        <IntroDialog
+          onClose={() => {
+            rememberIntroDismissed();
+            setIntroOpen(false);
+          }}
+          onStartLesson={startLesson}
+        />
+      )}
       <LinkNotices />
+      <div className="lesson-bar">
+        <LessonPanel />
+      </div>
       <main className="layout">
         <div className="sidebar">
           <PresetPicker />
@@ -48,10 +67,11 @@ export function App() {
               <SweepView />
             ) : (
               <>
+                {/* The charts right after the run, so a tablet shows controls, readout and τ first. */}
                 <RunPanel />
+                <PlotsPanel />
                 <ClaimsPanel />
                 <ExportPanel />
-                <PlotsPanel />
                 <RowsPanel />
               </>
             )}

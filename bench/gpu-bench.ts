@@ -5,36 +5,77 @@
  * goes on the GPU engine. Prints times, ratios, and achieved GB/s and GFLOP/s with the bytes and
  * flops counted below. Never fails on time.
  *
- *   npx tsx bench/gpu-bench.ts [--quick] [--only=lossgrad,hessian,batch,sweep,newton]
+ *   npx tsx bench/gpu-bench.ts [--quick] [--only=adapter,lossgrad,hessian,batch,sweep,newton]
+ *     [--sizes=2^16x64,2^20x256] [--k=1,25] [--reps=5] [--gpu-only] [--sweep=2^16x64]
+ *     [--peak-gbs=4800] [--peak-gflops=67000]
  *
  * Without a GPU, ensureVulkanDriver() points Node's WebGPU at Chromium's SwiftShader. --quick trims
  * the sizes for software WebGPU so the run takes a few minutes. The browser twin (TF.js webgpu
- * backend) is bench/browser/gpu-bench.html.
+ * backend) is bench/browser/gpu-bench.html. The other flags (used by bench/device-check.sh on a
+ * real GPU): --sizes replaces the n×d list of the lossgrad, hessian, batch and newton sections
+ * (2^k or plain numbers); --k the numbers of configs per evaluate() call in the lossgrad and
+ * hessian tables (K > 1: the first K of the 5 γc × 5 n1/n grid, one call); --reps the timed rounds;
+ * --gpu-only skips the CpuEngine and TF.js timings (TF.js is then never loaded; the gradient is
+ * still checked against one CpuEngine evaluation of config 0, the Hessian where n·d² ≤ 2^28);
+ * --sweep the n×d of the Newton sweep; --peak-gbs / --peak-gflops add '% of peak' columns.
+ * 'adapter' prints the adapter, its limits and features.
  *
- * Counts (float32 on the GPU):
- *   loss + gradient: flops = 2nd (u = Ax) + 2nd (Aᵀg) + ~40n elementwise; bytes = 2·4nd (A read twice)
- *     + ~60n (n-vectors written and read by the passes).
- *   Hessian: flops = 2nd² (weighted Gram counted as both triangles; the kernel computes only the
- *     tiles on or above the diagonal) + 2·6nd (AᵀV, 6 right-hand sides); bytes
- *     = 4nd per Gram row range pass (A read once from memory, the rest from cache, in the best case).
+ * Counts (float32 on the GPU), per evaluate() call of K configs:
+ *   loss + gradient: flops = K·(2nd (u = Ax) + 2nd (Aᵀg) + ~40n elementwise); bytes = 4nd·(⌈K/8⌉ + K)
+ *     (A as the kernels read it: the matvec once per 8 configs, AᵀV once per config; K = 1: twice)
+ *     + ~60n·K (n-vectors written and read by the passes). Reads that hit the cache count too.
+ *   Hessian: flops = K·(2nd² (weighted Gram counted as both triangles; the kernel computes only the
+ *     tiles on or above the diagonal) + 2·6nd (AᵀV, 6 right-hand sides)); bytes = the loss + gradient
+ *     bytes + 4nd·K (each config's Gram reads A once from memory, the rest from cache, in the best
+ *     case) + ~20n·K (δ and the extra right-hand sides).
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
 import { ensureVulkanDriver } from '../src/cli/vulkan-env';
 import { DEFAULT_GENERATOR, generate } from '../src/data/generators';
 import { applyTagRule } from '../src/data/tagging';
 import { CpuEngine } from '../src/engine/cpu-engine';
 import type { Engine, EvalOptions, EvalRequest } from '../src/engine/engine';
 import { runSweep, type SweepResult, type SweepSpec } from '../src/engine/sweep';
+import { acquireGpu, describeAdapter } from '../src/gpu/device';
 import { GpuEngine } from '../src/gpu/gpu-engine';
 import { dampedCholeskySolve, lambdaMin } from '../src/math/linalg';
 import { BatchSolver, solve, type SolveResult, type SolverOptions } from '../src/math/solvers';
 import type { Dataset, Evaluation, ObjectiveConfig } from '../src/math/types';
 import { tfLossGrad, tfProblem } from './gpu-tf';
 
+const KNOWN_FLAGS = ['quick', 'gpu-only', 'only', 'sizes', 'k', 'reps', 'sweep', 'peak-gbs', 'peak-gflops'];
+for (const a of process.argv.slice(2)) {
+  if (!KNOWN_FLAGS.includes(a.replace(/^--/, '').split('=')[0])) throw new Error(`unknown argument ${a}`);
+}
+/** The value of --name=value, or undefined. */
+function flag(name: string): string | undefined {
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+/** "2^16" or "65536". */
+function count(s: string): number {
+  const [base, exp] = s.trim().split('^');
+  const v = exp === undefined ? Number(base) : Number(base) ** Number(exp);
+  if (!Number.isInteger(v) || v < 1) throw new Error(`bad size ${s}`);
+  return v;
+}
+/** "2^16x64,2^20x256" → [[65536, 64], [1048576, 256]]. */
+function sizeList(s: string | undefined): number[][] | null {
+  return s ? s.split(',').map((t) => t.toLowerCase().split(/[x×]/).map(count)) : null;
+}
+
 const quick = process.argv.includes('--quick');
-const onlyArg = process.argv.find((a) => a.startsWith('--only='));
-const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const gpuOnly = process.argv.includes('--gpu-only');
+const onlyArg = flag('only');
+const only = onlyArg ? new Set(onlyArg.split(',')) : null;
 const section = (name: string): boolean => !only || only.has(name);
+const sizesArg = sizeList(flag('sizes'));
+const sweepArg = sizeList(flag('sweep'));
+const ks = (flag('k') ?? '1').split(',').map(count);
+const repsArg = flag('reps') ? count(flag('reps') as string) : null;
+const peakGBs = Number(flag('peak-gbs') ?? NaN);
+const peakGflops = Number(flag('peak-gflops') ?? NaN);
+/** TF.js, loaded only when the baselines run (not with --gpu-only). */
+let tf: typeof TF | null = null;
 
 function rand(seed: number): () => number {
   let s = seed >>> 0;
@@ -92,34 +133,92 @@ let adapter = '';
 
 /** A GpuEngine with the bench's tuning (32-thread workgroups on SwiftShader in --quick). */
 async function gpuEngine(ds: Dataset): Promise<GpuEngine> {
-  const gpu = await GpuEngine.create(ds, { workgroupSize: quick ? 32 : 64 });
+  const gpu = await GpuEngine.create(ds, {
+    workgroupSize: quick ? 32 : 64,
+    onUncapturedError: (e) => console.error(`WebGPU ${e.kind}: ${e.message}`),
+    onLost: (i) => console.error(`WebGPU device lost: ${i.reason} ${i.message}`),
+  });
   adapter = gpu.description;
   return gpu;
 }
 
-const fmt = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toPrecision(digits) : String(v));
+/** v to `digits` significant digits; '-' for NaN (a column that was not measured). */
+const fmt = (v: number, digits = 3): string =>
+  Number.isFinite(v) ? v.toPrecision(digits) : Number.isNaN(v) ? '-' : String(v);
+/** "x (y %)" of the peak given by --peak-gbs / --peak-gflops, or just x. */
+const ofPeak = (v: number, peak: number): string =>
+  Number.isFinite(peak) ? `${fmt(v)} (${fmt((100 * v) / peak, 2)} %)` : fmt(v);
+
+const GRID_GAMMAS = [0, 0.05, 0.1, 0.2, 0.5];
+const GRID_FRACTIONS = [0.1, 0.2, 0.3, 0.4, 0.5];
+
+/**
+ * K requests: K = 1 is γc = 0.2 on a 20 % mask (mask seed `seed`); K > 1 the first K cells of the
+ * 5 γc × 5 n1/n grid, each with its own x.
+ */
+function requests(n: number, d: number, K: number, seed: number, x0: (j: number) => number): EvalRequest[] {
+  if (K === 1) {
+    return [
+      {
+        x: Float64Array.from({ length: d }, (_, j) => x0(j)),
+        config: { gammaC: 0.2, reading: 'global', mask: mask(n, 0.2, seed) },
+      },
+    ];
+  }
+  const out: EvalRequest[] = [];
+  for (let k = 0; k < K; k++) {
+    const gammaC = GRID_GAMMAS[k % 5];
+    const frac = GRID_FRACTIONS[Math.floor(k / 5) % 5];
+    out.push({
+      x: Float64Array.from({ length: d }, (_, j) => x0(j) * (1 + 0.02 * k)),
+      config: {
+        gammaC,
+        reading: 'global',
+        mask: mask(n, frac, Math.round(frac * 10) + 100 * Math.floor(k / 25)),
+      },
+    });
+  }
+  return out;
+}
+
+/** max_j |a_j − b_j| / max_j |b_j|. */
+function relErr(a: Float64Array, b: Float64Array): number {
+  let err = 0;
+  let nrm = 0;
+  for (let j = 0; j < b.length; j++) {
+    err = Math.max(err, Math.abs(a[j] - b[j]));
+    nrm = Math.max(nrm, Math.abs(b[j]));
+  }
+  return err / nrm;
+}
 
 async function main(): Promise<void> {
   const driver = ensureVulkanDriver();
-  await tf.setBackend('cpu');
-  const sizes = quick
-    ? [
-        [2 ** 12, 64],
-        [2 ** 14, 64],
-        [2 ** 12, 256],
-      ]
-    : [
-        [2 ** 12, 64],
-        [2 ** 12, 256],
-        [2 ** 16, 64],
-        [2 ** 16, 256],
-        [2 ** 20, 64],
-        [2 ** 20, 256],
-      ];
-  const reps = quick ? 3 : 5;
+  if (!gpuOnly) {
+    tf = await import('@tensorflow/tfjs');
+    await tf.setBackend('cpu');
+  }
+  const sizes =
+    sizesArg ??
+    (quick
+      ? [
+          [2 ** 12, 64],
+          [2 ** 14, 64],
+          [2 ** 12, 256],
+        ]
+      : [
+          [2 ** 12, 64],
+          [2 ** 12, 256],
+          [2 ** 16, 64],
+          [2 ** 16, 256],
+          [2 ** 20, 64],
+          [2 ** 20, 256],
+        ]);
+  const reps = repsArg ?? (quick ? 3 : 5);
   console.log(
-    `# gpu-bench ${new Date().toISOString()} ${quick ? '(--quick)' : ''}, tfjs backend ${tf.getBackend()}, Vulkan driver: ${driver}`,
+    `# gpu-bench ${new Date().toISOString()} ${process.argv.slice(2).join(' ')}, ${gpuOnly ? 'GPU only' : `tfjs backend ${tf?.getBackend()}`}, Vulkan driver: ${driver} (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? ''})`,
   );
+  if (section('adapter')) await adapterInfo();
   if (section('lossgrad')) await lossGrad(sizes, reps);
   if (section('hessian')) await hessian(reps);
   if (section('batch')) await batchEval(reps);
@@ -128,137 +227,159 @@ async function main(): Promise<void> {
   console.log(`\nadapter: ${adapter}`);
 }
 
-/** Loss + gradient, K = 1: GpuEngine vs CpuEngine vs TF.js cpu. */
+/** The adapter Dawn picks (as GpuEngine gets it), its limits and features. */
+async function adapterInfo(): Promise<void> {
+  const got = await acquireGpu();
+  if (!got.ok) {
+    console.log(`adapter: NONE (${got.reason}: ${got.message})`);
+    return;
+  }
+  const { gpu } = got;
+  adapter = `${describeAdapter(gpu.adapter)} (${gpu.host})`;
+  console.log(`adapter: ${adapter}`);
+  console.log(`adapter fields: ${JSON.stringify(gpu.adapter)}`);
+  console.log(`limits: ${JSON.stringify(gpu.limits)}`);
+  console.log(`features: ${gpu.features.join(' ')}`);
+  gpu.device.destroy();
+}
+
+/** Loss + gradient, K configs per call: GpuEngine vs CpuEngine vs TF.js cpu (K = 1 only). */
 async function lossGrad(sizes: number[][], reps: number): Promise<void> {
-  console.log('## loss + gradient (K = 1), median ms');
+  console.log(`\n## loss + gradient, median ms of ${reps}${gpuOnly ? ' (GPU only)' : ''}`);
   console.log(
-    'n\td\tgpu ms\tcpu ms\ttfjs ms\tcpu/gpu\ttfjs/gpu\tgpu GB/s\tgpu GFLOP/s\tmax|Δgrad|/|grad| vs cpu',
+    `n\td\tK\tgpu ms\tcpu ms\ttfjs ms\tcpu/gpu\ttfjs/gpu\tgpu GB/s${Number.isFinite(peakGBs) ? ` (% of ${peakGBs})` : ''}\tgpu GFLOP/s${Number.isFinite(peakGflops) ? ` (% of ${peakGflops})` : ''}\tmax|Δgrad|/|grad| vs cpu (config 0)`,
   );
   for (const [n, d] of sizes) {
     const ds = problem(n, d);
-    const config: ObjectiveConfig = { gammaC: 0.2, reading: 'global', mask: mask(n, 0.2, 5) };
-    const x = Float64Array.from({ length: d }, (_, j) => 0.05 * Math.sin(j + 1));
-    const batch: EvalRequest[] = [{ x, config }];
     const gpu = await gpuEngine(ds);
     const cpu = new CpuEngine(ds);
-    const tp = tfProblem(tf, ds.A, n, d, ds.b, ds.w, config.mask, config.gammaC);
-    const [tg, tc, tt] = await timeAll(
-      reps,
-      () => gpu.evaluate(batch),
-      () => cpu.evaluate(batch),
-      () => tfLossGrad(tf, tp, x),
-    );
-    const [eg] = await gpu.evaluate(batch);
-    const [ec] = await cpu.evaluate(batch);
-    const { grad: gt } = await tfLossGrad(tf, tp, x);
-    let err = 0;
-    let errT = 0;
-    let nrm = 0;
-    for (let j = 0; j < d; j++) {
-      err = Math.max(err, Math.abs((eg.grad as Float64Array)[j] - (ec.grad as Float64Array)[j]));
-      errT = Math.max(errT, Math.abs(gt[j] - (ec.grad as Float64Array)[j]));
-      nrm = Math.max(nrm, Math.abs((ec.grad as Float64Array)[j]));
+    for (const K of ks) {
+      const batch = requests(n, d, K, 5, (j) => 0.05 * Math.sin(j + 1));
+      const { x, config } = batch[0];
+      const tp = tf && K === 1 ? tfProblem(tf, ds.A, n, d, ds.b, ds.w, config.mask, config.gammaC) : null;
+      const fns: (() => Promise<unknown>)[] = [() => gpu.evaluate(batch)];
+      if (!gpuOnly) fns.push(() => cpu.evaluate(batch));
+      if (tf && tp) fns.push(() => tfLossGrad(tf as typeof TF, tp, x));
+      const [tg, tc = NaN, tt = NaN] = await timeAll(reps, ...fns);
+      const [eg] = await gpu.evaluate(batch);
+      const [ec] = await cpu.evaluate([batch[0]]);
+      const ref = ec.grad as Float64Array;
+      const err = relErr(eg.grad as Float64Array, ref);
+      const errT = tf && tp ? relErr(Float64Array.from((await tfLossGrad(tf, tp, x)).grad), ref) : NaN;
+      const bytes = 4 * n * d * (Math.ceil(K / 8) + K) + 60 * n * K;
+      const flops = K * (4 * n * d + 40 * n);
+      console.log(
+        [
+          n,
+          d,
+          K,
+          fmt(tg),
+          fmt(tc),
+          fmt(tt),
+          fmt(tc / tg),
+          fmt(tt / tg),
+          ofPeak(bytes / tg / 1e6, peakGBs),
+          ofPeak(flops / tg / 1e6, peakGflops),
+          `${fmt(err, 2)}${tp ? ` (tfjs ${fmt(errT, 2)})` : ''}`,
+        ].join('\t'),
+      );
+      if (tf && tp) tf.dispose([tp.A, tp.b, tp.w2, tp.m]);
     }
-    const bytes = 2 * 4 * n * d + 60 * n;
-    const flops = 4 * n * d + 40 * n;
-    console.log(
-      [
-        n,
-        d,
-        fmt(tg),
-        fmt(tc),
-        fmt(tt),
-        fmt(tc / tg),
-        fmt(tt / tg),
-        fmt(bytes / tg / 1e6),
-        fmt(flops / tg / 1e6),
-        `${fmt(err / nrm, 2)} (tfjs ${fmt(errT / nrm, 2)})`,
-      ].join('\t'),
-    );
-    tf.dispose([tp.A, tp.b, tp.w2, tp.m]);
     gpu.dispose();
   }
 }
 
-/** Loss + gradient + exact Hessian, K = 1. */
+/** Loss + gradient + exact Hessian, K configs per call. */
 async function hessian(reps: number): Promise<void> {
-  const hsizes = quick
-    ? [
-        [2 ** 12, 64],
-        [2 ** 14, 64],
-      ]
-    : [
-        [2 ** 12, 64],
-        [2 ** 16, 64],
-        [2 ** 16, 256],
-      ];
-  console.log('\n## Hessian (loss + gradient + exact d×d Hessian, K = 1), median ms');
-  console.log('n\td\tgpu ms\tcpu ms\tcpu/gpu\tgpu GFLOP/s\tnote');
+  const hsizes =
+    sizesArg ??
+    (quick
+      ? [
+          [2 ** 12, 64],
+          [2 ** 14, 64],
+        ]
+      : [
+          [2 ** 12, 64],
+          [2 ** 16, 64],
+          [2 ** 16, 256],
+        ]);
+  console.log(
+    `\n## Hessian (loss + gradient + exact d×d Hessian per config), median ms of ${reps}${gpuOnly ? ' (GPU only)' : ''}`,
+  );
+  console.log(
+    `n\td\tK\tgpu ms\tcpu ms\tcpu/gpu\tgpu GFLOP/s${Number.isFinite(peakGflops) ? ` (% of ${peakGflops})` : ''}\tgpu GB/s${Number.isFinite(peakGBs) ? ` (% of ${peakGBs})` : ''}\tgpu loss+grad alone ms\tmax|ΔH|/|H| vs cpu (config 0)`,
+  );
   for (const [n, d] of hsizes) {
     const ds = problem(n, d);
-    const batch: EvalRequest[] = [
-      {
-        x: new Float64Array(d).fill(0.01),
-        config: { gammaC: 0.2, reading: 'global', mask: mask(n, 0.2, 6) },
-      },
-    ];
     const gpu = await gpuEngine(ds);
     const cpu = new CpuEngine(ds);
-    const [tg, tgl, tc] = await timeAll(
-      reps,
-      () => gpu.evaluate(batch, { hessian: 'exact' }),
-      () => gpu.evaluate(batch),
-      () => cpu.evaluate(batch, { hessian: 'exact' }),
-    );
-    const flops = 2 * n * d * d + 12 * n * d;
-    console.log(
-      [n, d, fmt(tg), fmt(tc), fmt(tc / tg), fmt(flops / tg / 1e6), `loss+grad alone ${fmt(tgl)} ms`].join(
-        '\t',
-      ),
-    );
+    for (const K of ks) {
+      const batch = requests(n, d, K, 6, () => 0.01);
+      const fns: (() => Promise<unknown>)[] = [
+        () => gpu.evaluate(batch, { hessian: 'exact' }),
+        () => gpu.evaluate(batch),
+      ];
+      if (!gpuOnly) fns.push(() => cpu.evaluate(batch, { hessian: 'exact' }));
+      const [tg, tgl, tc = NaN] = await timeAll(reps, ...fns);
+      let err = NaN;
+      if (!gpuOnly || n * d * d <= 2 ** 28) {
+        const [eg] = await gpu.evaluate([batch[0]], { hessian: 'exact' });
+        const [ec] = await cpu.evaluate([batch[0]], { hessian: 'exact' });
+        err = relErr(eg.hessian as Float64Array, ec.hessian as Float64Array);
+      }
+      const flops = K * (2 * n * d * d + 12 * n * d);
+      const bytes = 4 * n * d * (Math.ceil(K / 8) + 2 * K) + 80 * n * K;
+      console.log(
+        [
+          n,
+          d,
+          K,
+          fmt(tg),
+          fmt(tc),
+          fmt(tc / tg),
+          ofPeak(flops / tg / 1e6, peakGflops),
+          ofPeak(bytes / tg / 1e6, peakGBs),
+          fmt(tgl),
+          Number.isFinite(err) ? fmt(err, 2) : '-',
+        ].join('\t'),
+      );
+    }
     gpu.dispose();
   }
 }
 
 /** 25 loss + gradient evaluations in one call vs 25 calls. */
 async function batchEval(reps: number): Promise<void> {
-  const [sn, sd] = quick ? [2 ** 12, 64] : [2 ** 16, 64];
-  console.log(`\n## 25-config sweep (5 γc × 5 n1/n), loss + gradient, n=${sn} d=${sd}`);
-  const ds = problem(sn, sd);
-  const sweep: EvalRequest[] = [];
-  for (const gammaC of [0, 0.05, 0.1, 0.2, 0.5]) {
-    for (const frac of [0.1, 0.2, 0.3, 0.4, 0.5]) {
-      sweep.push({
-        x: new Float64Array(sd).fill(0.01),
-        config: { gammaC, reading: 'global', mask: mask(sn, frac, Math.round(frac * 10)) },
-      });
+  for (const [sn, sd] of sizesArg ?? [quick ? [2 ** 12, 64] : [2 ** 16, 64]]) {
+    console.log(`\n## 25-config sweep (5 γc × 5 n1/n), loss + gradient, n=${sn} d=${sd}`);
+    const ds = problem(sn, sd);
+    const sweep: EvalRequest[] = [];
+    for (const gammaC of [0, 0.05, 0.1, 0.2, 0.5]) {
+      for (const frac of [0.1, 0.2, 0.3, 0.4, 0.5]) {
+        sweep.push({
+          x: new Float64Array(sd).fill(0.01),
+          config: { gammaC, reading: 'global', mask: mask(sn, frac, Math.round(frac * 10)) },
+        });
+      }
     }
+    const gpu = await gpuEngine(ds);
+    const cpu = new CpuEngine(ds);
+    const fns: (() => Promise<unknown>)[] = [
+      () => gpu.evaluate(sweep),
+      async () => {
+        for (const r of sweep) await gpu.evaluate([r]);
+      },
+    ];
+    if (!gpuOnly) fns.push(() => cpu.evaluate(sweep));
+    const [tb, ts, tcs = NaN] = await timeAll(reps, ...fns);
+    const bytes = 25 * (2 * 4 * sn * sd + 60 * sn);
+    console.log(`gpu batched ${fmt(tb)} ms | gpu 25 sequential ${fmt(ts)} ms | cpu ${fmt(tcs)} ms`);
+    console.log(
+      `sequential/batched ${fmt(ts / tb)}x | cpu/gpu-batched ${fmt(tcs / tb)}x | batched effective ${fmt(bytes / tb / 1e6)} GB/s (A counted per config)`,
+    );
+    gpu.dispose();
   }
-  const gpu = await gpuEngine(ds);
-  const cpu = new CpuEngine(ds);
-  const [tb, ts, tcs] = await timeAll(
-    reps,
-    () => gpu.evaluate(sweep),
-    async () => {
-      for (const r of sweep) await gpu.evaluate([r]);
-    },
-    () => cpu.evaluate(sweep),
-  );
-  const bytes = 25 * (2 * 4 * sn * sd + 60 * sn);
-  console.log(`gpu batched ${fmt(tb)} ms | gpu 25 sequential ${fmt(ts)} ms | cpu ${fmt(tcs)} ms`);
-  console.log(
-    `sequential/batched ${fmt(ts / tb)}x | cpu/gpu-batched ${fmt(tcs / tb)}x | batched effective ${fmt(bytes / tb / 1e6)} GB/s (A counted per config)`,
-  );
-  gpu.dispose();
 }
-
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
 
 /** Delegates to an engine and adds up the wall time of its evaluate() calls, with and without H. */
 class TimedEngine implements Engine {
@@ -309,7 +430,10 @@ const SWEEP_FRACTIONS = [0.1, 0.2, 0.3, 0.4, 0.5];
  * same masks (applyTagRule, seed 1, as runSweep draws them), on GpuEngine and on CpuEngine.
  */
 async function solveSweep(): Promise<void> {
-  const [n, d] = quick ? [2 ** 12, 32] : [2 ** 16, 64];
+  for (const [n, d] of sweepArg ?? [quick ? [2 ** 12, 32] : [2 ** 16, 64]]) await solveSweepAt(n, d);
+}
+
+async function solveSweepAt(n: number, d: number): Promise<void> {
   // The project's Gaussian generator (b = softmax of a planted model), where these γc take Newton
   // 1–25 iterations to tol in float64 (the uniform problem() above makes γc/ℓ1 dominate instead).
   const ds = generate({ ...DEFAULT_GENERATOR, n, d, seed: 1 }).dataset;
@@ -328,7 +452,7 @@ async function solveSweep(): Promise<void> {
     solver,
   };
   const results: Record<string, { sweep: number; seq: number }> = {};
-  for (const kind of ['gpu', 'cpu'] as const) {
+  for (const kind of gpuOnly ? (['gpu'] as const) : (['gpu', 'cpu'] as const)) {
     const engine: Engine = kind === 'gpu' ? await gpuEngine(ds) : new CpuEngine(ds);
     // Warm-up: pipelines and JIT, one short solve.
     await solve(engine, { gammaC: 0.1, reading: 'global', mask: mask(n, 0.2, 1) }, new Float64Array(d), {
@@ -396,9 +520,11 @@ async function solveSweep(): Promise<void> {
     );
     engine.dispose();
   }
-  console.log(
-    `cpu/gpu: sweep ${fmt(results.cpu.sweep / results.gpu.sweep)}x, 25 solves ${fmt(results.cpu.seq / results.gpu.seq)}x`,
-  );
+  if (results.cpu) {
+    console.log(
+      `cpu/gpu: sweep ${fmt(results.cpu.sweep / results.gpu.sweep)}x, 25 solves ${fmt(results.cpu.seq / results.gpu.seq)}x`,
+    );
+  }
 }
 
 /**
@@ -408,12 +534,14 @@ async function solveSweep(): Promise<void> {
  * for d ≤ 128). Then the measured mean wall time of BatchSolver.step() over a real solve.
  */
 async function newtonSplit(): Promise<void> {
-  const sizes = quick
-    ? [[2 ** 12, 64]]
-    : [
-        [2 ** 16, 64],
-        [2 ** 16, 256],
-      ];
+  const sizes =
+    sizesArg ??
+    (quick
+      ? [[2 ** 12, 64]]
+      : [
+          [2 ** 16, 64],
+          [2 ** 16, 256],
+        ]);
   console.log('\n## one Newton iteration on GpuEngine (K = 1), median ms');
   console.log('n\td\tGPU eval+H\tGPU eval (trial)\tCPU Cholesky\tCPU λmin\tsum (1 trial)\tGPU share');
   for (const [n, d] of sizes) {
@@ -467,3 +595,12 @@ async function newtonSplit(): Promise<void> {
     gpu.dispose();
   }
 }
+
+// Last, so every module-level constant above is initialised before main() reaches it.
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

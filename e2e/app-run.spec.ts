@@ -46,9 +46,10 @@ test('generate, tag, run: the τ curve has points and the final τ matches the C
   const tau = await runToEnd(page);
   await expect(page.getByTestId('final-tau')).toHaveAttribute('data-status', 'converged');
   const iterations = Number(await page.getByTestId('final-tau').getAttribute('data-iterations'));
-  // Run, twin and the paper's claimed bound; the run's curve has iteration 0 (the start) onwards.
-  await expect.poll(() => tracePointCounts(page, 'tau-plot')).toHaveLength(3);
-  await expect.poll(async () => (await tracePointCounts(page, 'tau-plot'))[0]).toBe(iterations + 1);
+  // The twin continued to the run's end, the shaded gap, the twin, the run and the paper's claimed
+  // bound; the run's curve has iteration 0 (the start) onwards.
+  await expect.poll(() => tracePointCounts(page, 'tau-plot')).toHaveLength(5);
+  await expect.poll(async () => (await tracePointCounts(page, 'tau-plot'))[3]).toBe(iterations + 1);
   expect(iterations).toBeGreaterThan(1);
   await expect(page.getByTestId('tau-plot')).toContainText("paper's claimed bound");
 

@@ -8,10 +8,26 @@ import { useMemo } from 'react';
 import { sigmaMin } from '../../src/math/linalg';
 import { minSquared } from '../../src/math/metrics';
 import type { IterationRecord } from '../../src/math/solvers';
+import { Term } from '../learn/Term';
+import type { TermId } from '../learn/glossary';
 import { useProgressValue } from '../run/use-progress';
 import { useAppStore } from '../store/app-store';
 import { claimRows, type ClaimPoint } from './claims-model';
 import { PRINTED_FORMULA_NOTES } from './printed-formulas';
+
+/** The symbols the claims use, explained in the key under the table. */
+const CLAIM_SYMBOLS: readonly TermId[] = [
+  'tau',
+  'tauC',
+  'l1',
+  'l2',
+  'eps2',
+  'n1',
+  'n2',
+  'gammaC',
+  'w',
+  'lambdaMin',
+];
 
 const sameRecord = (a: IterationRecord | null, b: IterationRecord | null): boolean => a === b;
 
@@ -89,6 +105,18 @@ export function ClaimsPanel({ compact = false }: { compact?: boolean }) {
             ))}
           </tbody>
         </table>
+      )}
+      {!compact && (
+        <p className="hint term-key" data-testid="claims-symbols">
+          Symbols:{' '}
+          {CLAIM_SYMBOLS.map((id, i) => (
+            <span key={id}>
+              {i > 0 && ', '}
+              <Term id={id} />
+            </span>
+          ))}
+          . Hover over or focus one for its meaning.
+        </p>
       )}
       {!compact && (
         <details className="printed-notes">

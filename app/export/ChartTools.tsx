@@ -11,12 +11,25 @@ import { dataUrlToBlob, saveBlob, saveText } from './download';
 type Spec = { data: PlotlyTypes.Data[]; layout: Partial<PlotlyTypes.Layout> } | null;
 
 /** Saves the chart in `div` as a PNG named after the chart. */
+/** Smallest width of an exported PNG (px): sharp on a slide or a projector. */
+export const PNG_MIN_WIDTH = 1600;
+
+/**
+ * Scale of the PNG export: the chart is laid out at its on-screen size (so text and lines keep
+ * their proportions) and rendered `scale` times larger, at least {@link PNG_MIN_WIDTH} wide.
+ */
+export function pngScale(width: number): number {
+  return Math.max(2, Math.ceil(PNG_MIN_WIDTH / Math.max(1, width)));
+}
+
 export async function saveChartPng(plotly: PlotlyModule, div: HTMLElement, name: string): Promise<void> {
   const rect = div.getBoundingClientRect();
+  const width = Math.max(300, Math.round(rect.width));
   const url = await plotly.toImage(div as PlotlyTypes.PlotlyHTMLElement, {
     format: 'png',
-    width: Math.max(300, Math.round(rect.width)),
+    width,
     height: Math.max(200, Math.round(rect.height)),
+    scale: pngScale(width),
   });
   saveBlob(`${name}.png`, dataUrlToBlob(url));
 }

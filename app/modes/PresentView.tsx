@@ -1,9 +1,11 @@
 /**
  * Presenter mode (`?present=1`): for a projector. Large type, and only what a class watches: the
- * preset picker, the run controls and readout, the paper's claims, and the τ and loss-parts
- * charts (their text enlarged too). The settings column is hidden; the preset picker is the one way to change the problem.
+ * lesson and preset picker, γc, the run controls and readout, the paper's claims, and the τ and
+ * loss-parts charts (their text enlarged too). The settings column is hidden.
  */
 import { ClaimsPanel } from '../claims/ClaimsPanel';
+import { LessonPanel } from '../learn/LessonPanel';
+import { GammaControl } from '../panels/GammaControl';
 import { RunPanel } from '../panels/RunPanel';
 import { LivePlot } from '../plots/LivePlot';
 import { PRESENT_CHARTS } from '../plots/live-charts';
@@ -25,7 +27,11 @@ export function PresentView() {
       <LinkNotices />
       <main className="present-grid">
         <div className="present-side">
+          <LessonPanel />
           <PresetPicker />
+          <section className="panel" aria-label="Protection weight γc" data-testid="present-gamma">
+            <GammaControl />
+          </section>
           <RunPanel />
         </div>
         <div className="present-main">

@@ -5,6 +5,7 @@
 import { useId, useRef, useState } from 'react';
 import { writeCsv } from '../../src/data/csv';
 import { loadCsvFile } from '../data/data-controller';
+import { Term } from '../learn/Term';
 import { LocalDataControls } from '../persist/LocalDataControls';
 import { useAppStore } from '../store/app-store';
 import { LIMITS, type GeneratorKind } from '../store/settings';
@@ -34,7 +35,11 @@ function GeneratorForm() {
         testId="gen-kind"
       />
       <NumberField
-        label="Rows n"
+        label={
+          <>
+            Rows <Term id="n" />
+          </>
+        }
         value={gen.n}
         min={2}
         max={LIMITS.nMax}
@@ -43,7 +48,11 @@ function GeneratorForm() {
         testId="gen-n"
       />
       <NumberField
-        label="Features d"
+        label={
+          <>
+            Features <Term id="d" />
+          </>
+        }
         value={gen.d}
         min={1}
         max={LIMITS.dMax}

@@ -27,8 +27,8 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-/** The page header. */
-export function Header() {
+/** The page header. `onAbout` reopens the introduction (app/learn/IntroDialog). */
+export function Header({ onAbout }: { onAbout?: () => void }) {
   const label = useAppStore((s) => s.backendLabel);
   const active = useAppStore((s) => s.activeBackend);
   const reason = useAppStore((s) => s.fallbackReason);
@@ -51,6 +51,11 @@ export function Header() {
         />
       </div>
       <span className="spacer" />
+      {onAbout && (
+        <button type="button" data-testid="open-intro" aria-haspopup="dialog" onClick={onAbout}>
+          About
+        </button>
+      )}
       <button
         type="button"
         data-testid="copy-link"

@@ -2,12 +2,11 @@
  * Objective: γc (log slider that includes 0, plus an exact input), the reading of f1 (each
  * explained in one sentence), and the regularisation w.
  */
-import { useId } from 'react';
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
 import { LIMITS } from '../store/settings';
 import { NumberField } from './fields';
-import { SLIDER_STEPS, gammaFromSlider, sliderFromGamma } from './gamma-scale';
+import { GammaControl } from './GammaControl';
 
 const READINGS = [
   {
@@ -24,43 +23,15 @@ const READINGS = [
 
 /** The objective panel. */
 export function ObjectivePanel() {
-  const gammaC = useAppStore((s) => s.settings.gammaC);
   const reading = useAppStore((s) => s.settings.reading);
   const reg = useAppStore((s) => s.settings.reg);
   const source = useAppStore((s) => s.settings.source);
   const update = useAppStore((s) => s.updateSettings);
-  const sliderId = useId();
   return (
     <section className="panel" aria-labelledby="objective-heading">
       <h2 id="objective-heading">Objective</h2>
       <p className="hint">L(x) = ½ℓ + γc/ℓ1 + ½‖w∘Ax‖²</p>
-      <div className="field">
-        <label htmlFor={sliderId}>
-          <Term id="gammaC" /> (log scale)
-        </label>
-        <input
-          id={sliderId}
-          type="range"
-          min={0}
-          max={SLIDER_STEPS}
-          step={1}
-          value={sliderFromGamma(gammaC)}
-          aria-valuetext={`γc = ${gammaC}`}
-          data-testid="gamma-slider"
-          onChange={(e) => {
-            const v = gammaFromSlider(Number(e.target.value));
-            update((s) => (s.gammaC = v));
-          }}
-        />
-      </div>
-      <NumberField
-        label="γc exact"
-        value={gammaC}
-        min={0}
-        max={LIMITS.gammaMax}
-        testId="gamma-input"
-        onCommit={(v) => update((s) => (s.gammaC = v))}
-      />
+      <GammaControl />
       <fieldset style={{ border: 'none', padding: 0, margin: '0.4rem 0' }}>
         <legend className="label" style={{ color: 'var(--muted)' }}>
           Reading of <Term id="f1" />

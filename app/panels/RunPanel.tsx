@@ -128,6 +128,14 @@ export function RunPanel() {
           </dt>
           <dd>{fmt(live.twinTau)}</dd>
         </div>
+        <div className="readout-gap">
+          <dt>
+            <Term id="tau" /> − <Term id="tau" /> <Term id="twin" />
+          </dt>
+          <dd data-testid="tau-gap" data-gap={String(live.tau - live.twinTau)}>
+            <strong>{fmt(live.tau - live.twinTau)}</strong>
+          </dd>
+        </div>
         <div>
           <dt>
             <Term id="gradNorm" />
@@ -171,6 +179,15 @@ export function RunPanel() {
           {fmt(outcome.parts.l1 / outcome.parts.n1)}, ℓ2/n2 = {fmt(outcome.parts.l2 / outcome.parts.n2)}, L ={' '}
           {fmt(outcome.parts.L, 6)})
           {outcome.twinParts && <> · twin τ = {outcome.twinParts.tau.toPrecision(10)}</>}
+        </p>
+      )}
+      {outcome?.otherMinimum && (
+        <p className="warning" role="status" data-testid="other-minimum">
+          Not convex here: the previous run ({outcome.otherMinimum.method}) also converged, but to another
+          stationary point {fmt(outcome.otherMinimum.distance, 3)} away, with L ={' '}
+          {fmt(outcome.otherMinimum.L, 6)} and τ = {fmt(outcome.otherMinimum.tau)} (this run: L ={' '}
+          {fmt(outcome.parts.L, 6)}, τ = {fmt(outcome.parts.tau)}). The γc/ℓ1 term makes the objective
+          non-convex, so the solver and the start decide which one you get.
         </p>
       )}
     </section>

@@ -1,4 +1,5 @@
 /** Solver settings: method, tolerance, iteration limit, start point, and the γc = 0 twin. */
+import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
 import { LIMITS, type SolverChoice } from '../store/settings';
 import { CheckboxField, NumberField, SelectField } from './fields';
@@ -31,7 +32,11 @@ export function SolverPanel() {
         }
       />
       <NumberField
-        label="Tolerance ‖∇L‖"
+        label={
+          <>
+            Tolerance <Term id="gradNorm" />
+          </>
+        }
         value={s.tol}
         min={1e-15}
         max={1}
@@ -67,7 +72,11 @@ export function SolverPanel() {
         />
       )}
       <NumberField
-        label="x0 seed"
+        label={
+          <>
+            <Term id="x">x0</Term> seed
+          </>
+        }
         value={s.x0Seed}
         min={0}
         max={LIMITS.seedMax}
@@ -77,7 +86,11 @@ export function SolverPanel() {
         onCommit={(v) => update((d) => (d.x0Seed = v))}
       />
       <CheckboxField
-        label="Run the γc = 0 baseline twin alongside"
+        label={
+          <>
+            Run the <Term id="gammaC" /> = 0 baseline <Term id="twin" /> alongside
+          </>
+        }
         checked={s.twin}
         testId="twin"
         onChange={(v) => update((d) => (d.twin = v))}

@@ -2,6 +2,7 @@
  * Copyright tags by rule (random fraction with a seed, first k, by cluster) or by hand (table,
  * projection). n1 and n1/n are always visible.
  */
+import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
 import { LIMITS, type TagRule } from '../store/settings';
 import { NumberField, SelectField } from './fields';
@@ -48,7 +49,11 @@ export function TagPanel() {
     <section className="panel" aria-labelledby="tags-heading">
       <h2 id="tags-heading">Copyright tags</h2>
       <p data-testid="n1-readout" aria-live="polite">
-        <strong>n1 = {n1}</strong> copyrighted of n = {n} rows (n1/n = {n > 0 ? (n1 / n).toFixed(3) : '—'})
+        <strong>
+          <Term id="n1" /> = {n1}
+        </strong>{' '}
+        copyrighted of <Term id="n" /> = {n} rows (<Term id="fraction" /> ={' '}
+        {n > 0 ? (n1 / n).toFixed(3) : '—'})
       </p>
       <SelectField
         label="Rule"
@@ -65,7 +70,11 @@ export function TagPanel() {
       {rule.kind === 'random' && (
         <>
           <NumberField
-            label="Fraction n1/n"
+            label={
+              <>
+                Fraction <Term id="fraction" />
+              </>
+            }
             value={rule.fraction}
             min={0}
             max={1}

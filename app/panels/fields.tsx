@@ -9,7 +9,8 @@ import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react
 export type DraftParse<T> = { ok: true; value: T } | { ok: false; error: string };
 
 interface DraftFieldProps<T> {
-  label: string;
+  /** Visible label (text, or text with glossary terms); also the accessible name. */
+  label: ReactNode;
   value: T;
   /** The text shown while nothing is being typed. */
   format(value: T): string;
@@ -99,7 +100,8 @@ export function DraftField<T>({
 }
 
 interface NumberFieldProps {
-  label: string;
+  /** Visible label (text, or text with glossary terms); also the accessible name. */
+  label: ReactNode;
   value: number;
   onCommit(value: number): void;
   min?: number;
@@ -148,7 +150,8 @@ export function NumberField({
 }
 
 interface SelectFieldProps<T extends string> {
-  label: string;
+  /** Visible label (text, or text with glossary terms); also the accessible name. */
+  label: ReactNode;
   value: T;
   options: readonly { value: T; label: string }[];
   onChange(value: T): void;
@@ -187,7 +190,8 @@ export function SelectField<T extends string>({
 }
 
 interface CheckboxFieldProps {
-  label: string;
+  /** Visible label (text, or text with glossary terms); also the accessible name. */
+  label: ReactNode;
   checked: boolean;
   onChange(checked: boolean): void;
   testId?: string;

@@ -101,25 +101,98 @@ export function lossChart(c: ProgressChannel): PlotSpec {
   return { data, layout };
 }
 
-/** τ for run and twin, and the paper's claimed bound τ_c with ε2 := ℓ2 at each iteration. */
+/** Translucent run colour for the gap between run and twin. */
+const GAP_FILL = 'rgba(228, 87, 46, 0.18)';
+
+/**
+ * The y-range of the τ chart: it fits τ of the run and of the twin (the point of the chart), with
+ * 8 % padding; τ_c is included when it is within half a span of them, else drawn off scale and
+ * labelled with its value, so a far-away bound never squashes the curves.
+ */
+export function tauRange(curves: number[], bound: number[]): { range: [number, number]; boundOff: boolean } {
+  const finite = curves.filter(Number.isFinite);
+  if (finite.length === 0) return { range: [-1, 1], boundOff: false };
+  let lo = Math.min(...finite);
+  let hi = Math.max(...finite);
+  const span = Math.max(hi - lo, Math.abs(hi) * 0.1, 1e-9);
+  const b = bound.filter(Number.isFinite);
+  const boundOff = b.some((v) => v < lo - span / 2 || v > hi + span / 2);
+  if (!boundOff && b.length) {
+    lo = Math.min(lo, ...b);
+    hi = Math.max(hi, ...b);
+  }
+  const pad = 0.08 * Math.max(hi - lo, span);
+  return { range: [lo - pad, hi + pad], boundOff };
+}
+
+/**
+ * τ for run and twin, the gap between them shaded, the twin's final value continued as a flat
+ * reference to the run's last iteration, and the paper's claimed bound τ_c (ε2 := ℓ2 at each
+ * iteration), labelled off scale when it is far from the curves.
+ */
 export function tauChart(c: ProgressChannel, state: AppState): PlotSpec {
-  const [run = [], twin = []] = c.histories;
-  if (run.length === 0) return null;
+  const [fullRun = [], twin = []] = c.histories;
+  if (fullRun.length === 0) return null;
+  const run = thin(fullRun);
   const { n1 } = state;
   const n2 = (state.dataset?.n ?? 0) - n1;
   const gammaC = state.settings.gammaC;
-  const data = [line(run, (r) => r.tau, `τ (run, γc = ${gammaC})`, RUN_COLOUR)];
-  if (twin.length) data.push(line(twin, (r) => r.tau, 'τ (γc = 0 twin)', TWIN_COLOUR));
-  data.push(
-    line(
-      run,
-      (r) => tauBound(gammaC, n1, n2, r.l2),
-      "τ_c: paper's claimed bound (Thm 16)",
-      BOUND_COLOUR,
-      'dash',
-    ),
-  );
-  return { data, layout: baseLayout('Protection τ = ℓ1/n1 − ℓ2/n2', 'iteration', 'τ') };
+  const boundOf = (r: IterationRecord): number => tauBound(gammaC, n1, n2, r.l2);
+  const data: PlotlyTypes.Data[] = [];
+  const runTaus = run.map((r) => r.tau);
+  const curves = [...runTaus];
+  if (twin.length) {
+    // The twin at each of the run's iterations; after the twin stopped, its final value.
+    const at = (k: number): number => twin[Math.min(k, twin.length - 1)].tau;
+    const aligned = run.map((r) => at(r.iter));
+    curves.push(...aligned, ...twin.map((r) => r.tau));
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: 'twin, continued',
+      x: run.map((r) => r.iter),
+      y: aligned,
+      line: { color: TWIN_COLOUR, dash: 'dot', width: 1.5 },
+      hovertemplate: 'τ (twin, final value continued)<br>iteration %{x}<br>%{y:.6g}<extra></extra>',
+      showlegend: false,
+    });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name: 'τ − τ_twin (shaded)',
+      x: run.map((r) => r.iter),
+      y: runTaus,
+      fill: 'tonexty',
+      fillcolor: GAP_FILL,
+      line: { width: 0, color: RUN_COLOUR },
+      hoverinfo: 'skip',
+    });
+    data.push(line(twin, (r) => r.tau, 'τ (γc = 0 twin)', TWIN_COLOUR));
+  }
+  data.push(line(run, (r) => r.tau, `τ (run, γc = ${gammaC})`, RUN_COLOUR));
+  const bound = run.map(boundOf);
+  data.push(line(run, boundOf, "τ_c: paper's claimed bound (Thm 16)", BOUND_COLOUR, 'dash'));
+  const { range, boundOff } = tauRange(curves, bound);
+  const layout = baseLayout('Protection τ = ℓ1/n1 − ℓ2/n2', 'iteration', 'τ');
+  layout.yaxis = { ...layout.yaxis, range, autorange: false };
+  if (boundOff) {
+    const last = bound[bound.length - 1];
+    const above = last > range[1];
+    layout.annotations = [
+      {
+        xref: 'paper',
+        yref: 'paper',
+        x: 1,
+        y: above ? 1 : 0,
+        xanchor: 'right',
+        yanchor: above ? 'top' : 'bottom',
+        text: `τ_c = ${last.toPrecision(3)} ${above ? '↑' : '↓'} off scale`,
+        showarrow: false,
+        font: { color: BOUND_COLOUR, size: 11 },
+      },
+    ];
+  }
+  return { data, layout };
 }
 
 /** ℓ1/n1 and ℓ2/n2, run (solid) and twin (dotted). */

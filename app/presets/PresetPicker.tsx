@@ -1,14 +1,17 @@
 /** A labelled select of classroom presets, with the chosen preset's note. */
 import { useId } from 'react';
-import { resetRun } from '../run/run-controller';
+import { applyPresetToStore } from '../learn/apply-preset';
+import { LESSON } from '../learn/lesson';
+import { startLesson, useLessonStore } from '../learn/lesson-store';
 import { useAppStore } from '../store/app-store';
-import { PRESETS, applyPreset, matchingPreset } from './presets';
+import { PRESETS, matchingPreset } from './presets';
 
 /** The preset picker. */
 export function PresetPicker() {
   const id = useId();
   const settings = useAppStore((s) => s.settings);
   const current = matchingPreset(settings);
+  const inLesson = useLessonStore((s) => s.step !== null);
   return (
     <section className="panel" aria-labelledby={`${id}-h`} data-testid="presets">
       <h2 id={`${id}-h`}>Presets</h2>
@@ -20,10 +23,7 @@ export function PresetPicker() {
           value={current?.id ?? ''}
           onChange={(e) => {
             const preset = PRESETS.find((p) => p.id === e.target.value);
-            if (!preset) return;
-            resetRun();
-            const state = useAppStore.getState();
-            state.replaceSettings(applyPreset(preset, state.settings));
+            if (preset) applyPresetToStore(preset);
           }}
         >
           <option value="">{current ? '—' : 'Custom settings'}</option>
@@ -38,6 +38,11 @@ export function PresetPicker() {
         <p className="hint" data-testid="preset-note">
           {current.note}
         </p>
+      )}
+      {!inLesson && (
+        <button type="button" onClick={startLesson} data-testid="start-lesson">
+          Start the lesson ({LESSON.length} steps)
+        </button>
       )}
     </section>
   );

@@ -10,10 +10,11 @@ import type { Dataset } from '../../src/math/types';
 import { createGpuEngine } from '../backend/engine-factory';
 import { FailoverEngine } from '../backend/failover-engine';
 import { probeWebGpu } from '../backend/webgpu-probe';
-import { useAppStore } from '../store/app-store';
+import { useAppStore, type RunOutcome } from '../store/app-store';
 import type { Settings } from '../store/settings';
 import { progress } from './progress';
 import { runConfigs, solverOptions, startPoint } from './run-config';
+import { keysDiffer } from './settings-key';
 import type { LoopCommand, LoopEvent, RunSummary } from './protocol';
 import { SolverLoop } from './solver-loop';
 
@@ -135,6 +136,58 @@ function describeStop(summary: RunSummary, label: string): string {
 }
 
 let driver: LoopDriver | null = null;
+
+/** The last converged run, to tell when two solvers or starts reach different stationary points. */
+interface FinishedRun {
+  problem: unknown[];
+  method: string;
+  x: Float64Array;
+  L: number;
+  tau: number;
+}
+let lastConverged: FinishedRun | null = null;
+
+/** What defines the problem (not how it is solved): compared by identity, like the run key. */
+function problemKey(): unknown[] {
+  const s = useAppStore.getState();
+  return [s.dataset, s.mask, s.settings.gammaC, s.settings.reading];
+}
+
+/** The solver and start, for people ("gradient descent from x0 = 0"). */
+function methodLabel(): string {
+  const s = useAppStore.getState().settings;
+  const name = { newton: 'Newton', gd: 'gradient descent', sketched: 'sketched Newton' }[s.solver];
+  return `${name} from ${s.x0Seed === 0 ? 'x0 = 0' : `x0 seed ${s.x0Seed}`}`;
+}
+
+/**
+ * Compares a converged run with the previous converged run on the same problem: two points that
+ * both pass the gradient test yet lie apart (‖Δx‖ > 1e-3·max(1, ‖x‖)) are different stationary
+ * points. Remembers this run for the next comparison.
+ */
+function otherMinimumOf(run: RunSummary): RunOutcome['otherMinimum'] {
+  if (run.status !== 'converged') return null;
+  const current: FinishedRun = {
+    problem: problemKey(),
+    method: methodLabel(),
+    x: run.x,
+    L: run.parts.L,
+    tau: run.parts.tau,
+  };
+  const previous = lastConverged;
+  lastConverged = current;
+  if (!previous || keysDiffer(previous.problem, current.problem) || previous.method === current.method)
+    return null;
+  let d2 = 0;
+  let x2 = 0;
+  for (let j = 0; j < run.x.length; j++) {
+    d2 += (run.x[j] - previous.x[j]) ** 2;
+    x2 += run.x[j] ** 2;
+  }
+  const distance = Math.sqrt(d2);
+  if (distance <= 1e-3 * Math.max(1, Math.sqrt(x2))) return null;
+  return { method: previous.method, L: previous.L, tau: previous.tau, distance };
+}
 /** Set when the GPU device was lost during a run that went on on the CPU: the next run uses the CPU worker. */
 let lostDuringRun: string | null = null;
 
@@ -171,6 +224,7 @@ function handleEvent(event: LoopEvent): void {
           parts: run.parts,
           gradNorm: run.gradNorm,
           twinParts: twin ? twin.parts : null,
+          otherMinimum: otherMinimumOf(run),
         },
       });
       break;

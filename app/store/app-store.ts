@@ -53,6 +53,11 @@ export interface RunOutcome {
   gradNorm: number;
   /** The twin's parts, when the twin ran. */
   twinParts: LossParts | null;
+  /**
+   * A converged earlier run on the same problem (data, tags, γc, reading) with another solver or
+   * start that reached a different stationary point: the objective is not convex here.
+   */
+  otherMinimum?: { method: string; L: number; tau: number; distance: number } | null;
 }
 
 /** Coarse run state (changes a few times per run, so React may render it). */

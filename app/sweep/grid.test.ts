@@ -8,8 +8,10 @@ import {
   groupCells,
   groupsToCsv,
   parseValueList,
+  stopReasons,
   sweepGammas,
 } from './grid';
+import type { SweepCell } from '../../src/engine/sweep';
 
 describe('sweep grid helpers', () => {
   it('offers the paper grids, the default being the γc grid', () => {
@@ -76,5 +78,22 @@ describe('batch size guard', () => {
     expect(batchTooLarge(full, 50_000, 10)).toBeNull();
     expect(batchTooLarge({ ...full, seeds: 20 }, 50_000, 10)).toMatch(/600 cells × n = 50000 rows/);
     expect(batchTooLarge({ ...full, seeds: 20 }, 1000, 256)).toMatch(/600 cells × d² = 65536/);
+  });
+});
+
+describe('stopReasons', () => {
+  it('counts the cells that stopped early by their real reason', () => {
+    const cell = (status: SweepCell['status'], converged = false) => ({ status, converged }) as SweepCell;
+    const cells = [
+      cell('converged', true),
+      cell('max-iter'),
+      cell('max-iter'),
+      cell('stalled'),
+      cell('diverged'),
+    ];
+    expect(stopReasons(cells)).toBe(
+      "2 at the iteration limit, 1 stalled: L stopped changing at the engine's precision, 1 diverged",
+    );
+    expect(stopReasons([cell('converged', true)])).toBe('');
   });
 });

@@ -143,3 +143,16 @@ export function batchTooLarge(grid: SweepSettings, n: number, d: number): string
   const what = byRows ? `${cells} cells × n = ${n} rows` : `${cells} cells × d² = ${d * d}`;
   return `This grid is too large to solve as one batch in the browser (${what}). Use fewer γc or n1/n values or seeds, or smaller data.`;
 }
+
+/** Why cells stopped early, counted by reason: "3 at the iteration limit, 1 diverged". */
+export function stopReasons(cells: readonly SweepCell[]): string {
+  const words: Record<string, string> = {
+    'max-iter': 'at the iteration limit',
+    stalled: "stalled: L stopped changing at the engine's precision",
+    diverged: 'diverged',
+    running: 'cancelled before finishing',
+  };
+  const counts = new Map<string, number>();
+  for (const c of cells) if (!c.converged) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
+  return [...counts].map(([status, k]) => `${k} ${words[status] ?? status}`).join(', ');
+}

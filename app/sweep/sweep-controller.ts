@@ -14,7 +14,7 @@ import { sweepSpec } from '../run/run-config';
 import { keysDiffer, solveSettingsKey } from '../run/settings-key';
 import { useAppStore, type AppState } from '../store/app-store';
 import { cloneSettings, type SweepSettings } from '../store/settings';
-import { batchTooLarge, cellCount } from './grid';
+import { batchTooLarge, cellCount, stopReasons } from './grid';
 import { describeSweepError } from './sweep-errors';
 import type { SweepEvent, SweepStart } from './sweep-protocol';
 import { useSweepStore } from './sweep-store';
@@ -44,9 +44,10 @@ function describeDone(elapsedMs: number, batchSize: number): string {
   // Cells finished before the loss are float32, the rest float64: the reader should know both.
   if (lostMidSweep !== null) text += ` ${continuedText(lostMidSweep)}`;
   if (unconverged > 0) {
-    text += ` ${unconverged} stopped before the tolerance (iteration limit or divergence); their τ is where they stopped.`;
+    text += ` ${unconverged} stopped before the tolerance (${stopReasons(cells)}); their τ is where they stopped.`;
     // float32 gradients rarely go below ~1e-6 (see run-controller's hint for single runs).
-    if (onGpu) text += ' On WebGPU (float32) raise the tolerance to about 1e-5, or use the CPU backend.';
+    if (onGpu && cells.some((c) => c.status === 'stalled'))
+      text += ' On WebGPU (float32) raise the tolerance to about 1e-5, or use the CPU backend.';
   }
   return text;
 }

@@ -9,6 +9,9 @@ import { applyTagRule } from '../data/tagging';
 import { writeCsv } from '../data/csv';
 import { writeProblemJson } from '../data/problem-json';
 import { evaluateAt } from '../math/objective';
+import { BatchSolver } from '../math/solvers';
+import { CpuEngine } from '../engine/cpu-engine';
+import { presetById } from '../../app/presets/presets';
 import { randomProblem, randomVector, relErr, splitProblem } from '../testing/random-problem';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-test-'));
@@ -39,6 +42,36 @@ describe('CLI', () => {
     expect(out.tau).toBe(ref.tau);
     expect(out.grad).toEqual(Array.from(ref.grad!));
     expect(relErr(out.hessian.flat(), ref.hessian!)).toBe(0);
+  });
+
+  it('solve --preset runs the preset as the playground does: the same τ, bit for bit, and its claim', async () => {
+    const r = cli('solve', '--preset', 'quick', '--no-history');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // Independently of the CLI: the preset's settings through the data generator, tag rule and
+    // solver by hand (no headless runner), as run-config.ts feeds the page's worker.
+    const s = presetById('quick')!.make();
+    const { dataset } = generate({ ...s.gen, reg: s.reg } as Parameters<typeof generate>[0]);
+    const mask = applyTagRule(s.tagRule as { kind: 'random'; fraction: number; seed: number }, s.gen.n);
+    const x0 = new Float64Array(s.gen.d);
+    const engine = new CpuEngine(dataset);
+    const [run, twin] = await new BatchSolver(
+      engine,
+      [
+        { gammaC: s.gammaC, mask, reading: s.reading },
+        { gammaC: 0, mask, reading: s.reading },
+      ],
+      x0,
+      { solver: s.solver, maxIter: s.maxIter, tol: s.tol },
+    ).run();
+    expect(out.tau).toBe(run.parts.tau);
+    expect(out.twin.tau).toBe(twin.parts.tau);
+    expect(out.iterations).toBe(run.iterations);
+    expect(out.claim.holds).toBe(true);
+    const bad = cli('solve', '--preset', 'quick', '--gamma', '2');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--preset sets every setting itself; drop --gamma/);
   });
 
   it('solve on a generated problem converges and reports τ, τ_c and the history', () => {

@@ -17,6 +17,9 @@ import type { EngineKind } from '../engine/engine';
 import { createEngine, ENGINE_KINDS } from '../engine/create-engine';
 import { runSweep, sweepCellsToCsv } from '../engine/sweep';
 import { ensureVulkanDriver } from './vulkan-env';
+import { presetEvidence } from '../../app/headless/preset-evidence';
+import { problemFromSettings, solveSettings, sweepSettings } from '../../app/headless/solve-settings';
+import { PRESETS, presetById } from '../../app/presets/presets';
 import { loadProblem, loadX, num, numList, str, UsageError, type Flags } from './problem-source';
 
 const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
@@ -27,6 +30,8 @@ const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
         [--max-iter N] [--tol T] [--step η] [--sketch-rows R] [--eps2 E] [--no-history]
   sweep (--data D.csv | --problem P.json | --generate …) --gamma 0,0.1,… --fraction 0.1,0.2,…
         [--seeds K] [--seed-base S] [--solver …] [--csv FILE]
+  solve --preset ID | sweep --preset ID   a classroom preset exactly as the playground runs it
+        (float64 CPU engine; prints its claim's verdict), ID one of ${PRESETS.map((p) => p.id).join(', ')}
   every verb: [--engine cpu|gpu] [--out FILE]`;
 
 const OPTIONS = {
@@ -60,6 +65,7 @@ const OPTIONS = {
   csv: { type: 'string' },
   engine: { type: 'string' },
   out: { type: 'string' },
+  preset: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -120,7 +126,75 @@ async function cmdEval(flags: Flags): Promise<unknown> {
   }
 }
 
+/** The flags that --preset may be combined with (everything else is the preset's). */
+const PRESET_FLAGS = new Set(['preset', 'out', 'no-history', 'engine']);
+
+/**
+ * `solve|sweep --preset ID`: the preset's settings solved by the playground's own headless runner
+ * (same data, tags, start point, solver options and twin as the page), with its claim's verdict.
+ */
+async function cmdPreset(verb: 'solve' | 'sweep', flags: Flags): Promise<unknown> {
+  const id = str(flags, 'preset')!;
+  const preset = presetById(id);
+  if (!preset)
+    throw new UsageError(`--preset: unknown preset "${id}" (use ${PRESETS.map((p) => p.id).join(', ')})`);
+  const extra = Object.keys(flags).filter((k) => flags[k] !== undefined && !PRESET_FLAGS.has(k));
+  if (extra.length) throw new UsageError(`--preset sets every setting itself; drop --${extra[0]}`);
+  if ((str(flags, 'engine') ?? 'cpu') !== 'cpu')
+    throw new UsageError(
+      "--preset runs on the float64 CPU engine (the playground's reference); drop --engine",
+    );
+  const settings = preset.make();
+  const problem = problemFromSettings(settings);
+  const base = { preset: preset.id, label: preset.label, note: preset.note, engine: 'CPU float64' };
+  if (verb === 'sweep') {
+    const result = await sweepSettings(settings, problem);
+    const verdict =
+      preset.claim.needs === 'sweep' ? preset.claim.judge({ kind: 'sweep', result }) : undefined;
+    return { ...base, ...result, claim: verdict && { text: preset.claim.text, ...verdict } };
+  }
+  const { run, twin } = await solveSettings(settings, problem);
+  const verdict =
+    preset.claim.needs === 'run'
+      ? preset.claim.judge({ kind: 'run', result: { gammaC: settings.gammaC, run, twin } })
+      : preset.claim.needs === 'sweep'
+        ? undefined
+        : preset.claim.judge(await presetEvidence(preset, settings));
+  const summary = (r: typeof run) => ({
+    L: r.parts.L,
+    l: r.parts.l,
+    l1: r.parts.l1,
+    l2: r.parts.l2,
+    tau: r.parts.tau,
+    n1: r.parts.n1,
+    n2: r.parts.n2,
+    iterations: r.iterations,
+    converged: r.converged,
+    status: r.status,
+    reason: r.reason,
+    gradNorm: r.gradNorm,
+  });
+  return {
+    ...base,
+    x: Array.from(run.x),
+    ...summary(run),
+    tauBound: tauBound(settings.gammaC, run.parts.n1, run.parts.n2, run.parts.l2),
+    gammaC: settings.gammaC,
+    reading: settings.reading,
+    solver: settings.solver,
+    twin: twin ? summary(twin) : null,
+    claim: verdict
+      ? { text: preset.claim.text, ...verdict }
+      : {
+          text: preset.claim.text,
+          note: `judged on ${preset.claim.needs}: run \`sweep --preset ${id}\` or the preset tests`,
+        },
+    history: flags['no-history'] ? undefined : run.history,
+  };
+}
+
 async function cmdSolve(flags: Flags): Promise<unknown> {
+  if (flags.preset !== undefined) return cmdPreset('solve', flags);
   const { dataset, config, notices, source } = loadProblem(flags, { requireTags: true });
   notices.forEach((m) => process.stderr.write(`note: ${m}\n`));
   const options = solverOptions(flags);
@@ -167,6 +241,7 @@ async function cmdSolve(flags: Flags): Promise<unknown> {
 }
 
 async function cmdSweep(flags: Flags): Promise<unknown> {
+  if (flags.preset !== undefined) return cmdPreset('sweep', flags);
   const gammas = numList(flags, 'gamma');
   const fractions = numList(flags, 'fraction');
   if (!gammas) throw new UsageError('sweep needs --gamma, e.g. --gamma 0,0.1,0.2');
