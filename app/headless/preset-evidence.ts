@@ -6,11 +6,23 @@
 import type { Evidence, RunEvidence } from '../presets/preset-claims';
 import type { Preset } from '../presets/presets';
 import { cloneSettings, type Settings } from '../store/settings';
-import { problemFromSettings, solveSettings, sweepSettings } from './solve-settings';
+import { problemFromSettings, solveSettings, sweepSettings, type SettingsProblem } from './solve-settings';
 
 async function runEvidence(s: Settings, problem = problemFromSettings(s)): Promise<RunEvidence> {
   const { run, twin } = await solveSettings(s, problem);
   return { gammaC: s.gammaC, run, twin };
+}
+
+/** The run evidence with one setting changed (the solver or the reading), on the same data. */
+function variant<K extends 'solver' | 'reading'>(
+  settings: Settings,
+  key: K,
+  value: string,
+  problem: SettingsProblem,
+): Promise<RunEvidence> {
+  const s = cloneSettings(settings);
+  s[key] = value as Settings[K];
+  return runEvidence(s, problem);
 }
 
 /** Solves what the preset's claim needs and returns it. */
@@ -22,26 +34,16 @@ export async function presetEvidence(preset: Preset, settings: Settings = preset
     case 'sweep':
       return { kind: 'sweep', result: await sweepSettings(settings, problem) };
     case 'solvers': {
-      const newton = cloneSettings(settings);
-      newton.solver = 'newton';
-      const gd = cloneSettings(settings);
-      gd.solver = 'gd';
-      return {
-        kind: 'solvers',
-        newton: await runEvidence(newton, problem),
-        gd: await runEvidence(gd, problem),
-      };
+      const [newton, gd] = await Promise.all(
+        ['newton', 'gd'].map((v) => variant(settings, 'solver', v, problem)),
+      );
+      return { kind: 'solvers', newton, gd };
     }
     case 'readings': {
-      const global = cloneSettings(settings);
-      global.reading = 'global';
-      const separate = cloneSettings(settings);
-      separate.reading = 'separate';
-      return {
-        kind: 'readings',
-        global: await runEvidence(global, problem),
-        separate: await runEvidence(separate, problem),
-      };
+      const [global, separate] = await Promise.all(
+        ['global', 'separate'].map((v) => variant(settings, 'reading', v, problem)),
+      );
+      return { kind: 'readings', global, separate };
     }
   }
 }
