@@ -52,9 +52,20 @@ export async function saveTags(sha256: string, tags: StoredTags): Promise<void> 
   await set(uploadKey(sha256), { ...old, tags }, store());
 }
 
+/**
+ * Tags saved before link version 2 named the w multiplier `wScale`; for an upload its meaning is
+ * unchanged (a multiplier of the file's w column), so it is read back as `reg`.
+ */
+export function migrateTags(entry: StoredUpload | undefined): StoredUpload | undefined {
+  const tags = entry?.tags as (StoredTags & { wScale?: number }) | undefined;
+  if (!entry || !tags || typeof tags.reg === 'number') return entry;
+  const { wScale, ...rest } = tags;
+  return { ...entry, tags: { ...rest, reg: typeof wScale === 'number' ? wScale : 1 } };
+}
+
 /** The stored upload with this SHA-256, if any. */
 export async function getUpload(sha256: string): Promise<StoredUpload | undefined> {
-  return get<StoredUpload>(uploadKey(sha256), store());
+  return migrateTags(await get<StoredUpload>(uploadKey(sha256), store()));
 }
 
 /** The most recent stored upload, if any. */
