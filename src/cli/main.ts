@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { paperClaims, minSquared, tauBound } from '../math/metrics';
 import { sigmaMin } from '../math/linalg';
-import { SOLVER_NAMES, solve, type SolverName, type SolverOptions } from '../math/solvers';
+import { SOLVER_NAMES, solve, type SolveResult, type SolverName, type SolverOptions } from '../math/solvers';
 import type { EngineKind } from '../engine/engine';
 import { createEngine, ENGINE_KINDS } from '../engine/create-engine';
 import { runSweep, sweepCellsToCsv } from '../engine/sweep';
@@ -126,6 +126,24 @@ async function cmdEval(flags: Flags): Promise<unknown> {
   }
 }
 
+/** The loss parts, τ and stop of a solve, as `solve` prints them (also a preset's run and twin). */
+function solveSummary(r: SolveResult) {
+  return {
+    L: r.parts.L,
+    l: r.parts.l,
+    l1: r.parts.l1,
+    l2: r.parts.l2,
+    tau: r.parts.tau,
+    n1: r.parts.n1,
+    n2: r.parts.n2,
+    iterations: r.iterations,
+    converged: r.converged,
+    status: r.status,
+    reason: r.reason,
+    gradNorm: r.gradNorm,
+  };
+}
+
 /** The flags that --preset may be combined with (everything else is the preset's). */
 const PRESET_FLAGS = new Set(['preset', 'out', 'no-history', 'engine']);
 
@@ -160,29 +178,15 @@ async function cmdPreset(verb: 'solve' | 'sweep', flags: Flags): Promise<unknown
       : preset.claim.needs === 'sweep'
         ? undefined
         : preset.claim.judge(await presetEvidence(preset, settings));
-  const summary = (r: typeof run) => ({
-    L: r.parts.L,
-    l: r.parts.l,
-    l1: r.parts.l1,
-    l2: r.parts.l2,
-    tau: r.parts.tau,
-    n1: r.parts.n1,
-    n2: r.parts.n2,
-    iterations: r.iterations,
-    converged: r.converged,
-    status: r.status,
-    reason: r.reason,
-    gradNorm: r.gradNorm,
-  });
   return {
     ...base,
     x: Array.from(run.x),
-    ...summary(run),
+    ...solveSummary(run),
     tauBound: tauBound(settings.gammaC, run.parts.n1, run.parts.n2, run.parts.l2),
     gammaC: settings.gammaC,
     reading: settings.reading,
     solver: settings.solver,
-    twin: twin ? summary(twin) : null,
+    twin: twin ? solveSummary(twin) : null,
     claim: verdict
       ? { text: preset.claim.text, ...verdict }
       : {
@@ -214,19 +218,8 @@ async function cmdSolve(flags: Flags): Promise<unknown> {
     });
     return {
       x: Array.from(r.x),
-      L: r.parts.L,
-      l: r.parts.l,
-      l1: r.parts.l1,
-      l2: r.parts.l2,
-      tau: r.parts.tau,
+      ...solveSummary(r),
       tauBound: tauBound(config.gammaC, r.parts.n1, r.parts.n2, eps2 ?? r.parts.l2),
-      n1: r.parts.n1,
-      n2: r.parts.n2,
-      iterations: r.iterations,
-      converged: r.converged,
-      status: r.status,
-      reason: r.reason,
-      gradNorm: r.gradNorm,
       claims,
       source,
       gammaC: config.gammaC,
