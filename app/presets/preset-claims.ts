@@ -6,6 +6,7 @@
  */
 import type { SweepResult, SweepSummaryRow } from '../../src/engine/sweep';
 import type { SolveResult } from '../../src/math/solvers';
+import { distance } from '../../src/math/linalg';
 import { tauBound } from '../../src/math/metrics';
 
 /** A run and, when on, its γc = 0 twin. */
@@ -158,9 +159,7 @@ export const CLAIMS = {
       if (e.kind !== 'solvers') throw new Error('this claim needs Newton and gradient descent');
       const a = e.newton.run;
       const b = e.gd.run;
-      let dx = 0;
-      for (let j = 0; j < a.x.length; j++) dx += (a.x[j] - b.x[j]) ** 2;
-      dx = Math.sqrt(dx);
+      const dx = distance(a.x, b.x);
       const dL = Math.abs(a.parts.L - b.parts.L) / Math.max(Math.abs(a.parts.L), Math.abs(b.parts.L));
       return {
         holds: a.converged && b.converged && dx >= 1 && dL >= 0.01,

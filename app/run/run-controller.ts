@@ -6,6 +6,7 @@
  */
 import type { Engine } from '../../src/engine/engine';
 import { BatchSolver } from '../../src/math/solvers';
+import { distance, norm2 } from '../../src/math/linalg';
 import type { Dataset } from '../../src/math/types';
 import { createGpuEngine } from '../backend/engine-factory';
 import { FailoverEngine } from '../backend/failover-engine';
@@ -178,15 +179,9 @@ function otherMinimumOf(run: RunSummary): RunOutcome['otherMinimum'] {
   lastConverged = current;
   if (!previous || keysDiffer(previous.problem, current.problem) || previous.method === current.method)
     return null;
-  let d2 = 0;
-  let x2 = 0;
-  for (let j = 0; j < run.x.length; j++) {
-    d2 += (run.x[j] - previous.x[j]) ** 2;
-    x2 += run.x[j] ** 2;
-  }
-  const distance = Math.sqrt(d2);
-  if (distance <= 1e-3 * Math.max(1, Math.sqrt(x2))) return null;
-  return { method: previous.method, L: previous.L, tau: previous.tau, distance };
+  const apart = distance(run.x, previous.x);
+  if (apart <= 1e-3 * Math.max(1, norm2(run.x))) return null;
+  return { method: previous.method, L: previous.L, tau: previous.tau, distance: apart };
 }
 /** Set when the GPU device was lost during a run that went on on the CPU: the next run uses the CPU worker. */
 let lostDuringRun: string | null = null;

@@ -4,6 +4,7 @@ import {
   cholesky,
   choleskySolve,
   dampedCholeskySolve,
+  distance,
   lambdaMin,
   matTVec,
   matVec,
@@ -106,5 +107,10 @@ describe('linear algebra', () => {
     expect(norm2([3e200, 4e200])).toBeCloseTo(5e200, -190);
     expect(norm2([3e-200, 4e-200])).toBeCloseTo(5e-200, 210);
     expect(norm2([0, 0])).toBe(0);
+  });
+
+  it('distance is the Euclidean norm of the difference', () => {
+    expect(distance([1, 2, 3], [4, 6, 3])).toBe(5);
+    expect(distance([7, -1], [7, -1])).toBe(0);
   });
 });

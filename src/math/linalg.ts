@@ -109,6 +109,13 @@ export function norm2(a: ArrayLike<number>): number {
   return scale * Math.sqrt(s);
 }
 
+/** Euclidean distance ‖a − b‖ (through {@link norm2}, so extreme entries do not overflow). */
+export function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const diff = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) diff[i] = a[i] - b[i];
+  return norm2(diff);
+}
+
 /**
  * Cholesky factor L (lower, row-major) with M = L·Lᵀ, or null when M is not numerically positive
  * definite (a pivot ≤ 0 or not finite).
