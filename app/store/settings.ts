@@ -106,6 +106,13 @@ export interface Settings {
   embed: boolean;
 }
 
+/** The default tag rule: a random 10 % of the rows, tag seed 1 (the paper's n1/n = 0.1). */
+export const DEFAULT_RANDOM_TAGS: Readonly<Extract<TagRule, { kind: 'random' }>> = {
+  kind: 'random',
+  fraction: 0.1,
+  seed: 1,
+};
+
 /** The playback speeds offered (iterations per second; 0 = as fast as possible), in menu order. */
 export const SPEED_CHOICES: readonly number[] = [1, 2, 5, 10, 20, 60, 0];
 
@@ -136,7 +143,7 @@ export const DEFAULT_SETTINGS: Settings = {
   source: 'generate',
   gen: { kind: 'gaussian', n: 200, d: 10, noise: 0.3, seed: 1, xScale: 0.7, clusters: 4, spread: 0.5 },
   csvHash: '',
-  tagRule: { kind: 'random', fraction: 0.1, seed: 1 },
+  tagRule: { ...DEFAULT_RANDOM_TAGS },
   manualBits: '',
   gammaC: 0.1,
   reading: 'global',

@@ -5,6 +5,7 @@
  * clamped, and every such change is reported as a notice the page shows.
  */
 import {
+  DEFAULT_RANDOM_TAGS,
   DEFAULT_SETTINGS,
   LIMITS,
   cloneSettings,
@@ -302,7 +303,7 @@ const PARAMS: ParamSpec[] = [
       switch (raw) {
         case 'random':
           // Keeps the fraction of the defaults the link is read on (they differ between versions).
-          if (s.tagRule.kind !== 'random') s.tagRule = { kind: 'random', fraction: 0.1, seed: 1 };
+          if (s.tagRule.kind !== 'random') s.tagRule = { ...DEFAULT_RANDOM_TAGS };
           return undefined;
         case 'first':
           s.tagRule = { kind: 'first', k: 10 };
