@@ -74,6 +74,10 @@ describe('url codec', () => {
     expect(bare.settings.reg).toBeCloseTo(50, 12);
     expect(bare.settings.tagRule).toEqual({ kind: 'random', fraction: 0.2, seed: 1 });
     // For an uploaded CSV, w was (and ρ is) a multiplier of the file's w column.
+    // A bad v1 w is reset to v1's default with its own notice, then migrated.
+    const bad = parseHash('#v=1&n=100&w=abc');
+    expect(bad.settings.reg).toBeCloseTo(10, 12);
+    expect(bad.notices.join('\n')).toMatch(/regularisation w \(version 1\): "abc" is not a number/);
     const csv = parseHash(`#v=1&src=csv&sha=${'b'.repeat(64)}&w=2`);
     expect(csv.settings.reg).toBe(2);
     expect(csv.notices[0]).toMatch(/version 1/);

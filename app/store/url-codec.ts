@@ -532,29 +532,26 @@ const PARAMS: ParamSpec[] = [
 
 const KNOWN_KEYS = new Set(['v', ...PARAMS.map((p) => p.key)]);
 
+/** Version 1's `w` (the absolute scale, or a CSV's multiplier), read with v1's range into `reg`. */
+const V1_W = numberParam(
+  'w',
+  'regularisation w (version 1)',
+  { min: 0, max: 100 },
+  (s) => s.reg,
+  (s, v) => (s.reg = v),
+);
+
 /**
- * Reads a version-1 link's parameters into version 2: its `w` becomes ρ = w·n for generated data
- * (the same w_i, since v2 draws w_i = ρ·u_i/n from the same u_i), and stays the multiplier of the
- * file's w for a CSV. Returns the notice that says so.
+ * Finishes reading a version-1 link: its `w` (already in s.reg) becomes ρ = w·n for generated
+ * data, the same w_i since v2 draws w_i = ρ·u_i/n from the same u_i; for a CSV it stays the
+ * multiplier of the file's w. Returns the notice that says so.
  */
-function migrateV1(params: URLSearchParams): { params: URLSearchParams; apply(s: Settings): string } {
-  const out = new URLSearchParams(params);
-  const rawW = out.get('w');
-  out.delete('w');
-  out.delete('v');
-  return {
-    params: out,
-    apply(s) {
-      const w = rawW === null ? V1_DEFAULTS.reg : Number(rawW.trim() === '' ? NaN : rawW);
-      const oldW = Number.isFinite(w) ? Math.min(100, Math.max(0, w)) : V1_DEFAULTS.reg;
-      if (s.source === 'csv') {
-        s.reg = oldW;
-        return `This link is from version 1 of the playground; read as version ${URL_VERSION} with the same meaning (w multiplier ${oldW} → ρ = ${oldW}).`;
-      }
-      s.reg = oldW * s.gen.n;
-      return `This link is from version 1 of the playground; read as version ${URL_VERSION} with the same meaning: regularisation w = ${oldW} at n = ${s.gen.n} is now ρ = ${s.reg} (w_i = ρ·u_i/n gives the same w_i). Settings made after version 1, such as playback speed, take their defaults.`;
-    },
-  };
+function migrateV1(s: Settings): string {
+  const oldW = s.reg;
+  if (s.source === 'csv')
+    return `This link is from version 1 of the playground; read as version ${URL_VERSION} with the same meaning (w multiplier ${oldW} → ρ = ${oldW}).`;
+  s.reg = oldW * s.gen.n;
+  return `This link is from version 1 of the playground; read as version ${URL_VERSION} with the same meaning: regularisation w = ${oldW} at n = ${s.gen.n} is now ρ = ${s.reg} (w_i = ρ·u_i/n gives the same w_i). Settings made after version 1, such as playback speed, take their defaults.`;
 }
 
 /** Serialises settings to a hash string without the leading '#'. */
@@ -575,15 +572,18 @@ export function parseHash(hash: string, query = ''): ParsedHash {
   const s = cloneSettings(DEFAULT_SETTINGS);
   const notices: string[] = [];
   const text = hash.startsWith('#') ? hash.slice(1) : hash;
-  let params = new URLSearchParams(text);
-  let migration: ReturnType<typeof migrateV1> | undefined;
+  const params = new URLSearchParams(text);
   if (text.trim() !== '') {
     const v = params.get('v');
-    if (v === '1') {
-      migration = migrateV1(params);
-      params = migration.params;
+    const v1 = v === '1';
+    if (v1) {
+      // Read on top of the defaults version 1 was written against; `w` is read here, not below.
       s.reg = V1_DEFAULTS.reg;
       s.tagRule = { kind: 'random', fraction: V1_DEFAULTS.fraction, seed: 1 };
+      const rawW = params.get('w');
+      params.delete('w');
+      const notice = rawW === null ? undefined : V1_W.read(s, rawW);
+      if (notice) notices.push(notice);
     } else if (v === null)
       notices.push(`The link has no version (v=${URL_VERSION}); read it as version ${URL_VERSION}.`);
     else if (v !== String(URL_VERSION))
@@ -603,7 +603,7 @@ export function parseHash(hash: string, query = ''): ParsedHash {
       s.source = 'generate';
       notices.push('The link names an uploaded CSV without its SHA-256; using generated data instead.');
     }
-    if (migration) notices.unshift(migration.apply(s));
+    if (v1) notices.unshift(migrateV1(s));
   }
   const queryParams = new URLSearchParams(query);
   for (const key of QUERY_FLAGS) {
