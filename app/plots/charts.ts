@@ -145,7 +145,7 @@ export function tauChart(c: ProgressChannel, state: AppState): PlotSpec {
     // The twin at each of the run's iterations; after the twin stopped, its final value.
     const at = (k: number): number => twin[Math.min(k, twin.length - 1)].tau;
     const aligned = run.map((r) => at(r.iter));
-    curves.push(...aligned, ...twin.map((r) => r.tau));
+    curves.push(...twin.map((r) => r.tau)); // the aligned values are twin values too
     data.push({
       type: 'scatter',
       mode: 'lines',
