@@ -5,7 +5,7 @@
  * with the same notices. Pure, so it is unit-tested.
  */
 import { DEFAULT_SETTINGS, cloneSettings, type Settings, type TagRule } from '../store/settings';
-import { parseHash, serializeSettings } from '../store/url-codec';
+import { migrateV1, parseHash, serializeSettings } from '../store/url-codec';
 
 /** The result: settings to apply and what was changed, or the list of what is wrong. */
 export type SettingsCheck =
@@ -111,11 +111,19 @@ export function checkSettings(raw: unknown, keep: Pick<Settings, 'present' | 'em
   if (errors.length) return { ok: false, errors };
   settings.present = keep.present;
   settings.embed = keep.embed;
+  // Files written before link version 2 carry `wScale` (the absolute w) instead of `reg`: migrate it
+  // exactly as a version-1 link is migrated.
+  const legacy: string[] = [];
+  if (!('reg' in raw) && typeof raw.wScale === 'number' && Number.isFinite(raw.wScale)) {
+    settings.reg = raw.wScale;
+    legacy.push(migrateV1(settings));
+    missing.splice(missing.indexOf('settings.reg'), 1);
+  }
   // Ranges: the link's parameter table clamps and explains, exactly as for a pasted link.
   const viaLink = parseHash(serializeSettings(settings));
   const notices = missing
     .filter((m) => m !== 'settings.present' && m !== 'settings.embed')
     .map((m) => `${m} is not in the file (written by an older version); using the default.`);
-  notices.push(...viaLink.notices);
+  notices.push(...legacy, ...viaLink.notices);
   return { ok: true, settings: viaLink.settings, notices };
 }

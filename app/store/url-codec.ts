@@ -542,16 +542,16 @@ const V1_W = numberParam(
 );
 
 /**
- * Finishes reading a version-1 link: its `w` (already in s.reg) becomes ρ = w·n for generated
+ * Finishes reading version-1 settings (a link, or a run manifest's): their `w` (already in s.reg) becomes ρ = w·n for generated
  * data, the same w_i since v2 draws w_i = ρ·u_i/n from the same u_i; for a CSV it stays the
  * multiplier of the file's w. Returns the notice that says so.
  */
-function migrateV1(s: Settings): string {
+export function migrateV1(s: Settings): string {
   const oldW = s.reg;
   if (s.source === 'csv')
-    return `This link is from version 1 of the playground; read as version ${URL_VERSION} with the same meaning (w multiplier ${oldW} → ρ = ${oldW}).`;
+    return `These settings are from version 1 of the playground; read as version ${URL_VERSION} with the same meaning (w multiplier ${oldW} → ρ = ${oldW}).`;
   s.reg = oldW * s.gen.n;
-  return `This link is from version 1 of the playground; read as version ${URL_VERSION} with the same meaning: regularisation w = ${oldW} at n = ${s.gen.n} is now ρ = ${s.reg} (w_i = ρ·u_i/n gives the same w_i). Settings made after version 1, such as playback speed, take their defaults.`;
+  return `These settings are from version 1 of the playground; read as version ${URL_VERSION} with the same meaning: regularisation w = ${oldW} at n = ${s.gen.n} is now ρ = ${s.reg} (w_i = ρ·u_i/n gives the same w_i). Settings made after version 1, such as playback speed, take their defaults.`;
 }
 
 /** Serialises settings to a hash string without the leading '#'. */
