@@ -11,7 +11,7 @@ import { runSweep, type SweepResult } from '../../src/engine/sweep';
 import { BatchSolver, type SolveResult } from '../../src/math/solvers';
 import type { Dataset } from '../../src/math/types';
 import { generatorSpec, scaledDataset } from '../data/generator-spec';
-import { runConfigs, solverOptions, startPoint, sweepSpec } from '../run/run-config';
+import { runConfigs, solverOptionsFrom, startPoint, sweepSpec } from '../run/run-config';
 import type { Settings } from '../store/settings';
 
 /** The data and copyright mask the settings describe. */
@@ -52,7 +52,7 @@ export async function solveSettings(s: Settings, problem = problemFromSettings(s
       engine,
       runConfigs(s, problem.mask),
       startPoint(problem.dataset.d, s.x0Seed),
-      solverOptions(s),
+      solverOptionsFrom(s),
     );
     const [run, twin] = await solver.run(() => {});
     return { problem, run, twin: twin ?? null };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, cloneSettings } from '../store/settings';
-import { runConfigs, solverOptions, startPoint } from './run-config';
+import { runConfigs, solverOptionsFrom, startPoint } from './run-config';
 
 describe('run configuration', () => {
   it('adds the γc = 0 twin over the same tags when asked', () => {
@@ -15,12 +15,12 @@ describe('run configuration', () => {
 
   it('passes only the options the solver should not default', () => {
     const s = cloneSettings(DEFAULT_SETTINGS);
-    expect(solverOptions(s)).toEqual({ solver: 'newton', maxIter: 100, tol: 1e-8 });
+    expect(solverOptionsFrom(s)).toEqual({ solver: 'newton', maxIter: 100, tol: 1e-8, seed: 1 });
     s.solver = 'gd';
     s.gdStep = 0.5;
-    expect(solverOptions(s).gdStep).toBe(0.5);
+    expect(solverOptionsFrom(s).gdStep).toBe(0.5);
     s.gdStep = 0;
-    expect(solverOptions(s)).not.toHaveProperty('gdStep');
+    expect(solverOptionsFrom(s)).not.toHaveProperty('gdStep');
   });
 
   it('starts at 0 or at a seeded, reproducible point', () => {

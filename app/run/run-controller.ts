@@ -14,7 +14,7 @@ import { probeWebGpu } from '../backend/webgpu-probe';
 import { useAppStore, type RunOutcome } from '../store/app-store';
 import type { Settings } from '../store/settings';
 import { progress } from './progress';
-import { runConfigs, solverOptions, startPoint } from './run-config';
+import { runConfigs, solverOptionsFrom, startPoint } from './run-config';
 import { keysDiffer } from './settings-key';
 import type { LoopCommand, LoopEvent, RunSummary } from './protocol';
 import { SolverLoop } from './solver-loop';
@@ -265,7 +265,7 @@ async function startRun(autoplay: boolean): Promise<void> {
     dataset,
     configs,
     x0: startPoint(dataset.d, settings.x0Seed),
-    options: solverOptions(settings),
+    options: solverOptionsFrom(settings),
     autoplay,
     speed: settings.speed,
   };
