@@ -7,6 +7,8 @@ import { LivePlot } from '../plots/LivePlot';
 import { tauChart } from '../plots/charts';
 import { pause, play, resetRun } from '../run/run-controller';
 import { useAppStore } from '../store/app-store';
+import { dataMismatch } from '../store/data-readiness';
+import { LinkNotices } from '../panels/LinkNotices';
 import { ModeExit } from './ModeExit';
 
 /** The embed layout. */
@@ -16,9 +18,11 @@ export function EmbedView() {
   const hasData = useAppStore((s) => s.dataset !== null);
   const gammaC = useAppStore((s) => s.settings.gammaC);
   const message = useAppStore((s) => s.runMessage);
+  const pending = useAppStore(dataMismatch);
   const running = status === 'running' || status === 'starting';
   return (
     <main className="mode-embed" data-testid="embed-mode">
+      <LinkNotices compact />
       <LivePlot
         label={`Protection τ per iteration at γc = ${gammaC}, with the γc = 0 twin and the paper's claimed bound`}
         emptyText="Press play to start the run."
@@ -33,7 +37,13 @@ export function EmbedView() {
             ❚❚ Pause
           </button>
         ) : (
-          <button type="button" className="primary" onClick={play} disabled={!hasData} data-testid="play">
+          <button
+            type="button"
+            className="primary"
+            onClick={play}
+            disabled={!hasData && pending === null}
+            data-testid="play"
+          >
             ▶ Play
           </button>
         )}
@@ -47,7 +57,7 @@ export function EmbedView() {
           </span>
         ) : (
           <span className="hint" role="status">
-            {status === 'error' ? message : hasData ? 'γc = ' + gammaC : 'Preparing the data…'}
+            {status === 'error' || message ? message : (pending ?? 'γc = ' + gammaC)}
           </span>
         )}
         <span className="spacer" />

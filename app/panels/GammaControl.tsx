@@ -5,7 +5,7 @@
 import { useId } from 'react';
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
-import { LIMITS } from '../store/settings';
+import { RANGES } from '../store/settings-table';
 import { NumberField } from './fields';
 import { SLIDER_STEPS, gammaFromSlider, sliderFromGamma } from './gamma-scale';
 
@@ -38,8 +38,7 @@ export function GammaControl() {
       <NumberField
         label="γc exact"
         value={gammaC}
-        min={0}
-        max={LIMITS.gammaMax}
+        {...RANGES.gammaC}
         testId="gamma-input"
         onCommit={(v) => update((s) => (s.gammaC = v))}
       />

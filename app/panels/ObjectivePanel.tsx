@@ -4,7 +4,7 @@
  */
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
-import { LIMITS } from '../store/settings';
+import { RANGES } from '../store/settings-table';
 import { NumberField } from './fields';
 import { GammaControl } from './GammaControl';
 
@@ -58,8 +58,7 @@ export function ObjectivePanel() {
       <NumberField
         label="Regularisation ρ"
         value={reg}
-        min={0}
-        max={LIMITS.regMax}
+        {...RANGES.reg}
         testId="w-scale"
         onCommit={(v) => update((s) => (s.reg = v))}
         hint={

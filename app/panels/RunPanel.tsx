@@ -7,6 +7,7 @@ import { Term } from '../learn/Term';
 import { pause, play, resetRun, step } from '../run/run-controller';
 import { useProgressValue } from '../run/use-progress';
 import { useAppStore } from '../store/app-store';
+import { dataMismatch } from '../store/data-readiness';
 import { SpeedControl } from './SpeedControl';
 
 interface LiveReadout {
@@ -40,6 +41,8 @@ export function RunPanel() {
   const hasData = useAppStore((s) => s.dataset !== null);
   const n = useAppStore((s) => s.dataset?.n ?? 0);
   const n1 = useAppStore((s) => s.n1);
+  // Non-null while the data is not yet the data the settings describe: Play then waits for it.
+  const pending = useAppStore(dataMismatch);
   const live = useProgressValue<LiveReadout>((c) => {
     const run = c.histories[0] ?? [];
     const twin = c.histories[1] ?? [];
@@ -75,7 +78,7 @@ export function RunPanel() {
             type="button"
             className="primary"
             onClick={play}
-            disabled={!hasData}
+            disabled={!hasData && pending === null}
             data-testid="play"
             aria-keyshortcuts="Space"
           >
@@ -108,8 +111,8 @@ export function RunPanel() {
           <dt>
             <Term id="n1" /> / <Term id="n" />
           </dt>
-          <dd data-testid="run-n1">
-            {n1} / {n} ({n > 0 ? (n1 / n).toFixed(3) : '—'})
+          <dd data-testid="run-n1" data-pending={pending === null ? undefined : 'true'}>
+            {pending === null ? `${n1} / ${n} (${n > 0 ? (n1 / n).toFixed(3) : '—'})` : '—'}
           </dd>
         </div>
         <div>
@@ -157,6 +160,11 @@ export function RunPanel() {
           <dd data-testid="readout-backend">{backendLabel || '—'}</dd>
         </div>
       </dl>
+      {pending !== null && status === 'idle' && !message && (
+        <p className="status-message" role="status" data-testid="data-pending">
+          {pending}
+        </p>
+      )}
       {message && (
         <p
           className={

@@ -1,7 +1,8 @@
 /** Solver settings: method, tolerance, iteration limit, start point, and the γc = 0 twin. */
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
-import { LIMITS, type SolverChoice } from '../store/settings';
+import type { SolverChoice } from '../store/settings';
+import { RANGES } from '../store/settings-table';
 import { CheckboxField, NumberField, SelectField } from './fields';
 
 const SOLVERS: readonly { value: SolverChoice; label: string }[] = [
@@ -38,17 +39,14 @@ export function SolverPanel() {
           </>
         }
         value={s.tol}
-        min={1e-15}
-        max={1}
+        {...RANGES.tol}
         testId="tol"
         onCommit={(v) => update((d) => (d.tol = v))}
       />
       <NumberField
         label="Max iterations"
         value={s.maxIter}
-        min={1}
-        max={LIMITS.maxIterMax}
-        integer
+        {...RANGES.maxIter}
         testId="max-iter"
         onCommit={(v) => update((d) => (d.maxIter = v))}
       />
@@ -56,8 +54,7 @@ export function SolverPanel() {
         <NumberField
           label="Fixed step (0 = Armijo)"
           value={s.gdStep}
-          min={0}
-          max={1e6}
+          {...RANGES.gdStep}
           onCommit={(v) => update((d) => (d.gdStep = v))}
         />
       )}
@@ -65,9 +62,7 @@ export function SolverPanel() {
         <NumberField
           label="Sketch rows (0 = auto)"
           value={s.sketchRows}
-          min={0}
-          max={LIMITS.nMax}
-          integer
+          {...RANGES.sketchRows}
           onCommit={(v) => update((d) => (d.sketchRows = v))}
         />
       )}
@@ -78,9 +73,7 @@ export function SolverPanel() {
           </>
         }
         value={s.x0Seed}
-        min={0}
-        max={LIMITS.seedMax}
-        integer
+        {...RANGES.x0Seed}
         testId="x0-seed"
         hint="0 starts at x0 = 0; any other seed draws x0 ~ N(0, 0.1²)."
         onCommit={(v) => update((d) => (d.x0Seed = v))}

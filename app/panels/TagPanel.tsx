@@ -4,7 +4,8 @@
  */
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
-import { LIMITS, type TagRule } from '../store/settings';
+import { DEFAULT_RANDOM_TAGS, type TagRule } from '../store/settings';
+import { RANGES } from '../store/settings-table';
 import { NumberField, SelectField } from './fields';
 
 type RuleKind = TagRule['kind'];
@@ -19,7 +20,7 @@ const RULES: readonly { value: RuleKind; label: string }[] = [
 function defaultRule(kind: RuleKind, n: number): TagRule {
   switch (kind) {
     case 'random':
-      return { kind, fraction: 0.2, seed: 1 };
+      return { ...DEFAULT_RANDOM_TAGS };
     case 'first':
       return { kind, k: Math.max(1, Math.round(n / 5)) };
     case 'cluster':
@@ -76,8 +77,7 @@ export function TagPanel() {
               </>
             }
             value={rule.fraction}
-            min={0}
-            max={1}
+            {...RANGES.fraction}
             step={0.05}
             testId="tag-fraction"
             onCommit={(v) => setRule({ ...rule, fraction: v })}
@@ -85,9 +85,7 @@ export function TagPanel() {
           <NumberField
             label="Tag seed"
             value={rule.seed}
-            min={0}
-            max={LIMITS.seedMax}
-            integer
+            {...RANGES.tagSeed}
             onCommit={(v) => setRule({ ...rule, seed: v })}
           />
         </>

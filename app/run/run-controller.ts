@@ -12,6 +12,7 @@ import { createGpuEngine } from '../backend/engine-factory';
 import { FailoverEngine } from '../backend/failover-engine';
 import { probeWebGpu } from '../backend/webgpu-probe';
 import { useAppStore, type RunOutcome } from '../store/app-store';
+import { dataMismatch } from '../store/data-readiness';
 import type { Settings } from '../store/settings';
 import { progress } from './progress';
 import { runConfigs, solverOptionsFrom, startPoint } from './run-config';
@@ -230,8 +231,56 @@ function handleEvent(event: LoopEvent): void {
   }
 }
 
-/** Stops and forgets the current run. */
-export function resetRun(message = ''): void {
+/** A Play or Step pressed before the data matched the settings: started once it does. */
+let waitingForData: { autoplay: boolean; unsubscribe: () => void } | null = null;
+
+function stopWaiting(): void {
+  waitingForData?.unsubscribe();
+  waitingForData = null;
+}
+
+/**
+ * Starts the run once the data is the data the settings describe (issue 9: Play pressed while a
+ * preset's data was still being generated ran on the previous data set).
+ */
+function startWhenDataReady(autoplay: boolean): void {
+  const why = dataMismatch(useAppStore.getState());
+  if (why === null) {
+    stopWaiting();
+    void startRun(autoplay);
+    return;
+  }
+  if (waitingForData) {
+    waitingForData.autoplay ||= autoplay;
+    return;
+  }
+  useAppStore.getState().setRun({ runMessage: `${why} The run starts when the data is ready.` });
+  waitingForData = {
+    autoplay,
+    unsubscribe: useAppStore.subscribe((state) => {
+      if (!waitingForData || dataMismatch(state) !== null) return;
+      // After the update that brought the data has finished (the tags follow it in the same task).
+      queueMicrotask(() => {
+        if (!waitingForData || dataMismatch(useAppStore.getState()) !== null) return;
+        const { autoplay: play } = waitingForData;
+        stopWaiting();
+        void startRun(play);
+      });
+    }),
+  };
+}
+
+/** Whether a Play or Step is waiting for the data (the run panel says so). */
+export function isWaitingForData(): boolean {
+  return waitingForData !== null;
+}
+
+/**
+ * Stops and forgets the current run, and a Play that waits for data unless `keepWaiting` (the
+ * settings changed under it: it then waits for the new data).
+ */
+export function resetRun(message = '', { keepWaiting = false } = {}): void {
+  if (!keepWaiting) stopWaiting();
   driver?.dispose();
   driver = null;
   progress.reset(0);
@@ -245,7 +294,7 @@ async function startRun(autoplay: boolean): Promise<void> {
   }
   const state = useAppStore.getState();
   const { dataset, mask, settings } = state;
-  if (!dataset) return;
+  if (!dataset || dataMismatch(state) !== null) return;
   if (state.n1 === 0 || state.n1 === dataset.n) {
     state.setRun({
       runStatus: 'error',
@@ -351,7 +400,7 @@ async function chooseBackend(requested: Settings['backend']): Promise<void> {
 export function play(): void {
   const { runStatus } = useAppStore.getState();
   if (driver && runStatus === 'paused') driver.send('play');
-  else if (runStatus !== 'running' && runStatus !== 'starting') void startRun(true);
+  else if (runStatus !== 'running' && runStatus !== 'starting') startWhenDataReady(true);
 }
 
 /** Applies a new playback speed to the run in progress (it does not reset the run). */
@@ -375,7 +424,8 @@ export function togglePlay(): void {
 export function step(): void {
   const { runStatus } = useAppStore.getState();
   if (driver && runStatus === 'paused') driver.send('step');
-  else if (runStatus === 'idle' || runStatus === 'finished' || runStatus === 'error') void startRun(false);
+  else if (runStatus === 'idle' || runStatus === 'finished' || runStatus === 'error')
+    startWhenDataReady(false);
 }
 
 // Tests only (Vite dev server): lose the GPU device on purpose, to check that a run continues.

@@ -1,15 +1,23 @@
 /**
- * A run belongs to the settings it started with: when data, tags, objective, solver or backend
- * change, the run is reset (its curves would otherwise mix two problems). Also re-selects the
- * backend when the backend choice changes.
+ * A run belongs to the settings it started with: when anything in the settings table's `run`
+ * scope changes (data, tags, objective, solver, twin; app/store/settings-table.ts), or the data,
+ * mask or engine in use does, the run and everything shown from it (iteration, τ, curves, claims,
+ * exports) is cleared at once — not when the new data arrives, and whatever the run's status.
+ * Also re-selects the backend when the backend choice changes.
  */
 import { useAppStore, type AppState } from '../store/app-store';
+import { scopeKey } from '../store/settings-table';
+import { progress } from './progress';
 import { resetRun, selectBackend, setPlaybackSpeed } from './run-controller';
-import { keysDiffer, solveSettingsKey } from './settings-key';
+import { keysDiffer } from './settings-key';
 
 function runKey(s: AppState): unknown[] {
-  const t = s.settings;
-  return [s.dataset, s.mask, t.gammaC, ...solveSettingsKey(t), t.twin, s.activeBackend];
+  return [s.dataset, s.mask, s.activeBackend, ...scopeKey(s.settings, 'run')];
+}
+
+/** Whether anything of a run is on screen (a status, a message, an outcome or curves). */
+function hasRunState(s: AppState): boolean {
+  return s.runStatus !== 'idle' || s.outcome !== null || progress.histories.some((h) => h.length > 0);
 }
 
 /** Starts watching; returns the unsubscribe function. */
@@ -19,8 +27,10 @@ export function startRunSync(): () => void {
     if (state.settings.backend !== prev.settings.backend) void selectBackend(state.settings.backend);
     // Speed changes how fast a run is shown, not what it computes: the run goes on.
     if (state.settings.speed !== prev.settings.speed) setPlaybackSpeed(state.settings.speed);
-    if (keysDiffer(runKey(state), runKey(prev)) && state.runStatus !== 'idle') {
-      resetRun('The settings changed, so the run was reset. Press play to run again.');
-    }
+    if (!keysDiffer(runKey(state), runKey(prev))) return;
+    // A result of the previous data or settings is cleared with a word; a Play waiting for the
+    // data keeps waiting (for the new data).
+    if (hasRunState(prev) || hasRunState(state))
+      resetRun('The settings changed, so the run was reset. Press play to run again.', { keepWaiting: true });
   });
 }

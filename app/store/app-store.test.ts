@@ -12,7 +12,9 @@ const generated = { kind: 'generated' as const, spec: DEFAULT_SETTINGS.gen };
 
 describe('app store', () => {
   it('hand tagging switches to manual tags and keeps the bitset in the settings', () => {
-    const store = createAppStore();
+    const none = cloneSettings(DEFAULT_SETTINGS);
+    none.tagRule = { kind: 'first', k: 0 };
+    const store = createAppStore(none);
     store.getState().setData({
       dataset: dataset(10),
       baseW: new Float64Array(10),
@@ -54,6 +56,25 @@ describe('app store', () => {
     });
     expect(wrong.getState().n1).toBe(0);
     expect(wrong.getState().linkNotices[0]).toMatch(/manual tags in the link were not used/);
+    // The rejected bitset is dropped from the settings, so the rewritten link does not carry it.
+    expect(wrong.getState().settings.manualBits).toBe('');
+  });
+
+  it('new data comes with the rule tags in the same update (never an empty or stale mask)', () => {
+    const store = createAppStore();
+    const seen: number[] = [];
+    store.subscribe((state) => {
+      if (state.dataset) seen.push(state.n1);
+    });
+    store.getState().setData({
+      dataset: dataset(200),
+      baseW: new Float64Array(200),
+      featureNames: ['x1'],
+      clusters: null,
+      origin: generated,
+    });
+    // The default rule tags round(0.1 · 200) = 20 rows; no update showed the data without them.
+    expect(seen).toEqual([20]);
   });
 
   it('a CSV copyright column becomes the manual tags', () => {

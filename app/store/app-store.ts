@@ -11,7 +11,7 @@
 import { create } from 'zustand';
 import type { Dataset, LossParts } from '../../src/math/types';
 import { formatDataError } from '../../src/data/errors';
-import { decodeMaskBitset, encodeMaskBitset } from '../../src/data/tagging';
+import { applyTagRule, decodeMaskBitset, encodeMaskBitset } from '../../src/data/tagging';
 import {
   DEFAULT_SETTINGS,
   cloneSettings,
@@ -138,6 +138,19 @@ function manualMask(s: Settings, n: number): { mask: Uint8Array; notice?: string
   }
 }
 
+/** The mask a (non-manual) rule gives over n rows; all zeros and the reason when it cannot apply. */
+function ruleMask(
+  rule: Exclude<TagRule, { kind: 'manual' }>,
+  n: number,
+  clusters: Int32Array | null,
+): { mask: Uint8Array; error?: string } {
+  try {
+    return { mask: applyTagRule(rule, n, clusters ?? undefined) };
+  } catch (e) {
+    return { mask: new Uint8Array(n), error: `Tag rule not applied: ${formatDataError(e)}` };
+  }
+}
+
 /** Creates the store; exported as a factory so unit tests get a fresh one. */
 export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
   return create<AppState>()((set, get) => ({
@@ -179,19 +192,27 @@ export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
         } else {
           const m = manualMask(s, dataset.n);
           mask = m.mask;
-          if (m.notice) extra.linkNotices = [...get().linkNotices, m.notice];
+          if (m.notice) {
+            extra.linkNotices = [...get().linkNotices, m.notice];
+            // The rejected bitset leaves the settings, so the rewritten link does not carry it on.
+            extra.settings = { ...cloneSettings(s), manualBits: '' };
+          }
         }
-      } else if (mask.length !== dataset.n) {
-        mask = new Uint8Array(dataset.n); // the rule controller recomputes it right away
+      } else {
+        // The rule's tags for the new rows, in the same update as the data: a run waiting for the
+        // data (run-controller.ts) must never see new rows with the old or an empty mask.
+        const m = ruleMask(s.tagRule, dataset.n, clusters);
+        mask = m.mask;
+        if (m.error) extra.dataError = m.error;
       }
       set({
-        ...extra,
         dataset,
         baseW,
         featureNames,
         clusters,
         origin,
         dataError: null,
+        ...extra,
         mask,
         n1: countOnes(mask),
         outcome: null,

@@ -41,13 +41,13 @@ describe('url codec: sweep grid', () => {
   it('clamps out-of-range values and drops non-numbers, saying so', () => {
     const { settings, notices } = parseHash('#v=2&sg=-1_abc_0.2_500&sf=0_1.5_0.3&ss=99');
     expect(settings.sweep.gammas).toEqual([0, 0.2, 100]);
-    expect(settings.sweep.fractions).toEqual([0.01, 0.3, 0.99]);
+    expect(settings.sweep.fractions).toEqual([0.001, 0.3, 0.999]);
     expect(settings.sweep.seeds).toBe(20);
     const text = notices.join('\n');
     expect(notices).toHaveLength(3);
     expect(text).toMatch(/sweep γc values: .*"abc" is not a number/);
     expect(text).toMatch(/-1 is outside \[0, 100\], set to 0/);
-    expect(text).toMatch(/sweep n1\/n values: .*1.5 is outside \[0.01, 0.99\], set to 0.99/);
+    expect(text).toMatch(/sweep n1\/n values: .*1.5 is outside \[0.001, 0.999\], set to 0.999/);
     expect(text).toMatch(/sweep seeds: 99 is above the maximum 20; set to 20/);
   });
 
@@ -58,7 +58,7 @@ describe('url codec: sweep grid', () => {
     expect(settings.page).toBe('run');
     expect(settings.sweep.seeds).toBe(1);
     const text = notices.join('\n');
-    expect(text).toMatch(/sweep γc values: "x_y" has no usable values; reset to 0.1, 0.2/);
+    expect(text).toMatch(/sweep γc values: "x_y" has no usable values; kept 0.1, 0.2/);
     expect(text).toMatch(/sweep n1\/n values: "" has no usable values/);
     expect(text).toMatch(/page view: "grid" is not one of run, sweep/);
   });

@@ -45,8 +45,11 @@ describe('url codec', () => {
     expect(settings.gen.n).toBe(50_000);
     expect(settings.gammaC).toBe(0);
     expect(settings.maxIter).toBe(3);
-    expect(settings.tagRule).toEqual({ kind: 'random', fraction: 1, seed: 1 });
+    // Defect 4 (issue 9): n1/n is clamped into the range the run accepts, one row on each side,
+    // not to 1 (every row tagged, and Play then fails).
+    expect(settings.tagRule).toEqual({ kind: 'random', fraction: 0.999, seed: 1 });
     expect(notices).toHaveLength(4);
+    expect(notices.join('\n')).toMatch(/n1\/n: 1.5 is above the maximum 0.999; set to 0.999/);
     expect(notices[0]).toMatch(/rows n: 1000000 is above the maximum 50000; set to 50000/);
   });
 

@@ -1,0 +1,698 @@
+/**
+ * Every setting of the playground declared once: its link key, label, type, range or choices,
+ * when it applies, which results it invalidates, and its CLI flag. Everything else derives from
+ * this table (in the spirit of tensorflow/playground's state.ts): the URL codec (url-codec.ts),
+ * the panels' limits (they import {@link RANGES}), the run and sweep reset keys
+ * ({@link scopeKey}), the run-manifest check (app/export/settings-check.ts, through the codec)
+ * and the CLI's `--link` (src/cli). A round-trip test covers every entry (settings-table.test.ts).
+ *
+ * Reading never throws: a malformed value keeps the current one, an out-of-range one is clamped,
+ * and each change is reported as a notice, with the input quoted at most {@link clipEcho} long.
+ */
+import { clipEcho } from '../../src/data/echo';
+import { DATA_LIMITS } from '../../src/data/limits';
+import { parseDecimal } from '../../src/data/number';
+import { SOLVER_NAMES } from '../../src/math/solvers';
+import type { Reading } from '../../src/math/types';
+import {
+  DEFAULT_RANDOM_TAGS,
+  DEFAULT_SETTINGS,
+  LIMITS,
+  type BackendChoice,
+  type GeneratorKind,
+  type PageView,
+  type RowsView,
+  type Settings,
+} from './settings';
+
+/**
+ * What a setting's change makes stale:
+ * - `data`: the data set itself (regenerated, or another file asked for);
+ * - `tags`: the copyright mask;
+ * - `run`: the single run's iterates, curves, claims and exports;
+ * - `sweep`: the sweep's cells.
+ * Settings with no scope (views, playback speed, page modes) change how results are shown only.
+ */
+export type Scope = 'data' | 'tags' | 'run' | 'sweep';
+
+/** A closed range for a number setting; `integer` rounds. */
+export interface NumberRange {
+  readonly min: number;
+  readonly max: number;
+  readonly integer?: boolean;
+}
+
+/**
+ * The range of every number setting, used by the codec to clamp and by the panels' fields. The
+ * copyrighted fraction stays inside (0, 1) so that at least one row is on each side, as the run and
+ * the sweep need (applyTagRule then tags 1 ≤ n1 ≤ n − 1 rows for any n ≥ 2).
+ */
+export const RANGES = {
+  n: { min: DATA_LIMITS.nMin, max: LIMITS.nMax, integer: true },
+  d: { min: 1, max: LIMITS.dMax, integer: true },
+  noise: { min: 0, max: 10 },
+  seed: { min: 0, max: LIMITS.seedMax, integer: true },
+  xScale: { min: 0, max: 10 },
+  clusters: { min: 1, max: 16, integer: true },
+  spread: { min: 0, max: 10 },
+  fraction: { min: 0.001, max: 0.999 },
+  tagSeed: { min: 0, max: LIMITS.seedMax, integer: true },
+  firstK: { min: 0, max: DATA_LIMITS.nMax, integer: true },
+  gammaC: { min: 0, max: LIMITS.gammaMax },
+  reg: { min: 0, max: LIMITS.regMax },
+  tol: { min: 1e-15, max: 1 },
+  maxIter: { min: 1, max: LIMITS.maxIterMax, integer: true },
+  gdStep: { min: 0, max: 1e6 },
+  sketchRows: { min: 0, max: DATA_LIMITS.nMax, integer: true },
+  x0Seed: { min: 0, max: LIMITS.seedMax, integer: true },
+  speed: { min: 0, max: LIMITS.speedMax },
+  sweepSeeds: { min: 1, max: LIMITS.sweepSeedsMax, integer: true },
+} as const satisfies Record<string, NumberRange>;
+
+/** Most characters of a manual-tag bitset: the encoding of {@link DATA_LIMITS}.nMax rows. */
+const BITS_MAX_CHARS = Math.ceil((Math.ceil(DATA_LIMITS.nMax / 8) * 8) / 6);
+
+/** One setting. */
+export interface SettingSpec {
+  /** Short key in the link. */
+  key: string;
+  /** Label used in notices and messages. */
+  label: string;
+  /** What kind of value it is (for the fuzz test and the docs). */
+  type: 'number' | 'choice' | 'flag' | 'list' | 'text';
+  /** Range of a number (or of each entry of a list). */
+  range?: NumberRange;
+  /** Allowed values of a choice. */
+  choices?: readonly string[];
+  /** Whether it is read and written for these settings (e.g. the cluster count only for clusters). */
+  applies(s: Settings): boolean;
+  /** Extra condition for writing it in a link (e.g. the backend only when forced); default always. */
+  writeIf?(s: Settings): boolean;
+  /** The value as the link writes it. */
+  write(s: Settings): string;
+  /** Applies the raw text to s; returns a notice when the value had to be changed. */
+  read(s: Settings, raw: string): string | undefined;
+  /** Which results a change of it makes stale. */
+  invalidates: readonly Scope[];
+  /** The CLI flag (without `--`) that sets the same thing, when the CLI has one. */
+  cli?: string;
+}
+
+/** The scopes of a setting that describes the data: everything computed from the data. */
+const DATA: readonly Scope[] = ['data', 'tags', 'run', 'sweep'];
+/** A setting of the objective or the solver: both kinds of results. */
+const SOLVE: readonly Scope[] = ['run', 'sweep'];
+/** Only the single run (the sweep has its own grid and tags). */
+const RUN: readonly Scope[] = ['run'];
+/** The tags, and so the single run (the sweep tags its own cells). */
+const TAGS: readonly Scope[] = ['tags', 'run'];
+/** How results are shown, not what they are. */
+const NONE: readonly Scope[] = [];
+
+/** Numbers are written as JavaScript prints them: shortest round-trip form, no trailing noise. */
+function formatNumber(x: number): string {
+  return String(x);
+}
+
+/** Quotes raw input in a notice, cut to a bounded length. */
+function quote(raw: string): string {
+  return `"${clipEcho(raw)}"`;
+}
+
+interface Base {
+  key: string;
+  label: string;
+  invalidates: readonly Scope[];
+  cli?: string;
+  applies?(s: Settings): boolean;
+  writeIf?(s: Settings): boolean;
+}
+
+export function numberSetting(
+  base: Base & { range: NumberRange; get(s: Settings): number; put(s: Settings, v: number): void },
+): SettingSpec {
+  const { range, get, put } = base;
+  return {
+    key: base.key,
+    label: base.label,
+    type: 'number',
+    range,
+    applies: base.applies ?? (() => true),
+    writeIf: base.writeIf,
+    invalidates: base.invalidates,
+    cli: base.cli,
+    write: (s) => formatNumber(get(s)),
+    read(s, raw) {
+      const parsed = parseDecimal(raw);
+      if (!parsed.ok) {
+        const why = parsed.why === 'too large' ? 'too large' : `not a number`;
+        return `${base.label}: ${quote(raw)} is ${why}; kept ${formatNumber(get(s))}.`;
+      }
+      const v = parsed.value;
+      let clamped = Math.min(range.max, Math.max(range.min, v));
+      if (range.integer) clamped = Math.round(clamped);
+      put(s, clamped);
+      if (clamped === v) return undefined;
+      const why =
+        v < range.min
+          ? `below the minimum ${range.min}`
+          : v > range.max
+            ? `above the maximum ${range.max}`
+            : 'not a whole number';
+      return `${base.label}: ${clipEcho(raw.trim())} is ${why}; set to ${formatNumber(clamped)}.`;
+    },
+  };
+}
+
+function choiceSetting<T extends string>(
+  base: Base & { choices: readonly T[]; get(s: Settings): T; put(s: Settings, v: T): void },
+): SettingSpec {
+  const { choices, get, put } = base;
+  return {
+    key: base.key,
+    label: base.label,
+    type: 'choice',
+    choices,
+    applies: base.applies ?? (() => true),
+    writeIf: base.writeIf,
+    invalidates: base.invalidates,
+    cli: base.cli,
+    write: get,
+    read(s, raw) {
+      const found = choices.find((v) => v === raw);
+      if (found === undefined) {
+        return `${base.label}: ${quote(raw)} is not one of ${choices.join(', ')}; kept ${get(s)}.`;
+      }
+      put(s, found);
+      return undefined;
+    },
+  };
+}
+
+/** A 0/1 flag. */
+function flagSetting(
+  base: Base & { get(s: Settings): boolean; put(s: Settings, v: boolean): void },
+): SettingSpec {
+  const { get, put } = base;
+  return {
+    key: base.key,
+    label: base.label,
+    type: 'flag',
+    applies: base.applies ?? (() => true),
+    writeIf: base.writeIf,
+    invalidates: base.invalidates,
+    cli: base.cli,
+    write: (s) => (get(s) ? '1' : '0'),
+    read(s, raw) {
+      if (raw !== '0' && raw !== '1')
+        return `${base.label}: ${quote(raw)} is not 0 or 1; left ${get(s) ? 'on' : 'off'}.`;
+      put(s, raw === '1');
+      return undefined;
+    },
+  };
+}
+
+/**
+ * A sorted, de-duplicated list of numbers written as `0.1_0.2_0.3` ('_' needs no escaping in a
+ * URL; ',' is read too). Entries that are not numbers are dropped and out-of-range ones clamped,
+ * with a notice; a list left empty keeps its current value.
+ */
+function listSetting(
+  base: Base & {
+    range: NumberRange;
+    maxCount: number;
+    get(s: Settings): number[];
+    put(s: Settings, v: number[]): void;
+  },
+): SettingSpec {
+  const { range, maxCount, get, put } = base;
+  return {
+    key: base.key,
+    label: base.label,
+    type: 'list',
+    range,
+    applies: base.applies ?? (() => true),
+    writeIf: base.writeIf,
+    invalidates: base.invalidates,
+    cli: base.cli,
+    write: (s) => get(s).map(formatNumber).join('_'),
+    read(s, raw) {
+      const problems: string[] = [];
+      const values: number[] = [];
+      const parts = raw.split(/[_,]/);
+      for (const part of parts.slice(0, 4 * maxCount)) {
+        const parsed = parseDecimal(part);
+        if (!parsed.ok) {
+          if (problems.length < maxCount) problems.push(`${quote(part)} is not a number`);
+          continue;
+        }
+        const v = parsed.value;
+        const clamped = Math.min(range.max, Math.max(range.min, v));
+        if (clamped !== v && problems.length < maxCount)
+          problems.push(
+            `${clipEcho(part.trim())} is outside [${range.min}, ${range.max}], set to ${clamped}`,
+          );
+        values.push(clamped);
+      }
+      let list = [...new Set(values)].sort((a, b) => a - b);
+      if (list.length > maxCount || parts.length > 4 * maxCount) {
+        problems.push(`more than ${maxCount} values, kept the first ${Math.min(maxCount, list.length)}`);
+        list = list.slice(0, maxCount);
+      }
+      if (list.length === 0) {
+        return `${base.label}: ${quote(raw)} has no usable values; kept ${get(s).join(', ')}.`;
+      }
+      put(s, list);
+      return problems.length ? `${base.label}: ${problems.join('; ')}.` : undefined;
+    },
+  };
+}
+
+/** The sweep grid goes in the link in the sweep view, or when it is not the default grid. */
+const writeSweep = (s: Settings): boolean =>
+  s.page === 'sweep' ||
+  s.sweep.seeds !== DEFAULT_SETTINGS.sweep.seeds ||
+  s.sweep.gammas.join() !== DEFAULT_SETTINGS.sweep.gammas.join() ||
+  s.sweep.fractions.join() !== DEFAULT_SETTINGS.sweep.fractions.join();
+
+const isGenerated = (s: Settings): boolean => s.source === 'generate';
+const isClusters = (s: Settings): boolean => s.source === 'generate' && s.gen.kind === 'clusters';
+const isRandomTags = (s: Settings): boolean => s.tagRule.kind === 'random';
+
+/** Cluster ids a link may tag: the clusters generator makes at most RANGES.clusters.max. */
+const CLUSTER_ID_MAX = RANGES.clusters.max - 1;
+
+/**
+ * The table. Order matters for reading: `src` and `gen` come first because later settings'
+ * `applies` depend on them, and `tag` before its rule's fields.
+ */
+export const SETTINGS_TABLE: readonly SettingSpec[] = [
+  choiceSetting({
+    key: 'src',
+    label: 'data source',
+    choices: ['generate', 'csv'] as const,
+    invalidates: DATA,
+    get: (s) => s.source,
+    put: (s, v) => (s.source = v),
+  }),
+  choiceSetting<GeneratorKind>({
+    key: 'gen',
+    label: 'generator',
+    choices: ['gaussian', 'clusters'],
+    invalidates: DATA,
+    cli: 'generate',
+    applies: isGenerated,
+    get: (s) => s.gen.kind,
+    put: (s, v) => (s.gen.kind = v),
+  }),
+  numberSetting({
+    key: 'n',
+    label: 'rows n',
+    range: RANGES.n,
+    invalidates: DATA,
+    cli: 'n',
+    applies: isGenerated,
+    get: (s) => s.gen.n,
+    put: (s, v) => (s.gen.n = v),
+  }),
+  numberSetting({
+    key: 'd',
+    label: 'features d',
+    range: RANGES.d,
+    invalidates: DATA,
+    cli: 'd',
+    applies: isGenerated,
+    get: (s) => s.gen.d,
+    put: (s, v) => (s.gen.d = v),
+  }),
+  numberSetting({
+    key: 'noise',
+    label: 'noise',
+    range: RANGES.noise,
+    invalidates: DATA,
+    cli: 'noise',
+    applies: isGenerated,
+    get: (s) => s.gen.noise,
+    put: (s, v) => (s.gen.noise = v),
+  }),
+  numberSetting({
+    key: 'seed',
+    label: 'data seed',
+    range: RANGES.seed,
+    invalidates: DATA,
+    cli: 'seed',
+    applies: isGenerated,
+    get: (s) => s.gen.seed,
+    put: (s, v) => (s.gen.seed = v),
+  }),
+  numberSetting({
+    key: 'xs',
+    label: 'x_true scale',
+    range: RANGES.xScale,
+    invalidates: DATA,
+    cli: 'x-scale',
+    applies: isGenerated,
+    get: (s) => s.gen.xScale,
+    put: (s, v) => (s.gen.xScale = v),
+  }),
+  numberSetting({
+    key: 'k',
+    label: 'clusters',
+    range: RANGES.clusters,
+    invalidates: DATA,
+    cli: 'clusters',
+    applies: isClusters,
+    get: (s) => s.gen.clusters,
+    put: (s, v) => (s.gen.clusters = v),
+  }),
+  numberSetting({
+    key: 'spread',
+    label: 'cluster spread',
+    range: RANGES.spread,
+    invalidates: DATA,
+    cli: 'spread',
+    applies: isClusters,
+    get: (s) => s.gen.spread,
+    put: (s, v) => (s.gen.spread = v),
+  }),
+  {
+    key: 'sha',
+    label: 'CSV SHA-256',
+    type: 'text',
+    invalidates: DATA,
+    applies: (s) => s.source === 'csv',
+    write: (s) => s.csvHash,
+    read(s, raw) {
+      if (!/^[0-9a-f]{64}$/.test(raw))
+        return `CSV SHA-256: ${quote(raw)} is not a 64-digit hex hash; ignored.`;
+      s.csvHash = raw;
+      return undefined;
+    },
+  },
+  {
+    key: 'tag',
+    label: 'tag rule',
+    type: 'choice',
+    choices: ['random', 'first', 'cluster', 'manual'],
+    invalidates: TAGS,
+    applies: () => true,
+    write: (s) => s.tagRule.kind,
+    read(s, raw) {
+      switch (raw) {
+        case 'random':
+          // Keeps the fraction of the defaults the link is read on (they differ between versions).
+          if (s.tagRule.kind !== 'random') s.tagRule = { ...DEFAULT_RANDOM_TAGS };
+          return undefined;
+        case 'first':
+          s.tagRule = { kind: 'first', k: 10 };
+          return undefined;
+        case 'cluster':
+          s.tagRule = { kind: 'cluster', clusters: [0] };
+          return undefined;
+        case 'manual':
+          s.tagRule = { kind: 'manual' };
+          return undefined;
+        default:
+          return `tag rule: ${quote(raw)} is not one of random, first, cluster, manual; kept ${s.tagRule.kind}.`;
+      }
+    },
+  },
+  numberSetting({
+    key: 'frac',
+    label: 'copyrighted fraction n1/n',
+    range: RANGES.fraction,
+    invalidates: TAGS,
+    cli: 'fraction',
+    applies: isRandomTags,
+    get: (s) => (s.tagRule.kind === 'random' ? s.tagRule.fraction : 0),
+    put: (s, v) => {
+      if (s.tagRule.kind === 'random') s.tagRule.fraction = v;
+    },
+  }),
+  numberSetting({
+    key: 'tseed',
+    label: 'tag seed',
+    range: RANGES.tagSeed,
+    invalidates: TAGS,
+    cli: 'tag-seed',
+    applies: isRandomTags,
+    get: (s) => (s.tagRule.kind === 'random' ? s.tagRule.seed : 0),
+    put: (s, v) => {
+      if (s.tagRule.kind === 'random') s.tagRule.seed = v;
+    },
+  }),
+  numberSetting({
+    key: 'first',
+    label: 'first k rows',
+    range: RANGES.firstK,
+    invalidates: TAGS,
+    applies: (s) => s.tagRule.kind === 'first',
+    get: (s) => (s.tagRule.kind === 'first' ? s.tagRule.k : 0),
+    put: (s, v) => {
+      if (s.tagRule.kind === 'first') s.tagRule.k = v;
+    },
+  }),
+  {
+    key: 'cl',
+    label: 'tagged clusters',
+    type: 'text',
+    invalidates: TAGS,
+    applies: (s) => s.tagRule.kind === 'cluster',
+    write: (s) => (s.tagRule.kind === 'cluster' ? s.tagRule.clusters.join('.') : ''),
+    read(s, raw) {
+      if (s.tagRule.kind !== 'cluster') return undefined;
+      // Whole numbers separated by single dots: "1.5." or ".2" are malformed, not cluster 0.
+      const ok = /^\d{1,2}(?:\.\d{1,2})*$/.test(raw);
+      const ids = ok ? raw.split('.').map(Number) : [];
+      if (!ok || ids.some((v) => v > CLUSTER_ID_MAX)) {
+        return `tagged clusters: ${quote(raw)} is not a dot-separated list of cluster numbers 0–${CLUSTER_ID_MAX}; kept ${s.tagRule.clusters.join('.')}.`;
+      }
+      s.tagRule.clusters = [...new Set(ids)].sort((a, b) => a - b);
+      return undefined;
+    },
+  },
+  {
+    key: 'bits',
+    label: 'manual tags',
+    type: 'text',
+    invalidates: TAGS,
+    applies: (s) => s.tagRule.kind === 'manual',
+    write: (s) => s.manualBits,
+    read(s, raw) {
+      // A rejected bitset is not kept, so the rewritten link does not carry it on.
+      if (raw.length > BITS_MAX_CHARS) {
+        s.manualBits = '';
+        return `manual tags: the bitset has ${raw.length.toLocaleString('en-US')} characters, more than the ${BITS_MAX_CHARS.toLocaleString('en-US')} of ${DATA_LIMITS.nMax.toLocaleString('en-US')} rows; no rows tagged.`;
+      }
+      if (!/^[A-Za-z0-9_-]*$/.test(raw)) {
+        s.manualBits = '';
+        return `manual tags: the bitset has characters outside base64url; no rows tagged.`;
+      }
+      s.manualBits = raw;
+      return undefined;
+    },
+  },
+  numberSetting({
+    key: 'g',
+    label: 'γc',
+    range: RANGES.gammaC,
+    invalidates: RUN,
+    cli: 'gamma',
+    get: (s) => s.gammaC,
+    put: (s, v) => (s.gammaC = v),
+  }),
+  choiceSetting<Reading>({
+    key: 'read',
+    label: 'reading',
+    choices: ['global', 'separate'],
+    invalidates: SOLVE,
+    cli: 'reading',
+    get: (s) => s.reading,
+    put: (s, v) => (s.reading = v),
+  }),
+  numberSetting({
+    key: 'reg',
+    label: 'regularisation ρ',
+    range: RANGES.reg,
+    invalidates: SOLVE,
+    cli: 'reg',
+    get: (s) => s.reg,
+    put: (s, v) => (s.reg = v),
+  }),
+  choiceSetting({
+    key: 'solver',
+    label: 'solver',
+    choices: SOLVER_NAMES,
+    invalidates: SOLVE,
+    cli: 'solver',
+    get: (s) => s.solver,
+    put: (s, v) => (s.solver = v),
+  }),
+  numberSetting({
+    key: 'tol',
+    label: 'tolerance',
+    range: RANGES.tol,
+    invalidates: SOLVE,
+    cli: 'tol',
+    get: (s) => s.tol,
+    put: (s, v) => (s.tol = v),
+  }),
+  numberSetting({
+    key: 'it',
+    label: 'max iterations',
+    range: RANGES.maxIter,
+    invalidates: SOLVE,
+    cli: 'max-iter',
+    get: (s) => s.maxIter,
+    put: (s, v) => (s.maxIter = v),
+  }),
+  numberSetting({
+    key: 'step',
+    label: 'GD step',
+    range: RANGES.gdStep,
+    invalidates: SOLVE,
+    cli: 'step',
+    applies: (s) => s.solver === 'gd',
+    get: (s) => s.gdStep,
+    put: (s, v) => (s.gdStep = v),
+  }),
+  numberSetting({
+    key: 'rows',
+    label: 'sketch rows',
+    range: RANGES.sketchRows,
+    invalidates: SOLVE,
+    cli: 'sketch-rows',
+    applies: (s) => s.solver === 'sketched',
+    get: (s) => s.sketchRows,
+    put: (s, v) => (s.sketchRows = v),
+  }),
+  numberSetting({
+    key: 'x0',
+    label: 'x0 seed',
+    range: RANGES.x0Seed,
+    invalidates: SOLVE,
+    cli: 'x0-seed',
+    get: (s) => s.x0Seed,
+    put: (s, v) => (s.x0Seed = v),
+  }),
+  numberSetting({
+    key: 'speed',
+    label: 'playback speed',
+    range: RANGES.speed,
+    // How fast a run is shown, not what it computes: the run goes on (run-sync.ts).
+    invalidates: NONE,
+    get: (s) => s.speed,
+    put: (s, v) => (s.speed = v),
+  }),
+  flagSetting({
+    key: 'twin',
+    label: 'baseline twin',
+    invalidates: RUN,
+    get: (s) => s.twin,
+    put: (s, v) => (s.twin = v),
+  }),
+  choiceSetting<BackendChoice>({
+    key: 'backend',
+    label: 'backend',
+    choices: ['auto', 'cpu', 'gpu'],
+    // The engine in use (not the choice) is what results depend on: the run and sweep keys hold
+    // the active backend, which changes when the choice does (run-sync.ts selectBackend).
+    invalidates: NONE,
+    cli: 'engine',
+    writeIf: (s) => s.backend !== 'auto',
+    get: (s) => s.backend,
+    put: (s, v) => (s.backend = v),
+  }),
+  choiceSetting<RowsView>({
+    key: 'view',
+    label: 'view',
+    choices: ['table', 'projection'],
+    invalidates: NONE,
+    get: (s) => s.rowsView,
+    put: (s, v) => (s.rowsView = v),
+  }),
+  choiceSetting<PageView>({
+    key: 'page',
+    label: 'page view',
+    choices: ['run', 'sweep'],
+    invalidates: NONE,
+    writeIf: (s) => s.page !== 'run',
+    get: (s) => s.page,
+    put: (s, v) => (s.page = v),
+  }),
+  listSetting({
+    key: 'sg',
+    label: 'sweep γc values',
+    // γc = 0 is the baseline every sweep adds; the list holds the protected values.
+    range: RANGES.gammaC,
+    maxCount: LIMITS.sweepValuesMax,
+    invalidates: ['sweep'],
+    cli: 'gamma',
+    writeIf: writeSweep,
+    get: (s) => s.sweep.gammas,
+    put: (s, v) => (s.sweep.gammas = v),
+  }),
+  listSetting({
+    key: 'sf',
+    label: 'sweep n1/n values',
+    // Each cell needs n1 ≥ 1 and n2 ≥ 1: the same range as the single run's fraction.
+    range: RANGES.fraction,
+    maxCount: LIMITS.sweepValuesMax,
+    invalidates: ['sweep'],
+    cli: 'fraction',
+    writeIf: writeSweep,
+    get: (s) => s.sweep.fractions,
+    put: (s, v) => (s.sweep.fractions = v),
+  }),
+  numberSetting({
+    key: 'ss',
+    label: 'sweep seeds',
+    range: RANGES.sweepSeeds,
+    invalidates: ['sweep'],
+    cli: 'seeds',
+    writeIf: writeSweep,
+    get: (s) => s.sweep.seeds,
+    put: (s, v) => (s.sweep.seeds = v),
+  }),
+  flagSetting({
+    key: 'present',
+    label: 'presenter mode',
+    invalidates: NONE,
+    writeIf: (s) => s.present,
+    get: (s) => s.present,
+    put: (s, v) => (s.present = v),
+  }),
+  flagSetting({
+    key: 'embed',
+    label: 'embed mode',
+    invalidates: NONE,
+    writeIf: (s) => s.embed,
+    get: (s) => s.embed,
+    put: (s, v) => (s.embed = v),
+  }),
+];
+
+/** The entry of a key. */
+export function settingSpec(key: string): SettingSpec | undefined {
+  return SETTINGS_TABLE.find((p) => p.key === key);
+}
+
+/**
+ * The values of every setting in `scope` as the link writes them (undefined where a setting does
+ * not apply): two settings objects give different keys exactly when a result in that scope is stale.
+ */
+export function scopeKey(s: Settings, scope: Scope): string[] {
+  const key: string[] = [];
+  for (const p of SETTINGS_TABLE) {
+    if (p.invalidates.includes(scope)) key.push(p.applies(s) ? `${p.key}=${p.write(s)}` : '');
+  }
+  return key;
+}
+
+/** Whether a setting in `scope` differs between a and b. */
+export function scopeChanged(a: Settings, b: Settings, scope: Scope): boolean {
+  if (a === b) return false;
+  const ka = scopeKey(a, scope);
+  const kb = scopeKey(b, scope);
+  return ka.some((v, i) => v !== kb[i]);
+}
