@@ -95,7 +95,9 @@ test('a link with out-of-range and malformed values is clamped and says what cha
   await expect(notices).toContainText('γc: "abc" is not a number');
   await expect(notices).toContainText('solver: "bfgs"');
   await expect(notices).toContainText('unknown setting "bogus"');
-  await expect(notices).toContainText('copyrighted fraction n1/n: 2 is above the maximum 1');
+  await expect(notices).toContainText(
+    'copyrighted fraction n1/n: 2 is above the maximum 0.999; set to 0.999',
+  );
   // The normalised link replaces the bad one.
   await page.waitForFunction(
     () => window.location.hash.includes('n=50000') && !window.location.hash.includes('bogus'),

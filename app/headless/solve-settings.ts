@@ -5,8 +5,10 @@
  * computation the app runs. Generated data only (an uploaded CSV is not in the settings).
  */
 import { generate } from '../../src/data/generators';
-import { applyTagRule, decodeMaskBitset } from '../../src/data/tagging';
+import { DataError } from '../../src/data/errors';
+import { maskFromSettings } from '../data/settings-mask';
 import { CpuEngine } from '../../src/engine/cpu-engine';
+import type { Engine } from '../../src/engine/engine';
 import { runSweep, type SweepResult } from '../../src/engine/sweep';
 import { BatchSolver, type SolveResult } from '../../src/math/solvers';
 import type { Dataset } from '../../src/math/types';
@@ -29,11 +31,10 @@ export function problemFromSettings(s: Settings): SettingsProblem {
   const generated = generate(generatorSpec(s));
   const dataset = scaledDataset(generated.dataset, generated.dataset.w, s.reg);
   const clusters = generated.clusters ?? null;
-  const rule = s.tagRule;
-  const mask =
-    rule.kind === 'manual'
-      ? decodeMaskBitset(s.manualBits, dataset.n)
-      : applyTagRule(rule, dataset.n, clusters ?? undefined);
+  const { mask, notice } = maskFromSettings(s, dataset.n, clusters);
+  // Headless callers (preset tests, the CLI) have nobody to show a notice to: tags that cannot
+  // apply are an error here, where the page would tag no rows and say so.
+  if (notice) throw new DataError(notice);
   return { dataset, mask, clusters };
 }
 
@@ -44,9 +45,15 @@ export interface SettingsSolve {
   twin: SolveResult | null;
 }
 
-/** Solves the run (and twin) the settings describe, on the float64 CPU engine. */
-export async function solveSettings(s: Settings, problem = problemFromSettings(s)): Promise<SettingsSolve> {
-  const engine = new CpuEngine(problem.dataset);
+/**
+ * Solves the run (and twin) the settings describe, on the float64 CPU engine unless another engine
+ * over the same data is given (the CLI's `--link --engine gpu`). The engine is disposed after.
+ */
+export async function solveSettings(
+  s: Settings,
+  problem = problemFromSettings(s),
+  engine: Engine = new CpuEngine(problem.dataset),
+): Promise<SettingsSolve> {
   try {
     const solver = new BatchSolver(
       engine,
@@ -61,9 +68,15 @@ export async function solveSettings(s: Settings, problem = problemFromSettings(s
   }
 }
 
-/** Runs the sweep grid the settings describe (as the sweep view does), on the float64 CPU engine. */
-export async function sweepSettings(s: Settings, problem = problemFromSettings(s)): Promise<SweepResult> {
-  const engine = new CpuEngine(problem.dataset);
+/**
+ * Runs the sweep grid the settings describe (as the sweep view does), on the float64 CPU engine
+ * unless another engine over the same data is given. The engine is disposed after.
+ */
+export async function sweepSettings(
+  s: Settings,
+  problem = problemFromSettings(s),
+  engine: Engine = new CpuEngine(problem.dataset),
+): Promise<SweepResult> {
   try {
     return await runSweep(engine, sweepSpec(s, problem.dataset.d));
   } finally {

@@ -4,6 +4,7 @@
  */
 import { useId, useRef, useState } from 'react';
 import { writeCsv } from '../../src/data/csv';
+import { DATA_LIMITS, formatBytes } from '../../src/data/limits';
 import { loadCsvFile } from '../data/data-controller';
 import { Term } from '../learn/Term';
 import { LocalDataControls } from '../persist/LocalDataControls';
@@ -112,6 +113,13 @@ function GeneratorForm() {
   );
 }
 
+/** The upload limits in words, from DATA_LIMITS (what every reader of data enforces). */
+const UPLOAD_LIMITS =
+  `Up to ${DATA_LIMITS.dMax.toLocaleString('en-US')} features, ` +
+  `${DATA_LIMITS.nMax.toLocaleString('en-US')} rows, ` +
+  `${DATA_LIMITS.cellsMax.toLocaleString('en-US')} values (rows × features) ` +
+  `and ${formatBytes(DATA_LIMITS.fileBytesMax)}; UTF-8 or UTF-16.`;
+
 function UploadZone() {
   const inputId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
@@ -160,6 +168,9 @@ function UploadZone() {
           Columns: features, <code>b</code>, optional <code>w</code> and <code>copyright</code> (0/1). The
           file stays in this browser.
         </p>
+        <p className="hint" data-testid="upload-limits">
+          {UPLOAD_LIMITS}
+        </p>
       </div>
       {loading.busy && (
         <div role="status" aria-live="polite">
@@ -203,7 +214,7 @@ export function DataPanel() {
       </p>
       {error && (
         <div className="error" role="alert" data-testid="data-error">
-          {error}
+          {/[.!?]$/.test(error) ? error : `${error}.`}
           {dataset ? ' The previous data is kept.' : ''}
         </div>
       )}

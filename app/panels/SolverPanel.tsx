@@ -1,6 +1,7 @@
 /** Solver settings: method, tolerance, iteration limit, start point, and the γc = 0 twin. */
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
+import { DEFAULT_MAX_ITER } from '../../src/math/solvers';
 import type { SolverChoice } from '../store/settings';
 import { RANGES } from '../store/settings-table';
 import { CheckboxField, NumberField, SelectField } from './fields';
@@ -26,9 +27,9 @@ export function SolverPanel() {
         onChange={(v) =>
           update((d) => {
             d.solver = v;
-            // GD needs many more iterations than Newton; move the limit to the solver's own default.
-            if (v === 'gd' && d.maxIter === 100) d.maxIter = 5000;
-            if (v !== 'gd' && d.maxIter === 5000) d.maxIter = 100;
+            // GD needs many more iterations than Newton: a limit left at the old solver's default
+            // moves to the new solver's own default.
+            if (d.maxIter === DEFAULT_MAX_ITER[s.solver]) d.maxIter = DEFAULT_MAX_ITER[v];
           })
         }
       />

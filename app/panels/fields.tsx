@@ -4,6 +4,7 @@
  * so a half-typed "0." never resets a run.
  */
 import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import { parseDecimal } from '../../src/data/number';
 
 /** What reading a draft gives: the value to commit, or what is wrong with the text. */
 export type DraftParse<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -113,6 +114,37 @@ interface NumberFieldProps {
   testId?: string;
 }
 
+/** What a number field accepts. */
+export interface NumberRules {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+}
+
+/**
+ * Reads a number field's text with the project's one number grammar (src/data/number.ts), so the
+ * fields accept exactly what links and data files accept: "0x20", "1_000" or "Infinity" are
+ * refused here too, instead of `Number()` reading the first as 32.
+ */
+export function parseNumberDraft(text: string, { min, max, integer }: NumberRules): DraftParse<number> {
+  const r = parseDecimal(text);
+  if (!r.ok) {
+    const error = {
+      empty: 'Enter a number.',
+      'not a number': 'Enter a decimal number, such as 0.25 or 1e-3.',
+      'not finite': 'Enter a finite number.',
+      'too large': 'That number is too large.',
+    }[r.why];
+    return { ok: false, error };
+  }
+  const v = r.value;
+  if (integer && !Number.isInteger(v)) return { ok: false, error: 'Enter a whole number.' };
+  if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
+    return { ok: false, error: `Enter a value from ${min ?? '−∞'} to ${max ?? '∞'}.` };
+  }
+  return { ok: true, value: v };
+}
+
 /** A number input that validates its range and commits on Enter/blur. */
 export function NumberField({
   label,
@@ -125,15 +157,7 @@ export function NumberField({
   step,
   testId,
 }: NumberFieldProps) {
-  const parse = (text: string): DraftParse<number> => {
-    const v = Number(text);
-    if (text.trim() === '' || !Number.isFinite(v)) return { ok: false, error: 'Enter a number.' };
-    if (integer && !Number.isInteger(v)) return { ok: false, error: 'Enter a whole number.' };
-    if ((min !== undefined && v < min) || (max !== undefined && v > max)) {
-      return { ok: false, error: `Enter a value from ${min ?? '−∞'} to ${max ?? '∞'}.` };
-    }
-    return { ok: true, value: v };
-  };
+  const parse = (text: string): DraftParse<number> => parseNumberDraft(text, { min, max, integer });
   return (
     <DraftField
       label={label}

@@ -1,7 +1,9 @@
 /**
- * Plotly is large (~3.5 MB), so it is loaded on first use with a dynamic import: the first paint
- * shows the controls without waiting for it. The bundle is served from this origin like any other
- * chunk (no CDN).
+ * Plotly is large (~4.9 MB unminified chunk), so it is loaded on first use with a dynamic import:
+ * the first paint shows the controls without waiting for it. The bundle is served from this origin
+ * like any other chunk (no CDN). It is Plotly's strict bundle, which draws WebGL traces (the
+ * projection's scattergl above 2,000 rows) without `new Function`, so the built site's
+ * Content-Security-Policy needs no 'unsafe-eval' (build/csp.ts).
  */
 import type * as PlotlyTypes from 'plotly.js';
 
@@ -11,7 +13,9 @@ let loading: Promise<PlotlyModule> | null = null;
 
 /** The Plotly module, loaded once. */
 export function loadPlotly(): Promise<PlotlyModule> {
-  loading ??= import('plotly.js-dist-min').then((m) => (m as unknown as { default: PlotlyModule }).default);
+  loading ??= import('plotly.js-strict-dist').then(
+    (m) => (m as unknown as { default: PlotlyModule }).default,
+  );
   return loading;
 }
 

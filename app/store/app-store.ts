@@ -10,8 +10,8 @@
  */
 import { create } from 'zustand';
 import type { Dataset, LossParts } from '../../src/math/types';
-import { formatDataError } from '../../src/data/errors';
-import { applyTagRule, decodeMaskBitset, encodeMaskBitset } from '../../src/data/tagging';
+import { encodeMaskBitset } from '../../src/data/tagging';
+import { maskFromSettings } from '../data/settings-mask';
 import {
   DEFAULT_SETTINGS,
   cloneSettings,
@@ -104,6 +104,11 @@ export interface AppActions {
   setRowTags(rows: Iterable<number>, value: boolean): void;
   /** Toggles one row (switching to manual tags). */
   toggleRow(row: number): void;
+  /**
+   * Decodes the settings' manual bitset over the current rows (a pasted link): no rows tagged, a
+   * notice, and the bitset dropped when it does not fit — exactly as when the link is opened fresh.
+   */
+  applyManualBits(): void;
   /** Sets the mask directly (from a rule computed elsewhere). */
   setMask(mask: Uint8Array): void;
   setRun(run: Partial<RunSlice>): void;
@@ -123,32 +128,6 @@ function countOnes(mask: Uint8Array): number {
   let k = 0;
   for (let i = 0; i < mask.length; i++) k += mask[i];
   return k;
-}
-
-/** Manual mask from the bitset in the settings, or all zeros when it does not fit n. */
-function manualMask(s: Settings, n: number): { mask: Uint8Array; notice?: string } {
-  if (s.manualBits === '') return { mask: new Uint8Array(n) };
-  try {
-    return { mask: decodeMaskBitset(s.manualBits, n) };
-  } catch (e) {
-    return {
-      mask: new Uint8Array(n),
-      notice: `The manual tags in the link were not used (${formatDataError(e)}); no rows are tagged.`,
-    };
-  }
-}
-
-/** The mask a (non-manual) rule gives over n rows; all zeros and the reason when it cannot apply. */
-function ruleMask(
-  rule: Exclude<TagRule, { kind: 'manual' }>,
-  n: number,
-  clusters: Int32Array | null,
-): { mask: Uint8Array; error?: string } {
-  try {
-    return { mask: applyTagRule(rule, n, clusters ?? undefined) };
-  } catch (e) {
-    return { mask: new Uint8Array(n), error: `Tag rule not applied: ${formatDataError(e)}` };
-  }
 }
 
 /** Creates the store; exported as a factory so unit tests get a fresh one. */
@@ -190,7 +169,7 @@ export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
           mask = csvMask;
           extra.settings = { ...cloneSettings(s), manualBits: encodeMaskBitset(csvMask) };
         } else {
-          const m = manualMask(s, dataset.n);
+          const m = maskFromSettings(s, dataset.n);
           mask = m.mask;
           if (m.notice) {
             extra.linkNotices = [...get().linkNotices, m.notice];
@@ -201,9 +180,9 @@ export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
       } else {
         // The rule's tags for the new rows, in the same update as the data: a run waiting for the
         // data (run-controller.ts) must never see new rows with the old or an empty mask.
-        const m = ruleMask(s.tagRule, dataset.n, clusters);
+        const m = maskFromSettings(s, dataset.n, clusters);
         mask = m.mask;
-        if (m.error) extra.dataError = m.error;
+        if (m.notice) extra.dataError = m.notice;
       }
       set({
         dataset,
@@ -215,10 +194,8 @@ export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
         ...extra,
         mask,
         n1: countOnes(mask),
-        outcome: null,
-        runStatus: 'idle',
-        runMessage: '',
       });
+      // The run is not touched here: run-sync.ts clears a run whose data changed, with a word.
     },
     setLoading(loading) {
       set({ loading });
@@ -239,6 +216,22 @@ export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
     },
     toggleRow(row) {
       get().setRowTags([row], get().mask[row] !== 1);
+    },
+    applyManualBits() {
+      const { settings, dataset, linkNotices } = get();
+      if (!dataset || settings.tagRule.kind !== 'manual') return;
+      if (encodeMaskBitset(get().mask) === settings.manualBits && get().mask.length === dataset.n) return;
+      const m = maskFromSettings(settings, dataset.n);
+      set({
+        mask: m.mask,
+        n1: countOnes(m.mask),
+        ...(m.notice
+          ? {
+              linkNotices: [...linkNotices, m.notice],
+              settings: { ...cloneSettings(settings), manualBits: '' },
+            }
+          : {}),
+      });
     },
     setMask(mask) {
       set({ mask, n1: countOnes(mask) });

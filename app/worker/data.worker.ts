@@ -1,16 +1,38 @@
 /**
- * Data work off the main thread: generating synthetic data and reading + parsing uploaded CSVs,
- * with byte progress while a large file is read. Errors come back as one line (with line and
- * column for CSVs), never as a stack trace.
+ * Data work off the main thread: generating synthetic data, and for an uploaded CSV everything from
+ * the File to the typed arrays: the size check, reading (with byte progress), SHA-256, decoding
+ * (UTF-8 or UTF-16) and parsing (with progress). The arrays go back as transferables, so the main
+ * thread neither parses nor copies O(n·d) numbers. Errors come back as one bounded line (with line
+ * and column for CSVs), never as a stack trace.
  */
 import { parseCsv } from '../../src/data/csv';
-import { formatDataError } from '../../src/data/errors';
+import { clipEcho } from '../../src/data/echo';
+import { DataError, formatDataError } from '../../src/data/errors';
 import { generate } from '../../src/data/generators';
-import type { DataCommand, DataEvent } from './data-protocol';
+import { fileSizeProblem } from '../../src/data/limits';
+import { decodeDataFile } from '../../src/data/text';
+import type { Dataset } from '../../src/math/types';
+import type { DataCommand, DataEvent, ParsePhase } from './data-protocol';
 import { sha256Hex } from './sha256';
 
 function post(event: DataEvent, transfer: Transferable[] = []): void {
   (self as unknown as Worker).postMessage(event, transfer);
+}
+
+/** The buffers of a data set's arrays, to transfer them (each array owns its whole buffer). */
+function buffersOf(dataset: Dataset): ArrayBuffer[] {
+  return [dataset.A.buffer, dataset.b.buffer, dataset.w.buffer] as ArrayBuffer[];
+}
+
+/** Progress of one phase, reported at most once per whole percent (not by time, so tests can count). */
+function progressReporter(id: number, phase: ParsePhase): (fraction: number) => void {
+  let lastPercent = -1;
+  return (fraction) => {
+    const percent = Math.floor(fraction * 100);
+    if (percent <= lastPercent) return;
+    lastPercent = percent;
+    post({ type: 'progress', id, phase, fraction });
+  };
 }
 
 /** Reads a file in chunks, reporting progress, and returns its bytes. */
@@ -18,18 +40,16 @@ async function readWithProgress(id: number, file: File): Promise<Uint8Array> {
   const total = file.size;
   const out = new Uint8Array(total);
   const reader = file.stream().getReader();
+  const report = progressReporter(id, 'reading');
   let loaded = 0;
-  let lastReport = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
+    // A file that grew after it was chosen: refuse rather than overrun the buffer.
+    if (loaded + value.length > total) throw new DataError('the file changed while it was being read');
     out.set(value, loaded);
     loaded += value.length;
-    const now = performance.now();
-    if (now - lastReport > 50) {
-      lastReport = now;
-      post({ type: 'progress', id, loaded, total, phase: 'reading' });
-    }
+    report(total > 0 ? loaded / total : 1);
   }
   return out.subarray(0, loaded);
 }
@@ -38,7 +58,6 @@ async function handle(command: DataCommand): Promise<void> {
   switch (command.type) {
     case 'generate': {
       const g = generate(command.spec);
-      const { A, b, w } = g.dataset;
       post(
         {
           type: 'generated',
@@ -47,27 +66,32 @@ async function handle(command: DataCommand): Promise<void> {
           featureNames: g.featureNames,
           clusters: g.clusters ?? null,
         },
-        [A.buffer, b.buffer, w.buffer],
+        buffersOf(g.dataset),
       );
       return;
     }
     case 'parse': {
+      // The page checks the size before sending; this keeps the worker safe on its own.
+      const tooLarge = fileSizeProblem(command.file.size);
+      if (tooLarge) throw new DataError(tooLarge);
       const bytes = await readWithProgress(command.id, command.file);
-      post({ type: 'progress', id: command.id, loaded: bytes.length, total: bytes.length, phase: 'parsing' });
       const sha256 = await sha256Hex(bytes);
-      const text = new TextDecoder('utf-8').decode(bytes);
-      const parsed = parseCsv(text);
-      post({
-        type: 'parsed',
-        id: command.id,
-        dataset: parsed.dataset,
-        mask: parsed.mask,
-        hasCopyrightColumn: parsed.hasCopyrightColumn,
-        featureNames: parsed.featureNames,
-        notices: parsed.notices,
-        sha256,
-        fileName: command.file.name,
-      });
+      const decoded = decodeDataFile(bytes);
+      const parsed = parseCsv(decoded.text, { onProgress: progressReporter(command.id, 'parsing') });
+      post(
+        {
+          type: 'parsed',
+          id: command.id,
+          dataset: parsed.dataset,
+          mask: parsed.mask,
+          hasCopyrightColumn: parsed.hasCopyrightColumn,
+          featureNames: parsed.featureNames,
+          notices: [...decoded.notices, ...parsed.notices],
+          sha256,
+          fileName: command.file.name,
+        },
+        [...buffersOf(parsed.dataset), parsed.mask.buffer as ArrayBuffer],
+      );
       return;
     }
   }
@@ -76,7 +100,7 @@ async function handle(command: DataCommand): Promise<void> {
 self.onmessage = (message: MessageEvent<DataCommand>) => {
   const command = message.data;
   handle(command).catch((e: unknown) => {
-    const where = command.type === 'parse' ? `${command.file.name}: ` : '';
+    const where = command.type === 'parse' ? `${clipEcho(command.file.name)}: ` : '';
     post({ type: 'failed', id: command.id, message: where + formatDataError(e) });
   });
 };

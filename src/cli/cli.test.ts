@@ -1,16 +1,18 @@
 /** The CLI end to end: spawned as a user would run it, checked against the library directly. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_REG, generate } from '../data/generators';
-import { applyTagRule } from '../data/tagging';
-import { writeCsv } from '../data/csv';
+import { applyTagRule, encodeMaskBitset } from '../data/tagging';
+import { parseCsv, writeCsv } from '../data/csv';
 import { writeProblemJson } from '../data/problem-json';
 import { evaluateAt } from '../math/objective';
 import { BatchSolver } from '../math/solvers';
 import { CpuEngine } from '../engine/cpu-engine';
+import { startPoint } from '../engine/solver-settings';
 import { presetById } from '../../app/presets/presets';
 import { randomProblem, randomVector, relErr, splitProblem } from '../testing/random-problem';
 
@@ -193,14 +195,44 @@ describe('CLI', () => {
   });
 
   it.each([
-    [
-      ['solve', '--generate', 'gaussian', '--n', 'abc', '--fraction', '0.1'],
-      /--n: "abc" is not a finite number/,
-    ],
+    [['solve', '--generate', 'gaussian', '--n', 'abc', '--fraction', '0.1'], /--n: "abc" is not a number/],
     [['solve', '--data', join(dir, 'missing.csv')], /cannot read .*missing\.csv: no such file/],
     [['solve', '--generate', 'gaussian', '--fraction', '0.1', '--engine', 'tpu'], /unknown engine "tpu"/],
     [['solve', '--generate', 'gaussian', '--fraction', '0.1', '--solver', 'adam'], /unknown solver "adam"/],
-    [['solve', '--generate', 'gaussian', '--fraction', '0.1', '--tol=-1'], /--tol: -1 must be > 0/],
+    [
+      ['solve', '--generate', 'gaussian', '--fraction', '0.1', '--tol=-1'],
+      /--tol: -1 is below the minimum 1e-15/,
+    ],
+    // A value that starts with a dash reaches the flag's own check (not parseArgs' "ambiguous").
+    [['solve', '--generate', 'gaussian', '--n', '-5', '--fraction', '0.1'], /--n: -5 is below the minimum 2/],
+    [
+      ['solve', '--generate', 'gaussian', '--fraction', '0.1', '--gamma', '-1'],
+      /--gamma: -1 is below the minimum 0/,
+    ],
+    [
+      ['solve', '--generate', 'gaussian', '--fraction', '0.1', '--tol', '-1'],
+      /--tol: -1 is below the minimum 1e-15/,
+    ],
+    [
+      ['sweep', '--generate', 'gaussian', '--gamma', '-1,0.2', '--fraction', '0.1'],
+      /--gamma: -1 is below the minimum 0/,
+    ],
+    [
+      ['solve', '--generate', 'gaussian', '--fraction', '0.1', '--x0-seed', '-2'],
+      /--x0-seed: -2 is below the minimum 0/,
+    ],
+    // The one number grammar: hex is refused as in a CSV, 1e400 is "too large", never null.
+    [['solve', '--generate', 'gaussian', '--n', '0x20', '--fraction', '0.1'], /--n: "0x20" is not a number/],
+    [
+      ['solve', '--generate', 'gaussian', '--fraction', '0.1', '--gamma', '1e400'],
+      /--gamma: "1e400" is too large/,
+    ],
+    [
+      ['solve', '--generate', 'gaussian', '--fraction', '0.1', '--x-scale', '20'],
+      /--x-scale: 20 is above the maximum 10/,
+    ],
+    [['solve', '--generate', 'gaussian', '--n', '--d', '5'], /--n needs a value/],
+    [['solve', '--generate', 'gaussian', '--fraction', '0.1', '--bogus', '3'], /unknown flag --bogus/],
     [['solve', '--generate', 'gaussian'], /needs --fraction/],
     [
       ['solve', '--generate', 'gaussian', '--fraction', '0.1', '--reading', 'both'],
@@ -215,6 +247,7 @@ describe('CLI', () => {
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(pattern);
+    expect(lines[0]).not.toMatch(/\bnull\b|ambiguous/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -233,5 +266,277 @@ describe('CLI', () => {
     const r = cli('eval', '--problem', join(dir, 'p.json'), '--x', xBad);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/x has 2 entries but the problem has d = 4/);
+  });
+
+  it('no verb prints the usage on stdout with nothing on stderr (exit 2); --help and -h exit 0', () => {
+    const none = cli();
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('');
+    expect(none.stdout).toMatch(/^usage: npm run cli -- <eval\|solve\|sweep>/);
+    expect(none.stdout).toContain('--link');
+    expect(none.stdout).toContain('--x0-seed');
+    for (const args of [['--help'], ['-h'], ['solve', '--help']]) {
+      const r = cli(...args);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(none.stdout);
+    }
+  });
+
+  it('a data file over the size limit is refused before it is read, naming the file and the limit', () => {
+    const big = join(dir, 'big.csv');
+    // Sparse: 1 GiB long without writing 1 GiB; reading it would take seconds and 1 GiB of memory.
+    writeFileSync(big, '');
+    truncateSync(big, 1024 ** 3);
+    const r = cli('solve', '--data', big, '--fraction', '0.1');
+    rmSync(big);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/big\.csv: the file is 1 GiB, more than the limit of 256 MiB/);
+  });
+
+  it('--x0-seed starts at the seeded point and --seed is the data seed only (the sketch seed is fixed)', async () => {
+    const args = ['solve', '--generate', 'gaussian', '--n', '80', '--d', '5', '--seed', '4'];
+    args.push('--fraction', '0.2', '--gamma', '0.2', '--solver', 'sketched', '--sketch-rows', '40');
+    const r = cli(...args, '--x0-seed', '7');
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    const { dataset } = generate({
+      kind: 'gaussian',
+      n: 80,
+      d: 5,
+      noise: 0.3,
+      xScale: 0.7,
+      reg: DEFAULT_REG,
+      seed: 4,
+    });
+    const mask = applyTagRule({ kind: 'random', fraction: 0.2, seed: 4 }, 80);
+    const x0 = startPoint(5, 7);
+    expect(x0.some((v) => v !== 0)).toBe(true);
+    const problem = { ...dataset, mask, gammaC: 0.2, reading: 'global' as const };
+    expect(out.history[0].L).toBe(evaluateAt(problem, x0).L);
+    // The solver's own sketch seed (its default), whatever the data seed is.
+    const [ref] = await new BatchSolver(
+      new CpuEngine(dataset),
+      [{ gammaC: 0.2, mask, reading: 'global' }],
+      x0,
+      {
+        solver: 'sketched',
+        sketchRows: 40,
+      },
+    ).run();
+    expect(out.tau).toBe(ref.parts.tau);
+    expect(out.iterations).toBe(ref.iterations);
+  });
+});
+
+/** A playground link's hash for generated data, as the page writes one. */
+const LINK_SKETCHED = '#v=2&n=150&d=6&seed=3&frac=0.2&tseed=3&g=0.2&solver=sketched&rows=60&x0=7';
+
+describe('CLI --link', () => {
+  it('solve --link runs what the link describes: data, tags, x0 seed, sketch, the twin', async () => {
+    const r = cli('solve', '--link', LINK_SKETCHED);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // Rebuilt by hand from the link's values and the page's defaults (noise 0.3, x_true scale 0.7,
+    // ρ = 0.3, tol 1e-8, 100 iterations, the twin on), not through the CLI's code.
+    const { dataset } = generate({
+      kind: 'gaussian',
+      n: 150,
+      d: 6,
+      noise: 0.3,
+      xScale: 0.7,
+      reg: 0.3,
+      seed: 3,
+    });
+    const mask = applyTagRule({ kind: 'random', fraction: 0.2, seed: 3 }, 150);
+    const configs = [
+      { gammaC: 0.2, mask, reading: 'global' as const },
+      { gammaC: 0, mask, reading: 'global' as const },
+    ];
+    const [run, twin] = await new BatchSolver(new CpuEngine(dataset), configs, startPoint(6, 7), {
+      solver: 'sketched',
+      sketchRows: 60,
+      maxIter: 100,
+      tol: 1e-8,
+    }).run();
+    expect(out.tau).toBe(run.parts.tau);
+    expect(out.iterations).toBe(run.iterations);
+    expect(out.twin.tau).toBe(twin.parts.tau);
+    expect(out.x0Seed).toBe(7);
+    expect(out.solver).toBe('sketched');
+    expect(out.engine).toBe('CPU float64');
+    // A full URL (with the page's query string) is read the same way.
+    const url = cli('solve', '--link', `http://127.0.0.1:5173/?backend=cpu${LINK_SKETCHED}`, '--no-history');
+    expect(url.stderr).toBe('');
+    expect(JSON.parse(url.stdout).tau).toBe(run.parts.tau);
+  });
+
+  it('solve --link --engine gpu runs the same link on WebGPU (float32) to the float64 answer', () => {
+    const link = `${LINK_SKETCHED}&tol=1e-6`;
+    const cpu = JSON.parse(cli('solve', '--link', link, '--no-history').stdout);
+    const r = cli('solve', '--link', link, '--no-history', '--engine', 'gpu');
+    expect(r.code, r.stderr).toBe(0);
+    const gpu = JSON.parse(r.stdout);
+    expect(gpu.engine).toMatch(/WebGPU/);
+    expect(gpu.x0Seed).toBe(7);
+    // float32 sums over 150 rows: a few units in the 7th digit of τ.
+    expect(Math.abs(gpu.tau - cpu.tau) / cpu.tau).toBeLessThan(1e-4);
+    expect(Math.abs(gpu.twin.tau - cpu.twin.tau)).toBeLessThan(1e-6);
+  });
+
+  it("the link's notices go to stderr as note: lines, and the run goes on", () => {
+    const r = cli('solve', '--link', '#v=2&n=60&d=4&g=abc&bogus=1&frac=2&tseed=1', '--no-history');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.every((l) => l.startsWith('note: '))).toBe(true);
+    expect(r.stderr).toMatch(/^note: .*γc.*"abc"/m);
+    expect(r.stderr).toMatch(/^note: .*"bogus"/m);
+    expect(r.stderr).toMatch(/^note: .*n1\/n.*2/m);
+    expect(r.code).toBe(0);
+    // γc kept the page's default, as the page does for a value it cannot read.
+    expect(JSON.parse(r.stdout).gammaC).toBe(0.1);
+  });
+
+  it.each([
+    [['solve', '--link', 'http://127.0.0.1:5173/?backend=cpu'], /--link: .* has no settings/],
+    [['solve', '--link', 'hello world'], /--link: "hello world" sets no playground setting/],
+    [['solve', '--link', LINK_SKETCHED, '--n', '5'], /--link sets every setting itself; drop --n/],
+    [['solve', '--link', LINK_SKETCHED, '--solver', 'gd'], /--link sets every setting itself; drop --solver/],
+    [
+      ['solve', '--link', LINK_SKETCHED, '--x0-seed', '3'],
+      /--link sets every setting itself; drop --x0-seed/,
+    ],
+    [['sweep', '--link', LINK_SKETCHED, '--seeds', '3'], /--link sets every setting itself; drop --seeds/],
+    [['solve', '--link', LINK_SKETCHED, '--data', 'd.csv'], /the link uses generated data; drop --data/],
+    [['eval', '--link', LINK_SKETCHED], /--link is for solve and sweep, not eval/],
+    // The page refuses to run without a tagged and an untagged row; so does the CLI.
+    [['solve', '--link', '#v=2&n=60&d=4&tag=first&first=0'], /--link: the link tags no row as copyrighted/],
+    [
+      ['solve', '--link', '#v=2&n=60&d=4&tag=first&first=60'],
+      /--link: the link tags every row as copyrighted/,
+    ],
+    [
+      ['solve', '--link', '#v=2&src=csv&sha=' + 'ab'.repeat(32)],
+      /uploaded CSV .*give the file with --data FILE/,
+    ],
+  ])('bad --link use %j exits 2 with one line', (args, pattern) => {
+    const r = cli(...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(pattern);
+  });
+
+  // A CSV as people save it: a byte-order mark and CRLF line ends (the page hashes the raw bytes).
+  const csvText =
+    '\ufeffx1,x2,x3,b,w,copyright\r\n' +
+    [
+      [0.3, -1.2, 0.5, 0.12, 0.05, 1],
+      [-0.7, 0.4, 1.1, 0.08, 0.1, 0],
+      [1.4, 0.2, -0.3, 0.2, 0.08, 0],
+      [0.1, 0.9, 0.6, 0.05, 0.12, 1],
+      [-1.1, -0.4, 0.2, 0.15, 0.07, 0],
+      [0.6, 1.3, -0.9, 0.1, 0.09, 0],
+      [-0.2, -0.8, 1.5, 0.18, 0.11, 0],
+      [0.9, -0.1, -1.2, 0.12, 0.06, 0],
+    ]
+      .map((row) => row.join(','))
+      .join('\r\n') +
+    '\r\n';
+
+  it('a CSV link with the wrong file is refused: exit 2, one line with both SHA-256s', () => {
+    const file = join(dir, 'other.csv');
+    writeFileSync(file, csvText);
+    const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const wrong = (sha[0] === '0' ? '1' : '0') + sha.slice(1);
+    const r = cli('solve', '--link', `#v=2&src=csv&sha=${wrong}&tag=first&first=2`, '--data', file);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(
+      `other.csv has SHA-256 ${sha.slice(0, 12)}…, the link expects ${wrong.slice(0, 12)}…`,
+    );
+  });
+
+  it("a CSV link with its file: the file's w times ρ, the link's manual tags, γc, solver and x0 seed", async () => {
+    const file = join(dir, 'link.csv');
+    writeFileSync(file, csvText);
+    const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const parsed = parseCsv(csvText);
+    const bits = encodeMaskBitset(parsed.mask);
+    const link = `#v=2&src=csv&sha=${sha}&tag=manual&bits=${bits}&g=0.15&reg=2&solver=gd&it=300&x0=5`;
+    const r = cli('solve', '--link', link, '--data', file);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const w = parsed.dataset.w.map((v) => v * 2);
+    const dataset = { ...parsed.dataset, w };
+    const configs = [
+      { gammaC: 0.15, mask: parsed.mask, reading: 'global' as const },
+      { gammaC: 0, mask: parsed.mask, reading: 'global' as const },
+    ];
+    const [run, twin] = await new BatchSolver(new CpuEngine(dataset), configs, startPoint(3, 5), {
+      solver: 'gd',
+      maxIter: 300,
+      tol: 1e-8,
+    }).run();
+    expect(out.n1).toBe(2);
+    expect(out.tau).toBe(run.parts.tau);
+    expect(out.iterations).toBe(run.iterations);
+    expect(out.twin.tau).toBe(twin.parts.tau);
+    expect(out.source).toBe(file);
+  });
+
+  it('a CSV link to a UTF-16 file: read as the page reads it, with a note, to the same τ', () => {
+    const link8 = join(dir, 'link8.csv');
+    const link16 = join(dir, 'link16.csv');
+    writeFileSync(link8, csvText);
+    // "Unicode text" from a spreadsheet: UTF-16 LE with its byte order mark.
+    writeFileSync(link16, Buffer.from(csvText, 'utf16le'));
+    const run = (file: string) => {
+      const sha = createHash('sha256').update(readFileSync(file)).digest('hex');
+      return cli(
+        'solve',
+        '--link',
+        `#v=2&src=csv&sha=${sha}&tag=first&first=3&g=0.2`,
+        '--data',
+        file,
+        '--no-history',
+      );
+    };
+    const a = run(link8);
+    const b = run(link16);
+    expect(a.stderr).toBe('');
+    expect(b.code).toBe(0);
+    expect(b.stderr).toMatch(/^note: .*link16\.csv: .*UTF-16 LE/m);
+    expect(JSON.parse(b.stdout).tau).toBe(JSON.parse(a.stdout).tau);
+  });
+
+  it("sweep --link solves the link's grid: the same cells as sweep with the same flags", () => {
+    const link = cli('sweep', '--link', '#v=2&n=60&d=4&seed=2&page=sweep&sg=0.1,0.3&sf=0.2,0.4&ss=2');
+    expect(link.stderr).toBe('');
+    const flags = cli(
+      'sweep',
+      '--generate',
+      'gaussian',
+      '--n',
+      '60',
+      '--d',
+      '4',
+      '--seed',
+      '2',
+      '--gamma',
+      '0.1,0.3',
+      '--fraction',
+      '0.2,0.4',
+      '--seeds',
+      '2',
+    );
+    const a = JSON.parse(link.stdout).cells;
+    const b = JSON.parse(flags.stdout).cells;
+    expect(a).toHaveLength(3 * 2 * 2);
+    expect(a.map((c: { tau: number }) => c.tau)).toEqual(b.map((c: { tau: number }) => c.tau));
   });
 });

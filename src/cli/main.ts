@@ -4,22 +4,37 @@
  *   eval  --problem P.json --x X.json                       loss parts, gradient, Hessian at x
  *   solve (--problem P.json | --data D.csv | --generate NAME …) [--solver …]   minimise L
  *   sweep (--data D.csv | --generate NAME …) --gamma … --fraction … --seeds K   τ over a grid
+ *   solve|sweep --link URL [--data D.csv]                     exactly what a playground link runs
  *
  * Every verb takes --engine cpu|gpu and --out FILE. Bad arguments or files exit with code 2 and
  * one line on stderr; no stack traces.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { clipEcho } from '../data/echo';
 import { paperClaims, minSquared, tauBound } from '../math/metrics';
 import { sigmaMin } from '../math/linalg';
-import { SOLVER_NAMES, solve, type SolveResult, type SolverName, type SolverOptions } from '../math/solvers';
-import type { EngineKind } from '../engine/engine';
+import { DEFAULT_MAX_ITER, SOLVER_NAMES, solve, type SolveResult, type SolverName } from '../math/solvers';
+import type { Dataset } from '../math/types';
+import { CpuEngine } from '../engine/cpu-engine';
+import type { Engine, EngineKind } from '../engine/engine';
 import { createEngine, ENGINE_KINDS } from '../engine/create-engine';
-import { runSweep, sweepCellsToCsv } from '../engine/sweep';
+import { runSweep, sweepCellsToCsv, type SweepResult } from '../engine/sweep';
+import { solverOptionsFrom, startPoint, type SolverSettings } from '../engine/solver-settings';
 import { ensureVulkanDriver } from './vulkan-env';
 import { presetEvidence } from '../../app/headless/preset-evidence';
-import { problemFromSettings, solveSettings, sweepSettings } from '../../app/headless/solve-settings';
+import {
+  problemFromSettings,
+  solveSettings,
+  sweepSettings,
+  type SettingsProblem,
+  type SettingsSolve,
+} from '../../app/headless/solve-settings';
 import { PRESETS, presetById } from '../../app/presets/presets';
+import { DEFAULT_SETTINGS, type Settings } from '../../app/store/settings';
+import { SETTINGS_TABLE } from '../../app/store/settings-table';
+import { joinFlagValues } from './args';
+import { loadLink } from './link';
 import { loadProblem, loadX, num, numList, str, UsageError, type Flags } from './problem-source';
 
 const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
@@ -27,12 +42,17 @@ const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
   solve (--problem P.json | --data D.csv [--gamma G] [--fraction F --tag-seed S] |
          --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--reg ρ])
         [--gamma G] [--solver newton|gd|sketched] [--reading global|separate]
-        [--max-iter N] [--tol T] [--step η] [--sketch-rows R] [--eps2 E] [--no-history]
+        [--max-iter N (default ${DEFAULT_SETTINGS.maxIter})] [--tol T (default ${DEFAULT_SETTINGS.tol})] [--step η] [--sketch-rows R]
+        [--x0-seed S (0 = start at x = 0)] [--eps2 E] [--no-history]
   sweep (--data D.csv | --problem P.json | --generate …) --gamma 0,0.1,… --fraction 0.1,0.2,…
-        [--seeds K] [--seed-base S] [--solver …] [--csv FILE]
+        [--seeds K] [--seed-base S] [--solver …] [--x0-seed S] [--csv FILE]
   solve --preset ID | sweep --preset ID   a classroom preset exactly as the playground runs it
         (float64 CPU engine; prints its claim's verdict), ID one of ${PRESETS.map((p) => p.id).join(', ')}
-  every verb: [--engine cpu|gpu] [--out FILE]`;
+  solve --link URL | sweep --link URL   exactly what a playground link runs (URL, '#v=2&…' or the
+        part after '#'; float64 CPU engine unless --engine gpu); a link to an uploaded CSV needs
+        --data D.csv, the file the link's SHA-256 names
+  every verb: [--engine cpu|gpu] [--out FILE]
+  -h, --help: this text`;
 
 const OPTIONS = {
   problem: { type: 'string' },
@@ -58,6 +78,7 @@ const OPTIONS = {
   tol: { type: 'string' },
   step: { type: 'string' },
   'sketch-rows': { type: 'string' },
+  'x0-seed': { type: 'string' },
   'no-history': { type: 'boolean' },
   eps2: { type: 'string' },
   seeds: { type: 'string' },
@@ -66,6 +87,7 @@ const OPTIONS = {
   engine: { type: 'string' },
   out: { type: 'string' },
   preset: { type: 'string' },
+  link: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -78,19 +100,36 @@ function engineFlag(flags: Flags): EngineKind {
   return e as EngineKind;
 }
 
-function solverOptions(flags: Flags): SolverOptions {
-  const name = str(flags, 'solver') ?? 'newton';
+/**
+ * The solver flags as the settings a link carries, with the page's defaults (DEFAULT_SETTINGS)
+ * for what is not given; solverOptionsFrom and startPoint turn them into what the solver takes,
+ * the one conversion the page uses too. --seed is the data seed only (the sketch's seed is fixed).
+ */
+function solverSettings(flags: Flags): SolverSettings {
+  const name = str(flags, 'solver') ?? DEFAULT_SETTINGS.solver;
   if (!(SOLVER_NAMES as readonly string[]).includes(name)) {
     throw new UsageError(`--solver: unknown solver "${name}" (use ${SOLVER_NAMES.join(', ')})`);
   }
+  const solver = name as SolverName;
   return {
-    solver: name as SolverName,
-    maxIter: num(flags, 'max-iter', { min: 1, integer: true, max: 10_000_000 }),
-    tol: num(flags, 'tol', { min: 0, exclusiveMin: true }),
-    gdStep: num(flags, 'step', { min: 0, exclusiveMin: true }),
-    sketchRows: num(flags, 'sketch-rows', { min: 1, integer: true }),
-    seed: num(flags, 'seed', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }),
+    solver,
+    maxIter: settingFlag(flags, 'max-iter') ?? DEFAULT_MAX_ITER[solver],
+    tol: settingFlag(flags, 'tol') ?? DEFAULT_SETTINGS.tol,
+    gdStep: settingFlag(flags, 'step') ?? DEFAULT_SETTINGS.gdStep,
+    sketchRows: settingFlag(flags, 'sketch-rows') ?? DEFAULT_SETTINGS.sketchRows,
+    x0Seed: settingFlag(flags, 'x0-seed') ?? DEFAULT_SETTINGS.x0Seed,
   };
+}
+
+/**
+ * A number flag that sets a playground setting, checked against that setting's range in the one
+ * settings table (app/store/settings-table.ts), so the CLI and a link accept the same values.
+ */
+function settingFlag(flags: Flags, flag: string): number | undefined {
+  const spec = SETTINGS_TABLE.find((p) => p.cli === flag && p.type === 'number');
+  if (!spec?.range) throw new Error(`no number setting has the CLI flag --${flag}`);
+  const { min, max, integer } = spec.range;
+  return num(flags, flag, { min, max, integer });
 }
 
 /** d×d row-major → nested arrays for JSON. */
@@ -99,11 +138,13 @@ function toRows(M: Float64Array, d: number): number[][] {
 }
 
 async function cmdEval(flags: Flags): Promise<unknown> {
+  for (const only of ['preset', 'link'])
+    if (flags[only] !== undefined) throw new UsageError(`--${only} is for solve and sweep, not eval`);
   if (flags.problem === undefined) throw new UsageError('eval needs --problem P.json');
   const xPath = str(flags, 'x');
   if (xPath === undefined) throw new UsageError('eval needs --x X.json');
   const { dataset, config, notices } = loadProblem(flags, { requireTags: false });
-  notices.forEach((m) => process.stderr.write(`note: ${m}\n`));
+  notices.forEach(note);
   const x = loadX(xPath, dataset.d);
   const engine = await createEngine(engineFlag(flags), dataset);
   try {
@@ -144,8 +185,80 @@ function solveSummary(r: SolveResult) {
   };
 }
 
+/** Theorem 16's premise, Lemma 13's w² requirement and λ_min(∇²L) at a solve's end point. */
+function claimsAt(r: SolveResult, dataset: Dataset, gammaC: number, eps2: number | undefined) {
+  const last = r.history[r.history.length - 1];
+  return paperClaims({
+    parts: r.parts,
+    gammaC,
+    minW2: minSquared(dataset.w),
+    sigmaMinA: sigmaMin(dataset.A, dataset.n, dataset.d),
+    lambdaMin: last?.lambdaMin,
+    eps2,
+  });
+}
+
 /** The flags that --preset may be combined with (everything else is the preset's). */
 const PRESET_FLAGS = new Set(['preset', 'out', 'no-history', 'engine']);
+
+/**
+ * The flags that --link may be combined with, per verb: where the output goes, the engine, the
+ * CSV file the link names, and what only reports (ε2 of τ_c). Everything else is the link's.
+ */
+const LINK_FLAGS: Record<'solve' | 'sweep', ReadonlySet<string>> = {
+  solve: new Set(['link', 'data', 'out', 'no-history', 'engine', 'eps2']),
+  sweep: new Set(['link', 'data', 'out', 'engine', 'csv']),
+};
+
+/** Refuses every flag but the allowed ones: a preset or a link sets the rest itself. */
+function refuseOtherFlags(flags: Flags, allowed: ReadonlySet<string>, what: '--preset' | '--link'): void {
+  const extra = Object.keys(flags).filter((k) => flags[k] !== undefined && !allowed.has(k));
+  if (extra.length) throw new UsageError(`${what} sets every setting itself; drop --${extra[0]}`);
+}
+
+/** The engine a `--link` run uses: the float64 CPU engine, or the GPU with --engine gpu. */
+async function linkEngine(
+  kind: EngineKind,
+  problem: SettingsProblem,
+): Promise<{ engine: Engine; label: string }> {
+  if (kind === 'cpu') return { engine: new CpuEngine(problem.dataset), label: 'CPU float64' };
+  const engine = await createEngine(kind, problem.dataset);
+  return { engine, label: engine.description };
+}
+
+/** The run (and twin) that settings describe, on the chosen engine, as the page solves it. */
+async function solveSettingsOn(
+  kind: EngineKind,
+  settings: Settings,
+  problem: SettingsProblem,
+): Promise<SettingsSolve & { engine: string }> {
+  const { engine, label } = await linkEngine(kind, problem);
+  return { ...(await solveSettings(settings, problem, engine)), engine: label };
+}
+
+/** The sweep grid that settings describe, on the chosen engine, as the sweep view runs it. */
+async function sweepSettingsOn(
+  kind: EngineKind,
+  settings: Settings,
+  problem: SettingsProblem,
+): Promise<SweepResult & { engine: string }> {
+  const { engine, label } = await linkEngine(kind, problem);
+  return { ...(await sweepSettings(settings, problem, engine)), engine: label };
+}
+
+/** A run solved from settings, as `solve --preset` and `solve --link` print it (with the twin). */
+function settingsRunOutput(settings: Settings, { run, twin }: SettingsSolve, eps2?: number) {
+  return {
+    x: Array.from(run.x),
+    ...solveSummary(run),
+    tauBound: tauBound(settings.gammaC, run.parts.n1, run.parts.n2, eps2 ?? run.parts.l2),
+    gammaC: settings.gammaC,
+    reading: settings.reading,
+    solver: settings.solver,
+    x0Seed: settings.x0Seed,
+    twin: twin ? solveSummary(twin) : null,
+  };
+}
 
 /**
  * `solve|sweep --preset ID`: the preset's settings solved by the playground's own headless runner
@@ -156,8 +269,7 @@ async function cmdPreset(verb: 'solve' | 'sweep', flags: Flags): Promise<unknown
   const preset = presetById(id);
   if (!preset)
     throw new UsageError(`--preset: unknown preset "${id}" (use ${PRESETS.map((p) => p.id).join(', ')})`);
-  const extra = Object.keys(flags).filter((k) => flags[k] !== undefined && !PRESET_FLAGS.has(k));
-  if (extra.length) throw new UsageError(`--preset sets every setting itself; drop --${extra[0]}`);
+  refuseOtherFlags(flags, PRESET_FLAGS, '--preset');
   if ((str(flags, 'engine') ?? 'cpu') !== 'cpu')
     throw new UsageError(
       "--preset runs on the float64 CPU engine (the playground's reference); drop --engine",
@@ -171,7 +283,8 @@ async function cmdPreset(verb: 'solve' | 'sweep', flags: Flags): Promise<unknown
       preset.claim.needs === 'sweep' ? preset.claim.judge({ kind: 'sweep', result }) : undefined;
     return { ...base, ...result, claim: verdict && { text: preset.claim.text, ...verdict } };
   }
-  const { run, twin } = await solveSettings(settings, problem);
+  const solved = await solveSettings(settings, problem);
+  const { run, twin } = solved;
   const verdict =
     preset.claim.needs === 'run'
       ? preset.claim.judge({ kind: 'run', result: { gammaC: settings.gammaC, run, twin } })
@@ -180,13 +293,7 @@ async function cmdPreset(verb: 'solve' | 'sweep', flags: Flags): Promise<unknown
         : preset.claim.judge(await presetEvidence(preset, settings));
   return {
     ...base,
-    x: Array.from(run.x),
-    ...solveSummary(run),
-    tauBound: tauBound(settings.gammaC, run.parts.n1, run.parts.n2, run.parts.l2),
-    gammaC: settings.gammaC,
-    reading: settings.reading,
-    solver: settings.solver,
-    twin: twin ? solveSummary(twin) : null,
+    ...settingsRunOutput(settings, solved),
     claim: verdict
       ? { text: preset.claim.text, ...verdict }
       : {
@@ -197,34 +304,73 @@ async function cmdPreset(verb: 'solve' | 'sweep', flags: Flags): Promise<unknown
   };
 }
 
+function note(message: string): void {
+  process.stderr.write(`note: ${message}\n`);
+}
+
+/**
+ * `solve|sweep --link URL`: exactly what a playground link runs. The link's notices (clamped or
+ * ignored values) go to stderr as the page shows them; float64 CPU engine unless --engine gpu.
+ */
+async function cmdLink(verb: 'solve' | 'sweep', flags: Flags): Promise<unknown> {
+  const raw = str(flags, 'link')!;
+  refuseOtherFlags(flags, LINK_FLAGS[verb], '--link');
+  const kind = engineFlag(flags);
+  const eps2 = num(flags, 'eps2', { min: 0 });
+  const { settings, problem, notices, source } = await loadLink(raw, str(flags, 'data'));
+  notices.forEach(note);
+  if (settings.backend === 'gpu' && flags.engine === undefined)
+    note(
+      'the link asks for the GPU backend; this runs on the float64 CPU engine (add --engine gpu for the GPU)',
+    );
+  if (verb === 'sweep') {
+    const result = await sweepSettingsOn(kind, settings, problem);
+    const csvPath = str(flags, 'csv');
+    if (csvPath) writeFileSync(csvPath, sweepCellsToCsv(result.cells));
+    return { link: raw, source, ...result };
+  }
+  // The page refuses to run without a tagged and an untagged row; so does the CLI.
+  const n1 = problem.mask.reduce((k, v) => k + v, 0);
+  if (n1 === 0) throw new UsageError('--link: the link tags no row as copyrighted; ℓ1/n1 and τ need n1 ≥ 1');
+  if (n1 === problem.dataset.n)
+    throw new UsageError('--link: the link tags every row as copyrighted; ℓ2/n2 and τ need n2 ≥ 1');
+  const solved = await solveSettingsOn(kind, settings, problem);
+  return {
+    link: raw,
+    source,
+    engine: solved.engine,
+    ...settingsRunOutput(settings, solved, eps2),
+    claims: claimsAt(solved.run, problem.dataset, settings.gammaC, eps2),
+    history: flags['no-history'] ? undefined : solved.run.history,
+  };
+}
+
 async function cmdSolve(flags: Flags): Promise<unknown> {
   if (flags.preset !== undefined) return cmdPreset('solve', flags);
+  if (flags.link !== undefined) return cmdLink('solve', flags);
   const { dataset, config, notices, source } = loadProblem(flags, { requireTags: true });
-  notices.forEach((m) => process.stderr.write(`note: ${m}\n`));
-  const options = solverOptions(flags);
+  notices.forEach(note);
+  const settings = solverSettings(flags);
   // ε2 of the paper's bound τ_c: an assumed upper bound on ℓ2(x*); default the measured ℓ2.
   const eps2 = num(flags, 'eps2', { min: 0 });
   const engine = await createEngine(engineFlag(flags), dataset);
   try {
-    const r = await solve(engine, config, new Float64Array(dataset.d), options);
-    const last = r.history[r.history.length - 1];
-    const claims = paperClaims({
-      parts: r.parts,
-      gammaC: config.gammaC,
-      minW2: minSquared(dataset.w),
-      sigmaMinA: sigmaMin(dataset.A, dataset.n, dataset.d),
-      lambdaMin: last?.lambdaMin,
-      eps2,
-    });
+    const r = await solve(
+      engine,
+      config,
+      startPoint(dataset.d, settings.x0Seed),
+      solverOptionsFrom(settings),
+    );
     return {
       x: Array.from(r.x),
       ...solveSummary(r),
       tauBound: tauBound(config.gammaC, r.parts.n1, r.parts.n2, eps2 ?? r.parts.l2),
-      claims,
+      claims: claimsAt(r, dataset, config.gammaC, eps2),
       source,
       gammaC: config.gammaC,
       reading: config.reading,
-      solver: options.solver,
+      solver: settings.solver,
+      x0Seed: settings.x0Seed,
       engine: engine.description,
       history: flags['no-history'] ? undefined : r.history,
     };
@@ -235,17 +381,27 @@ async function cmdSolve(flags: Flags): Promise<unknown> {
 
 async function cmdSweep(flags: Flags): Promise<unknown> {
   if (flags.preset !== undefined) return cmdPreset('sweep', flags);
-  const gammas = numList(flags, 'gamma');
-  const fractions = numList(flags, 'fraction');
+  if (flags.link !== undefined) return cmdLink('sweep', flags);
+  const gammas = numList(flags, 'gamma', { min: 0 });
+  const fractions = numList(flags, 'fraction', { min: 0, max: 1 });
   if (!gammas) throw new UsageError('sweep needs --gamma, e.g. --gamma 0,0.1,0.2');
   if (!fractions) throw new UsageError('sweep needs --fraction, e.g. --fraction 0.1,0.2');
   // The grid's tags are made per cell; load the data without --gamma/--fraction.
   const dataFlags: Flags = { ...flags, gamma: undefined, fraction: undefined };
   const { dataset, config, notices, source } = loadProblem(dataFlags, { requireTags: false });
-  notices.forEach((m) => process.stderr.write(`note: ${m}\n`));
+  notices.forEach(note);
   const seeds = num(flags, 'seeds', { min: 1, integer: true, max: 1000 }) ?? 1;
   const seedBase = num(flags, 'seed-base', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }) ?? 1;
-  const spec = { gammas, fractions, seeds, seedBase, reading: config.reading, solver: solverOptions(flags) };
+  const settings = solverSettings(flags);
+  const spec = {
+    gammas,
+    fractions,
+    seeds,
+    seedBase,
+    reading: config.reading,
+    solver: solverOptionsFrom(settings),
+    x0: startPoint(dataset.d, settings.x0Seed),
+  };
   const engine = await createEngine(engineFlag(flags), dataset);
   try {
     let result;
@@ -269,17 +425,35 @@ function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
 }
 
+const VERBS: Record<string, (f: Flags) => Promise<unknown>> = {
+  eval: cmdEval,
+  solve: cmdSolve,
+  sweep: cmdSweep,
+};
+
 async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+  // No verb: the usage on stdout and nothing on stderr, but exit 2 so that scripts see it did nothing.
+  if (!verb) {
     process.stdout.write(USAGE + '\n');
-    return verb ? 0 : 2;
+    return 2;
   }
+  if (verb === '--help' || verb === '-h' || verb === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const run = VERBS[verb];
+  if (!run) throw new UsageError(`unknown verb "${clipEcho(verb)}" (use eval, solve or sweep)`);
   let flags: Flags;
   try {
-    flags = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false })
-      .values as Flags;
+    flags = parseArgs({
+      args: joinFlagValues(rest, OPTIONS),
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: false,
+    }).values as Flags;
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError((e as Error).message.split('\n')[0]);
   }
   if (flags.help) {
@@ -291,13 +465,6 @@ async function main(argv: string[]): Promise<number> {
       '--w was replaced by --reg ρ (w_i = ρ·u_i/n, u_i ~ U[0.5, 1.5)); an old --w s at n rows is --reg s·n',
     );
   }
-  const verbs: Record<string, (f: Flags) => Promise<unknown>> = {
-    eval: cmdEval,
-    solve: cmdSolve,
-    sweep: cmdSweep,
-  };
-  const run = verbs[verb];
-  if (!run) throw new UsageError(`unknown verb "${verb}" (use eval, solve or sweep)`);
   const out = str(flags, 'out');
   const text = toJson(await run(flags)) + '\n';
   if (out) {

@@ -2,11 +2,15 @@
  * Builds the Dataset and ObjectiveConfig a CLI verb works on, from a JSON problem, a CSV file or a
  * generator, with every bad value reported as a {@link UsageError} (exit code 2, one line).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { clipEcho } from '../data/echo';
 import { DataError, formatDataError } from '../data/errors';
 import { generate, validateGeneratorSpec } from '../data/generators';
 import { parseCsv } from '../data/csv';
+import { fileSizeProblem } from '../data/limits';
+import { parseDecimal } from '../data/number';
 import { parseProblemJson } from '../data/problem-json';
+import { decodeDataFile, type DecodedText } from '../data/text';
 import { applyTagRule } from '../data/tagging';
 import type { Dataset, ObjectiveConfig, Reading } from '../math/types';
 
@@ -23,16 +27,44 @@ export interface LoadedProblem {
 
 export type Flags = Record<string, string | boolean | undefined>;
 
-/** Reads a text file or throws a UsageError naming it. */
-export function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
+/**
+ * Reads a file's bytes, or throws a UsageError naming it. The size is checked first (fs.statSync),
+ * so a file over the data limit fails at once instead of after reading gigabytes.
+ */
+export function readBytes(path: string): Uint8Array {
+  const cannot = (e: unknown): UsageError => {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message;
-    throw new UsageError(`cannot read ${path}: ${why}`);
+    return new UsageError(`cannot read ${path}: ${why}`);
+  };
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (e) {
+    throw cannot(e);
   }
+  if (stat.isDirectory()) throw new UsageError(`cannot read ${path}: is a directory`);
+  const tooBig = fileSizeProblem(stat.size);
+  if (tooBig) throw new UsageError(`${path}: ${tooBig}`);
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    throw cannot(e);
+  }
+}
+
+/**
+ * Reads a data file (size-checked, see {@link readBytes}) and decodes it as the page's data worker
+ * does (decodeDataFile: UTF-8, or UTF-16 with a notice saying so).
+ */
+export function readDataFile(path: string): DecodedText {
+  return decodeDataFile(readBytes(path));
+}
+
+/** A text file's contents, read and decoded as {@link readDataFile} does. */
+export function readText(path: string): string {
+  return readDataFile(path).text;
 }
 
 /** A string flag's value, or undefined; a bare `--flag` with no value is an error. */
@@ -43,35 +75,49 @@ export function str(flags: Flags, name: string): string | undefined {
   return v;
 }
 
-/** A numeric flag, checked to be finite and within [min, max] (and an integer when asked). */
-export function num(
-  flags: Flags,
-  name: string,
-  opts: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {},
-): number | undefined {
-  const s = str(flags, name);
-  if (s === undefined) return undefined;
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isFinite(v))
-    throw new UsageError(`--${name}: "${s}" is not a finite number`);
-  if (opts.integer && !Number.isInteger(v)) throw new UsageError(`--${name}: ${s} is not an integer`);
-  if (opts.min !== undefined && (opts.exclusiveMin ? v <= opts.min : v < opts.min)) {
-    throw new UsageError(`--${name}: ${s} must be ${opts.exclusiveMin ? '>' : '≥'} ${opts.min}`);
+/** A number in the project's one grammar (parseDecimal), or a UsageError naming the flag. */
+function decimal(name: string, raw: string): number {
+  const r = parseDecimal(raw);
+  if (r.ok) return r.value;
+  const why = r.why === 'empty' ? 'is empty' : `is ${r.why}`;
+  throw new UsageError(`--${name}: "${clipEcho(raw)}" ${why}`);
+}
+
+/** Limits of a numeric flag. */
+export interface NumLimits {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  /** The minimum itself is not allowed (e.g. a tolerance > 0). */
+  exclusiveMin?: boolean;
+}
+
+/** Checks v against the limits; the message names the flag and the limit. */
+function checkLimits(name: string, raw: string, v: number, opts: NumLimits): number {
+  const shown = clipEcho(raw.trim());
+  if (opts.integer && !Number.isInteger(v)) throw new UsageError(`--${name}: ${shown} is not an integer`);
+  if (opts.min !== undefined) {
+    if (opts.exclusiveMin && v <= opts.min)
+      throw new UsageError(`--${name}: ${shown} must be above ${opts.min}`);
+    if (v < opts.min) throw new UsageError(`--${name}: ${shown} is below the minimum ${opts.min}`);
   }
-  if (opts.max !== undefined && v > opts.max) throw new UsageError(`--${name}: ${s} must be ≤ ${opts.max}`);
+  if (opts.max !== undefined && v > opts.max)
+    throw new UsageError(`--${name}: ${shown} is above the maximum ${opts.max}`);
   return v;
 }
 
-/** A comma-separated list of numbers. */
-export function numList(flags: Flags, name: string): number[] | undefined {
+/** A numeric flag (parseDecimal: no hex, no Infinity), checked against the limits. */
+export function num(flags: Flags, name: string, opts: NumLimits = {}): number | undefined {
   const s = str(flags, name);
   if (s === undefined) return undefined;
-  return s.split(',').map((part) => {
-    const v = Number(part.trim());
-    if (part.trim() === '' || !Number.isFinite(v))
-      throw new UsageError(`--${name}: "${part}" is not a finite number`);
-    return v;
-  });
+  return checkLimits(name, s, decimal(name, s), opts);
+}
+
+/** A comma-separated list of numbers, each checked against the limits. */
+export function numList(flags: Flags, name: string, opts: NumLimits = {}): number[] | undefined {
+  const s = str(flags, name);
+  if (s === undefined) return undefined;
+  return s.split(',').map((part) => checkLimits(name, part, decimal(name, part), opts));
 }
 
 /** The --reading flag. */
@@ -89,15 +135,29 @@ function parseFile<T extends { notices: string[] }>(
   parse: (text: string) => T,
   notices: string[],
 ): T {
+  const decoded = readDataFile(file);
   let parsed: T;
   try {
-    parsed = parse(readText(file));
+    parsed = parse(decoded.text);
   } catch (e) {
     if (e instanceof DataError) throw new UsageError(`${file}: ${formatDataError(e)}`);
     throw e;
   }
-  notices.push(...parsed.notices.map((m) => `${file}: ${m}`));
+  notices.push(...[...decoded.notices, ...parsed.notices].map((m) => `${file}: ${m}`));
   return parsed;
+}
+
+/** The generator's field names that are spelled differently as flags. */
+const GENERATOR_FLAG_NAMES: Readonly<Record<string, string>> = { xScale: 'x-scale' };
+
+/**
+ * A generator notice ("n: -5 is below the minimum 2; using 2") as the CLI's error, naming the flag
+ * ("--n: -5 is below the minimum 2"): the limits stay the generator's own, defined once there.
+ */
+function generatorFlagMessage(notice: string): string {
+  const m = /^(\w+): (.*?)(?:; using .*)?$/.exec(notice);
+  if (!m) return `--generate: ${notice}`;
+  return `--${GENERATOR_FLAG_NAMES[m[1]] ?? m[1]}: ${m[2]}`;
 }
 
 /**
@@ -159,8 +219,7 @@ export function loadProblem(flags: Flags, opts: { requireTags: boolean }): Loade
       seed,
     };
     const { spec, notices: specNotices } = validateGeneratorSpec(input);
-    if (specNotices.length)
-      throw new UsageError(`--generate ${name}: ${specNotices[0].replace(/; using .*$/, '')}`);
+    if (specNotices.length) throw new UsageError(generatorFlagMessage(specNotices[0]));
     const generated = generate(spec);
     dataset = generated.dataset;
     const mask =

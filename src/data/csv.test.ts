@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../math/types';
-import { parseCsv, writeCsv } from './csv';
+import { PROGRESS_STEPS, parseCsv, writeCsv } from './csv';
 import { DataError, formatDataError } from './errors';
 import { DEFAULT_CLUSTERS_GENERATOR, generate } from './generators';
 import { applyTagRule } from './tagging';
@@ -251,5 +251,110 @@ describe('public sample files', () => {
     expect(formatDataError(failure(read('sample-malformed.csv')))).toBe(
       'line 4, column 2 ("x2"): not a number: "abc"',
     );
+  });
+});
+
+describe('parseCsv size limits (DATA_LIMITS), checked before memory is taken', () => {
+  const header = (d: number, extra = ',b'): string =>
+    Array.from({ length: d }, (_, j) => `x${j + 1}`).join(',') + extra;
+
+  it('refuses a 3 × 20,000-feature file on line 1, before reading its rows', () => {
+    // The rows are not numbers: the header alone decides.
+    const e = failure(`${header(20_000)}\nnot,numbers\nat,all\nhere,x\n`);
+    expect(e.line).toBe(1);
+    expect(formatDataError(e)).toBe('line 1: 20,000 features is more than the limit of 1024');
+  });
+
+  it('refuses a 2 × 999,999-feature file with the limit (not "Invalid typed array length")', () => {
+    const e = failure(`${header(999_999)}\n1,1\n`);
+    expect(formatDataError(e)).toBe('line 1: 999,999 features is more than the limit of 1024');
+  });
+
+  it('takes exactly DATA_LIMITS.dMax features', () => {
+    const row = new Array(1025).fill('1').join(',');
+    const r = parseCsv(`${header(1024)}\n${row}\n${row}\n`);
+    expect(r.dataset.d).toBe(1024);
+    expect(r.dataset.A.length).toBe(2048);
+  });
+
+  it('refuses the row past DATA_LIMITS.nMax on its own line', () => {
+    const e = failure(`x,b\n${'0,1\n'.repeat(2_000_001)}`);
+    expect(formatDataError(e)).toBe('line 2000002: 2,000,001 rows is more than the limit of 2,000,000');
+  });
+
+  it('refuses a single data row, naming the minimum', () => {
+    expect(formatDataError(failure('x,b\n1,1\n'))).toBe('line 1: 1 row is fewer than the 2 the loss needs');
+  });
+
+  it('says a value beyond float64 is too large', () => {
+    expect(formatDataError(failure('x,b\n1e400,1\n2,1\n'))).toBe(
+      'line 2, column 1 ("x"): not a finite number: "1e400" is too large (overflows float64)',
+    );
+  });
+});
+
+describe('parseCsv messages stay short whatever the input', () => {
+  it('a 1,000,000-column header without b gives a message under 500 characters', () => {
+    const names = Array.from({ length: 1_000_000 }, (_, j) => `c${j}`).join(',');
+    const e = failure(`${names}\n`);
+    const message = formatDataError(e);
+    expect(message.length).toBeLessThan(500);
+    expect(message).toBe(
+      'line 1: no "b" column (the header has: "c0", "c1", "c2", "c3", "c4" and 999,995 more)',
+    );
+  });
+
+  it('clips a megabyte-long column name and value', () => {
+    const longName = 'n'.repeat(1_000_000);
+    const byName = formatDataError(failure(`${longName},b\nabc,1\n`));
+    expect(byName.length).toBeLessThan(500);
+    expect(byName).toContain('(1,000,000 characters)');
+    const longValue = 'v'.repeat(1_000_000);
+    const byValue = formatDataError(failure(`x,b\n${longValue},1\n`));
+    expect(byValue.length).toBeLessThan(500);
+    expect(byValue).toMatch(/^line 2, column 1 \("x"\): not a number: "v{60}… \(1,000,000 characters\)"$/);
+    const byTag = formatDataError(failure(`x,b,copyright\n1,1,${longValue}\n`));
+    expect(byTag.length).toBeLessThan(500);
+  });
+});
+
+describe('parseCsv and UTF-16', () => {
+  const utf8Text = 'x,b\n1,0.5\n2,0.5\n';
+  /** What reading a UTF-16 file as UTF-8 gives (the CLI reads files as UTF-8). */
+  const asUtf8 = (bytes: Uint8Array): string => new TextDecoder('utf-8').decode(bytes);
+  const le = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'utf16le'));
+  const be = (s: string): Uint8Array => {
+    const bytes = le(s);
+    for (let k = 0; k + 1 < bytes.length; k += 2) [bytes[k], bytes[k + 1]] = [bytes[k + 1], bytes[k]];
+    return bytes;
+  };
+  const UTF16 = 'the file looks like UTF-16; save it as UTF-8';
+
+  it('says "looks like UTF-16", not "binary", for UTF-16 LE and BE read as UTF-8, with or without a BOM', () => {
+    for (const bytes of [le(`\uFEFF${utf8Text}`), be(`\uFEFF${utf8Text}`), le(utf8Text), be(utf8Text)]) {
+      const e = failure(asUtf8(bytes));
+      expect(formatDataError(e)).toBe(UTF16);
+    }
+  });
+
+  it('still calls NUL-laden binary data binary', () => {
+    expect(failure('x,b\n1,0.5\n\0\0\0').message).toMatch(/binary/);
+    // A JPEG starts FF D8 FF: three U+FFFD as UTF-8, not the two of a UTF-16 byte order mark.
+    const jpeg = asUtf8(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1]));
+    expect(failure(jpeg).message).toMatch(/binary/);
+  });
+});
+
+describe('parseCsv progress', () => {
+  it('reports increasing fractions up to 1, at most once per 1 % of the text', () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => `${i},1`).join('\n');
+    const seen: number[] = [];
+    const r = parseCsv(`x,b\n${rows}\n`, { onProgress: (f) => seen.push(f) });
+    expect(r.dataset.n).toBe(5000);
+    expect(seen.length).toBeGreaterThan(50);
+    expect(seen.length).toBeLessThanOrEqual(PROGRESS_STEPS + 1);
+    for (let k = 1; k < seen.length; k++) expect(seen[k]).toBeGreaterThanOrEqual(seen[k - 1]);
+    expect(seen[0]).toBeGreaterThan(0);
+    expect(seen[seen.length - 1]).toBe(1);
   });
 });

@@ -8,8 +8,12 @@
  */
 import Papa from 'papaparse';
 import type { Dataset } from '../math/types';
+import { clipEcho, listSomeQuoted } from './echo';
 import { DataError } from './errors';
+import { DATA_LIMITS, featureCountProblem, rowCountProblem, tooFewRowsProblem } from './limits';
+import { parseDecimal } from './number';
 import { neumaierSum } from './sum';
+import { utf16Problem } from './text';
 
 /** What {@link parseCsv} returns. */
 export interface ParsedCsv {
@@ -28,14 +32,17 @@ export interface ParsedCsv {
 /** |Σb − 1| above this (relative to 1) makes the parser normalise b, with a notice. */
 export const B_SUM_TOLERANCE = 1e-9;
 
-/**
- * A decimal number as people and `String(number)` write it: optional sign, digits with an optional
- * fraction (or a leading-dot fraction), optional exponent. Rejects what `Number()` would also accept
- * but is surely a mistake here: empty strings, hex (`0x1f`), binary, `Infinity`, digit separators.
- */
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-/** Spellings of non-finite values, to say "not finite" rather than "not a number" for them. */
-const NON_FINITE_RE = /^[+-]?(?:nan|inf|infinity)$/i;
+/** Options of {@link parseCsv}. */
+export interface ParseCsvOptions {
+  /**
+   * Called with the share of the text parsed so far (0 to 1), at most about
+   * {@link PROGRESS_STEPS} times, in increasing order; for a progress bar.
+   */
+  onProgress?(fraction: number): void;
+}
+
+/** How many progress reports a parse makes at most (one per 1 % of the text). */
+export const PROGRESS_STEPS = 100;
 
 /** Tag values accepted in the `copyright` column (lower-cased). */
 const TAG_VALUES: ReadonlyMap<string, 0 | 1> = new Map([
@@ -67,12 +74,27 @@ const BINARY_RATIO = 0.01;
  * @throws DataError with 1-based `line` and `column` (field index) wherever they are meaningful:
  *   empty file, binary input, unbalanced quotes, duplicate / empty column names, missing `b`, no
  *   feature column, ragged rows, empty / non-numeric / non-finite values, negative b, b summing to 0,
- *   bad copyright tags, negative w, no data rows.
+ *   bad copyright tags, negative w, no data rows, fewer than DATA_LIMITS.nMin rows, UTF-16 text
+ *   decoded as UTF-8, and sizes beyond {@link DATA_LIMITS}: too many features (found on the header
+ *   line, before any row is read), too many rows or entries (found on the first row past the limit,
+ *   before memory for it is taken). Messages quote the input through clipEcho / listSomeQuoted, so
+ *   they stay one short line whatever the file holds.
  */
-export function parseCsv(text: string): ParsedCsv {
+export function parseCsv(text: string, options: ParseCsvOptions = {}): ParsedCsv {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Characters never outnumber the file's bytes, so a text this long came from a file over the limit.
+  if (text.length > DATA_LIMITS.fileBytesMax) {
+    throw new DataError(
+      `the text has ${text.length.toLocaleString('en-US')} characters, more than the limit of ${DATA_LIMITS.fileBytesMax.toLocaleString('en-US')} (the largest file read)`,
+    );
+  }
   if (text.trim() === '') throw new DataError('the file is empty');
+  const utf16 = utf16Problem(text);
+  if (utf16) throw new DataError(utf16);
   checkNotBinary(text);
+  const { onProgress } = options;
+  const progressStep = Math.max(1, Math.ceil(text.length / PROGRESS_STEPS));
+  let nextProgress = progressStep;
 
   const notices: string[] = [];
   const lines = new LineCounter(text);
@@ -83,10 +105,12 @@ export function parseCsv(text: string): ParsedCsv {
   let wCol = -1;
   let tagCol = -1;
   let n = 0;
-  const A = new GrowableF64();
-  const b = new GrowableF64();
-  const w = new GrowableF64();
-  const tags: number[] = [];
+  // Capacities are capped at the limits, and every row is checked against them before it is
+  // stored, so no buffer ever grows past what a data set may hold.
+  const A = new GrowableF64(DATA_LIMITS.cellsMax);
+  const b = new GrowableF64(DATA_LIMITS.nMax);
+  const w = new GrowableF64(DATA_LIMITS.nMax);
+  const tags = new GrowableU8(DATA_LIMITS.nMax);
   let delimiter = ',';
 
   Papa.parse<string[]>(text, {
@@ -96,15 +120,20 @@ export function parseCsv(text: string): ParsedCsv {
     skipEmptyLines: 'greedy',
     step(result) {
       const fields = result.data;
-      const line = lines.lineOfRow(result.meta.cursor, fields);
+      const cursor = result.meta.cursor;
+      const line = lines.lineOfRow(cursor, fields);
       delimiter = result.meta.delimiter;
+      if (onProgress && cursor >= nextProgress) {
+        onProgress(Math.min(cursor / text.length, 1));
+        nextProgress = (Math.floor(cursor / progressStep) + 1) * progressStep;
+      }
       for (const err of result.errors) {
         if (err.type === 'Quotes') {
           // An unterminated quote swallows the rest of the file, line breaks included, so the row's
           // line is unreliable here; Papa's index points just after the offending quote.
           const quoteLine =
             typeof err.index === 'number' ? new LineCounter(text).lineAt(Math.max(err.index - 1, 0)) : line;
-          throw new DataError(`malformed quotes: ${err.message}`, { line: quoteLine });
+          throw new DataError(`malformed quotes: ${clipEcho(err.message)}`, { line: quoteLine });
         }
       }
 
@@ -115,10 +144,15 @@ export function parseCsv(text: string): ParsedCsv {
         bCol = roles.indexOf('b');
         wCol = roles.indexOf('w');
         tagCol = roles.indexOf('copyright');
+        // Before any row is read: a 20,000-column file must not be parsed (let alone solved) first.
+        const tooWide = featureCountProblem(featureCols.length);
+        if (tooWide) throw new DataError(tooWide, { line: header.line });
         return;
       }
 
       const names = header.names;
+      const tooMany = rowCountProblem(n + 1, featureCols.length);
+      if (tooMany) throw new DataError(tooMany, { line });
       if (fields.length !== names.length) {
         const column = Math.min(fields.length, names.length) + 1;
         throw new DataError(
@@ -131,12 +165,18 @@ export function parseCsv(text: string): ParsedCsv {
       for (const c of featureCols) A.push(readNumber(fields[c], line, c, names[c]));
       const bv = readNumber(fields[bCol], line, bCol, names[bCol]);
       if (bv < 0)
-        throw new DataError(`b must be non-negative, got ${fields[bCol].trim()}`, at(line, bCol, names));
+        throw new DataError(
+          `b must be non-negative, got ${clipEcho(fields[bCol].trim())}`,
+          at(line, bCol, names),
+        );
       b.push(bv);
       if (wCol >= 0) {
         const wv = readNumber(fields[wCol], line, wCol, names[wCol]);
         if (wv < 0)
-          throw new DataError(`w must be non-negative, got ${fields[wCol].trim()}`, at(line, wCol, names));
+          throw new DataError(
+            `w must be non-negative, got ${clipEcho(fields[wCol].trim())}`,
+            at(line, wCol, names),
+          );
         w.push(wv);
       } else {
         w.push(0);
@@ -146,7 +186,7 @@ export function parseCsv(text: string): ParsedCsv {
         const tag = TAG_VALUES.get(raw.toLowerCase());
         if (tag === undefined) {
           throw new DataError(
-            `bad copyright tag ${JSON.stringify(raw)} (use 0/1, true/false or yes/no)`,
+            `bad copyright tag ${JSON.stringify(clipEcho(raw))} (use 0/1, true/false or yes/no)`,
             at(line, tagCol, names),
           );
         }
@@ -162,6 +202,7 @@ export function parseCsv(text: string): ParsedCsv {
   const headerLine = header.line;
   const headerNames = header.names;
   if (n === 0) throw new DataError('no data rows after the header', { line: headerLine });
+  onProgress?.(1);
 
   const bArr = b.toArray();
   const sum = neumaierSum(bArr);
@@ -183,10 +224,13 @@ export function parseCsv(text: string): ParsedCsv {
   }
   if (wCol < 0) notices.push('no "w" column: w = 0 for every row (no regularisation)');
   if (delimiter !== ',') notices.push(`delimiter: ${delimiter === '\t' ? 'tab' : JSON.stringify(delimiter)}`);
+  // After the checks of b, whose messages say more about a one-row file than its row count does.
+  const tooFew = tooFewRowsProblem(n);
+  if (tooFew) throw new DataError(tooFew, { line: headerLine });
 
   return {
     dataset: { n, d: featureCols.length, A: A.toArray(), b: bArr, w: w.toArray() },
-    mask: Uint8Array.from(tags),
+    mask: tags.toArray(),
     featureNames: featureCols.map((c) => headerNames[c]),
     hasCopyrightColumn: tagCol >= 0,
     notices,
@@ -221,9 +265,7 @@ function readHeader(fields: string[], line: number): { names: string[]; roles: R
     roles.push(key === 'b' || key === 'w' || key === 'copyright' ? key : 'feature');
   });
   if (!roles.includes('b')) {
-    throw new DataError(`no "b" column (the header has: ${names.map((s) => JSON.stringify(s)).join(', ')})`, {
-      line,
-    });
+    throw new DataError(`no "b" column (the header has: ${listSomeQuoted(names)})`, { line });
   }
   if (!roles.includes('feature')) {
     throw new DataError('no feature columns: every column other than b, w and copyright is a feature', {
@@ -233,15 +275,22 @@ function readHeader(fields: string[], line: number): { names: string[]; roles: R
   return { names, roles, line };
 }
 
+/** A field read with the project's one number grammar (src/data/number.ts). */
 function readNumber(raw: string, line: number, col: number, name: string): number {
-  const s = raw.trim();
+  const r = parseDecimal(raw);
+  if (r.ok) return r.value;
   const loc = { line, column: col + 1, columnName: name };
-  if (s === '') throw new DataError('empty value', loc);
-  if (NON_FINITE_RE.test(s)) throw new DataError(`not a finite number: ${JSON.stringify(s)}`, loc);
-  if (!NUMBER_RE.test(s)) throw new DataError(`not a number: ${JSON.stringify(s)}`, loc);
-  const v = Number(s);
-  if (!Number.isFinite(v)) throw new DataError(`not a finite number: ${JSON.stringify(s)} overflows`, loc);
-  return v;
+  const shown = JSON.stringify(clipEcho(raw.trim()));
+  switch (r.why) {
+    case 'empty':
+      throw new DataError('empty value', loc);
+    case 'not finite':
+      throw new DataError(`not a finite number: ${shown}`, loc);
+    case 'too large':
+      throw new DataError(`not a finite number: ${shown} is too large (overflows float64)`, loc);
+    case 'not a number':
+      throw new DataError(`not a number: ${shown}`, loc);
+  }
 }
 
 /**
@@ -321,21 +370,43 @@ function countLineBreaks(s: string): number {
   return count;
 }
 
-/** An append-only float64 buffer that doubles its capacity, to collect rows of unknown count. */
-class GrowableF64 {
-  private buf = new Float64Array(1024);
+/**
+ * An append-only buffer that doubles its capacity up to `max` entries, to collect rows of unknown
+ * count. The caller checks the limits before pushing; pushing past `max` is a bug, not bad input.
+ */
+class Growable<T extends Float64Array | Uint8Array> {
+  private buf: T;
   private len = 0;
+  constructor(
+    private readonly make: (length: number) => T,
+    private readonly max: number,
+  ) {
+    this.buf = make(Math.min(1024, max));
+  }
   push(v: number): void {
     if (this.len === this.buf.length) {
-      const next = new Float64Array(this.buf.length * 2);
+      if (this.len >= this.max) throw new Error(`internal: buffer full at its limit of ${this.max}`);
+      const next = this.make(Math.min(this.buf.length * 2, this.max));
       next.set(this.buf);
       this.buf = next;
     }
     this.buf[this.len++] = v;
   }
-  /** A copy trimmed to the pushed length. */
-  toArray(): Float64Array {
-    return this.buf.slice(0, this.len);
+  /** The pushed entries: the buffer itself when it is full (no copy), else a trimmed copy. */
+  toArray(): T {
+    return this.len === this.buf.length ? this.buf : (this.buf.slice(0, this.len) as T);
+  }
+}
+
+class GrowableF64 extends Growable<Float64Array> {
+  constructor(max: number) {
+    super((length) => new Float64Array(length), max);
+  }
+}
+
+class GrowableU8 extends Growable<Uint8Array> {
+  constructor(max: number) {
+    super((length) => new Uint8Array(length), max);
   }
 }
 

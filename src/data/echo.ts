@@ -20,3 +20,13 @@ export function listSome(items: readonly string[], max = ECHO_ITEMS_MAX): string
   const more = items.length - max;
   return `${items.slice(0, max).join(', ')} and ${more.toLocaleString('en-US')} more`;
 }
+
+/**
+ * Like {@link listSome}, with each shown item clipped and in double quotes (`"x1", "x2" and 3 more`).
+ * Only the shown items are quoted, so naming a list of a million column names costs five.
+ */
+export function listSomeQuoted(items: readonly string[], max = ECHO_ITEMS_MAX): string {
+  const shown = items.slice(0, max).map((s) => JSON.stringify(clipEcho(s)));
+  if (items.length <= max) return shown.join(', ');
+  return `${shown.join(', ')} and ${(items.length - max).toLocaleString('en-US')} more`;
+}

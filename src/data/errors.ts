@@ -3,6 +3,7 @@
  * bitset from a link, a generator spec that cannot be honoured) is a {@link DataError}, so the UI can
  * show a single precise line instead of a stack trace or a silent NaN.
  */
+import { clipEcho } from './echo';
 
 /** Where in the input a {@link DataError} was found. All positions are 1-based, as editors show them. */
 export interface DataErrorLocation {
@@ -47,7 +48,8 @@ export class DataError extends Error {
 /**
  * One human-readable line for any thrown value, e.g. `line 7, column 3 ("b"): not a number: "abc"`.
  * Location parts that are absent are left out (`line 4: …`, `column 2 ("b"): …`, or just the
- * message). Non-DataError errors give their message; anything else is stringified.
+ * message). Non-DataError errors give their message; anything else is stringified. A column name is
+ * quoted at most {@link clipEcho} long: a file's header can hold a megabyte-long name.
  */
 export function formatDataError(e: unknown): string {
   if (e instanceof DataError) {
@@ -56,11 +58,11 @@ export function formatDataError(e: unknown): string {
     if (e.column !== undefined) {
       parts.push(
         e.columnName !== undefined
-          ? `column ${e.column} (${JSON.stringify(e.columnName)})`
+          ? `column ${e.column} (${JSON.stringify(clipEcho(e.columnName))})`
           : `column ${e.column}`,
       );
     } else if (e.columnName !== undefined) {
-      parts.push(`column ${JSON.stringify(e.columnName)}`);
+      parts.push(`column ${JSON.stringify(clipEcho(e.columnName))}`);
     }
     return parts.length > 0 ? `${parts.join(', ')}: ${e.message}` : e.message;
   }

@@ -8,6 +8,7 @@ import {
   validateGeneratorSpec,
   type GeneratorSpec,
 } from './generators';
+import { DATA_LIMITS, dataShapeProblem } from './limits';
 
 const small: GeneratorSpec = { ...DEFAULT_GENERATOR, n: 60, d: 5, seed: 9 };
 
@@ -200,6 +201,28 @@ describe('validateGeneratorSpec', () => {
     const c = validateGeneratorSpec({ ...DEFAULT_CLUSTERS_GENERATOR, n: 3, clusters: 10 });
     expect(c.spec.kind === 'clusters' && c.spec.clusters).toBe(3);
     expect(c.notices.join(' ')).toMatch(/clusters: 10 is more than n = 3/);
+  });
+
+  it('takes its n, d and n·d limits from DATA_LIMITS, so whatever it makes every reader accepts', () => {
+    expect(MAX_GENERATED_CELLS).toBe(DATA_LIMITS.cellsMax);
+    const wide = validateGeneratorSpec({ ...DEFAULT_GENERATOR, n: 10, d: 20_000 });
+    expect(wide.spec.d).toBe(DATA_LIMITS.dMax);
+    expect(wide.notices[0]).toBe('d: 20000 is above the maximum 1024; using 1024');
+    const tall = validateGeneratorSpec({ ...DEFAULT_GENERATOR, n: 3_000_000, d: 1 });
+    expect(tall.spec.n).toBe(DATA_LIMITS.nMax);
+    const tiny = validateGeneratorSpec({ ...DEFAULT_GENERATOR, n: 1, d: 1 });
+    expect(tiny.spec.n).toBe(DATA_LIMITS.nMin);
+    for (const r of [wide, tall, tiny]) expect(dataShapeProblem(r.spec.n, r.spec.d)).toBeNull();
+  });
+
+  it('quotes a huge bad value at most ECHO_CHARS_MAX characters in its notice', () => {
+    const huge = 'z'.repeat(1_000_000);
+    const r = validateGeneratorSpec({ ...DEFAULT_GENERATOR, kind: huge, noise: huge });
+    expect(r.notices).toHaveLength(2);
+    for (const notice of r.notices) {
+      expect(notice.length).toBeLessThan(200);
+      expect(notice).toContain('(1,000,000 characters)');
+    }
   });
 
   it('replaces an unknown kind by gaussian', () => {

@@ -4,16 +4,18 @@
  * same when rows are added (A is drawn row by row).
  */
 import type { Dataset } from '../math/types';
+import { clipEcho } from './echo';
 import { DataError } from './errors';
+import { DATA_LIMITS } from './limits';
 import { createRng } from './prng';
 import { neumaierSum } from './sum';
 
 /** i.i.d. Gaussian rows: A_ij ~ N(0, 1). */
 export interface GaussianGeneratorSpec {
   kind: 'gaussian';
-  /** Rows, integer in [2, 2 000 000]. */
+  /** Rows, integer in [DATA_LIMITS.nMin, DATA_LIMITS.nMax] = [2, 2 000 000]. */
   n: number;
-  /** Features, integer in [1, 1024]. */
+  /** Features, integer in [1, DATA_LIMITS.dMax] = [1, 1024]. */
   d: number;
   /** Standard deviation of the logit noise ξ in b = softmax(A·x_true + noise·ξ). Default 0.3. */
   noise: number;
@@ -81,15 +83,15 @@ export const DEFAULT_CLUSTERS_GENERATOR: Readonly<ClustersGeneratorSpec> = Objec
 });
 
 /**
- * Largest n·d a generator makes: 2^25 entries, i.e. 128 MiB as float32, exactly WebGPU's default
- * `maxStorageBufferBindingSize`, and 256 MiB as float64 on the CPU. Larger n is reduced, with a notice.
+ * Largest n·d a generator makes: DATA_LIMITS.cellsMax (2^25), the limit of every data source.
+ * Larger n is reduced, with a notice. (An alias kept for the code that imports it by this name.)
  */
-export const MAX_GENERATED_CELLS = 2 ** 25;
+export const MAX_GENERATED_CELLS = DATA_LIMITS.cellsMax;
 
-/** Range of each numeric field: [min, max], whether it must be an integer. */
+/** Range of each numeric field: [min, max], whether it must be an integer. n and d: DATA_LIMITS. */
 const LIMITS = {
-  n: { min: 2, max: 2_000_000, integer: true },
-  d: { min: 1, max: 1024, integer: true },
+  n: { min: DATA_LIMITS.nMin, max: DATA_LIMITS.nMax, integer: true },
+  d: { min: 1, max: DATA_LIMITS.dMax, integer: true },
   noise: { min: 0, max: 10, integer: false },
   xScale: { min: 0, max: 10, integer: false },
   // 1e7 covers every version-1 link (w ≤ 100 at n ≤ 50,000 migrates to ρ = w·n ≤ 5·10⁶).
@@ -127,7 +129,7 @@ export function validateGeneratorSpec(input: GeneratorSpecInput): ValidatedGener
     notices.push(
       input.kind === undefined
         ? 'kind: missing; using "gaussian"'
-        : `kind: unknown generator ${JSON.stringify(String(input.kind))}; using "gaussian"`,
+        : `kind: unknown generator ${JSON.stringify(clipEcho(String(input.kind)))}; using "gaussian"`,
     );
   }
   const defaults: ClustersGeneratorSpec = { ...DEFAULT_CLUSTERS_GENERATOR };
@@ -179,8 +181,9 @@ export function validateGeneratorSpec(input: GeneratorSpecInput): ValidatedGener
   return { spec: { kind, ...base, clusters, spread: read('spread') }, notices };
 }
 
+/** A value quoted back in a notice, clipped (it may come from a link of any length). */
 function describe(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  return typeof v === 'string' ? JSON.stringify(clipEcho(v)) : clipEcho(String(v));
 }
 
 /** PRNG stream numbers: one per ingredient, so that changing one size leaves the others' draws alone. */

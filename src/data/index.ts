@@ -23,8 +23,22 @@ export type {
 } from './generators';
 export { applyTagRule, countTagged, encodeMaskBitset, decodeMaskBitset } from './tagging';
 export type { TagRule } from './tagging';
-export { parseCsv, writeCsv, formatNumber, B_SUM_TOLERANCE } from './csv';
-export type { ParsedCsv } from './csv';
+export { parseCsv, writeCsv, formatNumber, B_SUM_TOLERANCE, PROGRESS_STEPS } from './csv';
+export type { ParsedCsv, ParseCsvOptions } from './csv';
+export {
+  DATA_LIMITS,
+  dataShapeProblem,
+  featureCountProblem,
+  rowCountProblem,
+  tooFewRowsProblem,
+  fileSizeProblem,
+  formatBytes,
+} from './limits';
+export { parseDecimal, DECIMAL_RE } from './number';
+export type { ParsedDecimal } from './number';
+export { clipEcho, listSome, listSomeQuoted, ECHO_CHARS_MAX, ECHO_ITEMS_MAX } from './echo';
+export { decodeDataFile, utf16Problem, UTF16_AS_UTF8_MESSAGE } from './text';
+export type { DecodedText } from './text';
 export { parseProblemJson, writeProblemJson } from './problem-json';
 export type { ParsedProblemJson } from './problem-json';
 export { sha256Hex, datasetHash } from './hash';

@@ -36,22 +36,51 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * Why a data set of n rows and d features cannot be used, naming the limit, or null when it can.
- * Call it as soon as n and d are known (a CSV header and row count, a JSON's array lengths).
+ * Why d features are more than the engines take (naming the limit), or null. Check it as soon as
+ * d is known (a CSV header, a JSON problem's first row), before any row is read.
  */
-export function dataShapeProblem(n: number, d: number): string | null {
+export function featureCountProblem(d: number): string | null {
+  if (d <= DATA_LIMITS.dMax) return null;
+  return `${d.toLocaleString('en-US')} features is more than the limit of ${DATA_LIMITS.dMax}`;
+}
+
+/**
+ * Why n rows of d features are more than the engines take (too many rows, or n·d entries of A over
+ * the limit), naming the limit, or null. Cheap enough to call for every row as rows are counted,
+ * so a reader stops at the first row past a limit instead of allocating for all of them.
+ */
+export function rowCountProblem(n: number, d: number): string | null {
   const L = DATA_LIMITS;
-  if (d > L.dMax) return `${d.toLocaleString('en-US')} features is more than the limit of ${L.dMax}`;
   if (n > L.nMax)
     return `${n.toLocaleString('en-US')} rows is more than the limit of ${L.nMax.toLocaleString('en-US')}`;
   if (n * d > L.cellsMax)
     return `${n.toLocaleString('en-US')} rows × ${d.toLocaleString('en-US')} features is ${(n * d).toLocaleString('en-US')} values, more than the limit of ${L.cellsMax.toLocaleString('en-US')} (2^25)`;
-  if (n < L.nMin) return `${n} row${n === 1 ? '' : 's'} is fewer than the ${L.nMin} the loss needs`;
   return null;
+}
+
+/** Why n rows are fewer than the loss needs (naming the minimum), or null. */
+export function tooFewRowsProblem(n: number): string | null {
+  const L = DATA_LIMITS;
+  if (n >= L.nMin) return null;
+  return `${n} row${n === 1 ? '' : 's'} is fewer than the ${L.nMin} the loss needs`;
+}
+
+/**
+ * Why a data set of n rows and d features cannot be used, naming the limit, or null when it can.
+ * Call it as soon as n and d are known (a CSV header and row count, a JSON's array lengths).
+ */
+export function dataShapeProblem(n: number, d: number): string | null {
+  return featureCountProblem(d) ?? rowCountProblem(n, d) ?? tooFewRowsProblem(n);
 }
 
 /** Why a file of `bytes` bytes cannot be read, or null when it can. */
 export function fileSizeProblem(bytes: number): string | null {
-  if (bytes <= DATA_LIMITS.fileBytesMax) return null;
-  return `the file is ${formatBytes(bytes)}, more than the limit of ${formatBytes(DATA_LIMITS.fileBytesMax)}`;
+  const max = DATA_LIMITS.fileBytesMax;
+  if (bytes <= max) return null;
+  const [size, limit] = [formatBytes(bytes), formatBytes(max)];
+  // Just over the limit both round alike ("256 MiB, more than 256 MiB"): give the bytes then.
+  if (size === limit) {
+    return `the file is ${bytes.toLocaleString('en-US')} bytes, more than the limit of ${max.toLocaleString('en-US')} bytes (${limit})`;
+  }
+  return `the file is ${size}, more than the limit of ${limit}`;
 }

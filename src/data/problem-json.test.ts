@@ -94,7 +94,7 @@ describe('parseProblemJson', () => {
       'entry overflows',
       '{"A": [[1e400]], "b": [1], "copyright": [], "gammaC": 0}',
       'A[0][0]',
-      /not a finite number/,
+      /^A\[0\]\[0\] is too large \(overflows float64\)$/,
     ],
     ['b wrong length', text({ b: [0.5, 0.5] }), 'b', /b has 2 entries but A has 3 rows/],
     ['b negative', text({ b: [0.5, -0.1, 0.6] }), 'b[1]', /b\[1\] must be non-negative, got -0.1/],
@@ -179,5 +179,62 @@ describe('writeProblemJson → parseProblemJson', () => {
     const r = parseProblemJson(out);
     expect(Object.is(r.dataset.A[0], -0)).toBe(true);
     expect([...r.dataset.A.subarray(1)]).toEqual([5e-324, Number.MAX_VALUE, -1e-300]);
+  });
+});
+
+describe('parseProblemJson: overflow, sizes and bounded messages', () => {
+  it('says a number beyond float64 is too large, naming the field and index (not "null")', () => {
+    const big = '{"A": [[1e400], [2]], "b": [0.5, 0.5], "copyright": [], "gammaC": 0}';
+    expect(failure(big).message).toBe('A[0][0] is too large (overflows float64)');
+    const gamma = '{"A": [[1], [2]], "b": [0.5, 0.5], "copyright": [], "gammaC": 1e400}';
+    expect(failure(gamma).message).toBe('gammaC is too large (overflows float64)');
+    const e = failure('{"A": [[1], [2]], "b": [0.5, -1e400], "copyright": [], "gammaC": 0}');
+    expect(e.path).toBe('b[1]');
+    expect(e.message).toBe('b[1] is too large (overflows float64)');
+    expect(e.message).not.toContain('null');
+  });
+
+  it('says a number written as a string should lose its quotes', () => {
+    const e = failure(text({ b: [0.2, '0.3', 0.5] }));
+    expect(e.path).toBe('b[1]');
+    expect(e.message).toBe('b[1] is not a finite number: "0.3" is a string; write the number without quotes');
+    // A string that is no number in the one grammar gets no such hint.
+    expect(failure(text({ b: [0.2, '0x1F', 0.5] })).message).toBe('b[1] is not a finite number: "0x1F"');
+  });
+
+  it('refuses more features than DATA_LIMITS.dMax from A[0] alone, naming the limit', () => {
+    // The second row is garbage: the width is refused before any row is read into an array.
+    const wide = `{"A": [[${new Array(1025).fill(0).join(',')}], "junk"], "b": [1, 1], "copyright": [], "gammaC": 0}`;
+    const e = failure(wide);
+    expect(e.path).toBe('A');
+    expect(e.message).toBe('A has 2 rows of 1,025: 1,025 features is more than the limit of 1024');
+  });
+
+  it('refuses more rows than DATA_LIMITS.nMax before building A', () => {
+    const rows = 2_000_001;
+    const e = failure(`{"A": [${'[0],'.repeat(rows - 1)}[0]], "b": [], "copyright": [], "gammaC": 0}`);
+    expect(e.path).toBe('A');
+    expect(e.message).toBe('A has 2,000,001 rows of 1: 2,000,001 rows is more than the limit of 2,000,000');
+  });
+
+  it('names 100,000 unknown fields in one short notice', () => {
+    const extra: Record<string, number> = {};
+    for (let k = 0; k < 100_000; k++) extra[`field${k}`] = k;
+    const r = parseProblemJson(text(extra));
+    expect(r.notices).toHaveLength(2); // the unknown fields, and no "w"
+    expect(r.notices[0]).toBe(
+      'ignored unknown fields "field0", "field1", "field2", "field3", "field4" and 99,995 more',
+    );
+  });
+
+  it('quotes a huge value at most ECHO_CHARS_MAX characters', () => {
+    const e = failure(text({ gammaC: 'x'.repeat(1_000_000) }));
+    expect(e.message.length).toBeLessThan(200);
+    expect(e.message).toContain('(1,000,002 characters)');
+  });
+
+  it('says UTF-16 read as UTF-8 is UTF-16', () => {
+    const utf8ofUtf16 = new TextDecoder('utf-8').decode(Buffer.from(`\uFEFF${text({})}`, 'utf16le'));
+    expect(failure(utf8ofUtf16).message).toBe('the file looks like UTF-16; save it as UTF-8');
   });
 });

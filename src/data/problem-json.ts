@@ -6,7 +6,8 @@
  * { "A": [[1, 0], [0, 1], [1, 1]], "b": [0.2, 0.3, 0.5], "w": [0.1, 0.1, 0.1],
  *   "copyright": [0, 2], "gammaC": 0.1, "reading": "global" }
  * ```
- * - `A`: n×d array of rows (n ≥ 1, d ≥ 1, all rows the same length), finite numbers.
+ * - `A`: n×d array of rows (n ≥ 1, d ≥ 1, all rows the same length), finite numbers; n, d and n·d
+ *   within DATA_LIMITS (src/data/limits.ts), checked before any array is built.
  * - `b`: n non-negative finite numbers, not all 0. Used exactly as given, even when Σb ≠ 1 (with a
  *   notice): a JSON problem pins down one objective, and an `eval` must match that objective to
  *   the last digit. (CSV uploads, by contrast, are normalised; see csv.ts.)
@@ -18,8 +19,12 @@
  */
 import type { Dataset, ObjectiveConfig, Reading } from '../math/types';
 import { B_SUM_TOLERANCE, formatNumber } from './csv';
+import { clipEcho, listSomeQuoted } from './echo';
 import { DataError } from './errors';
+import { DATA_LIMITS, featureCountProblem, rowCountProblem } from './limits';
+import { parseDecimal } from './number';
 import { neumaierSum } from './sum';
+import { utf16Problem } from './text';
 
 /** What {@link parseProblemJson} returns. */
 export interface ParsedProblemJson {
@@ -39,24 +44,35 @@ const KNOWN_FIELDS = new Set(['A', 'b', 'w', 'copyright', 'gammaC', 'reading']);
  * @throws DataError whose message starts with the field path, e.g. `A[3][1] is not a finite number`,
  *   `A[2] has 3 entries but A[0] has 4`, `copyright[1] = 9 is out of range [0, 4]`,
  *   `copyright[3] = 1 repeats copyright[0]`, `gammaC must be ≥ 0`, `reading must be …`; `path` is set
- *   to the same field path.
+ *   to the same field path; `A[0][1] is too large (overflows float64)` for a 1e400; `A has 3,000,000
+ *   rows, …: 3,000,000 rows is more than the limit of 2,000,000` for sizes beyond DATA_LIMITS.
  */
 export function parseProblemJson(text: string): ParsedProblemJson {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Characters never outnumber the file's bytes, so a text this long came from a file over the limit.
+  if (text.length > DATA_LIMITS.fileBytesMax) {
+    throw new DataError(
+      `the text has ${text.length.toLocaleString('en-US')} characters, more than the limit of ${DATA_LIMITS.fileBytesMax.toLocaleString('en-US')} (the largest file read)`,
+    );
+  }
   if (text.trim() === '') throw new DataError('the file is empty');
+  const utf16 = utf16Problem(text);
+  if (utf16) throw new DataError(utf16);
   let root: unknown;
   try {
     root = JSON.parse(text);
   } catch (e) {
-    throw new DataError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    // V8 quotes the text around the error; keep the message one short line.
+    throw new DataError(`not valid JSON: ${clipEcho(e instanceof Error ? e.message : String(e), 200)}`);
   }
   if (typeof root !== 'object' || root === null || Array.isArray(root)) {
     throw new DataError('the problem must be a JSON object with fields A, b, copyright and gammaC');
   }
   const obj = root as Record<string, unknown>;
   const notices: string[] = [];
-  for (const key of Object.keys(obj)) {
-    if (!KNOWN_FIELDS.has(key)) notices.push(`ignored unknown field ${JSON.stringify(key)}`);
+  const unknown = Object.keys(obj).filter((key) => !KNOWN_FIELDS.has(key));
+  if (unknown.length > 0) {
+    notices.push(`ignored unknown field${unknown.length === 1 ? '' : 's'} ${listSomeQuoted(unknown)}`);
   }
 
   // A
@@ -67,6 +83,14 @@ export function parseProblemJson(text: string): ParsedProblemJson {
   if (!Array.isArray(first)) throw fieldError('A[0]', 'A[0] is not an array');
   const d = first.length;
   if (d === 0) throw fieldError('A[0]', 'A[0] is empty: A needs at least one column');
+  // The sizes are known from the arrays' lengths: refuse before building n·d numbers.
+  const tooBig = featureCountProblem(d) ?? rowCountProblem(n, d);
+  if (tooBig) {
+    throw fieldError(
+      'A',
+      `A has ${n.toLocaleString('en-US')} rows of ${d.toLocaleString('en-US')}: ${tooBig}`,
+    );
+  }
   const A = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
     const row: unknown = rowsRaw[i];
@@ -133,10 +157,11 @@ function fieldError(path: string, message: string): DataError {
   return new DataError(message, { path });
 }
 
+/** A JSON value quoted back in a message, clipped (JSON.stringify(Infinity) would say "null"). */
 function show(v: unknown): string {
   if (v === undefined) return 'undefined';
-  const s = JSON.stringify(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return clipEcho(JSON.stringify(v) ?? String(v));
 }
 
 function requireArray(obj: Record<string, unknown>, key: string): unknown[] {
@@ -146,11 +171,22 @@ function requireArray(obj: Record<string, unknown>, key: string): unknown[] {
   return v;
 }
 
+/**
+ * A finite JSON number. JSON.parse turns a literal beyond float64 (1e400) into ±Infinity, which is
+ * said as such; a number written as a string gets a hint when it would read as one.
+ */
 function finite(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw fieldError(path, `${path} is not a finite number: ${show(v)}`);
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return v;
+    throw fieldError(path, `${path} is too large (overflows float64)`);
   }
-  return v;
+  if (typeof v === 'string' && parseDecimal(v).ok) {
+    throw fieldError(
+      path,
+      `${path} is not a finite number: ${show(v)} is a string; write the number without quotes`,
+    );
+  }
+  throw fieldError(path, `${path} is not a finite number: ${show(v)}`);
 }
 
 function vectorOfLength(

@@ -24,6 +24,13 @@ export type SolverName = 'newton' | 'gd' | 'sketched';
 
 export const SOLVER_NAMES: readonly SolverName[] = ['newton', 'gd', 'sketched'];
 
+/** Default iteration limit of each solver: gradient descent needs many more, cheaper steps. */
+export const DEFAULT_MAX_ITER: Readonly<Record<SolverName, number>> = {
+  newton: 100,
+  sketched: 100,
+  gd: 5000,
+};
+
 export interface SolverOptions {
   solver: SolverName;
   /** Iteration limit (default 100 for newton/sketched, 5000 for gd). */
@@ -140,7 +147,7 @@ export class BatchSolver {
     const f32 = engine.precision === 'float32';
     this.eps = f32 ? 2 ** -24 : 2 ** -53;
     const defaults = {
-      maxIter: options.solver === 'gd' ? 5000 : 100,
+      maxIter: DEFAULT_MAX_ITER[options.solver],
       tol: 1e-8,
       sketchRows: Math.min(n, 20 * d + 100),
       seed: 1,
