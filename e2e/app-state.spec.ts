@@ -6,7 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createRng } from '../src/data/prng';
-import { expectSameTau, runToEnd, setNumber, snapshot, tracePointCounts, waitForData } from './helpers/app';
+import { runToEnd, setNumber, snapshot, tracePointCounts, waitForData } from './helpers/app';
 
 /** Collects uncaught page errors and React's duplicate-key warnings. */
 function watchErrors(page: Page): string[] {
@@ -54,13 +54,28 @@ test('Play pressed while a preset’s data is being generated runs on that data,
   const final = page.getByTestId('final-tau');
   await expect(final).toBeVisible({ timeout: 240_000 });
   const tau = Number(await final.getAttribute('data-tau'));
+  const pageIterations = Number(await final.getAttribute('data-iterations'));
+  // L at iteration 0 depends on the data, tags and start point only: it identifies the problem.
+  const pageL0 = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="loss-plot"] .js-plotly-plot') as
+      (HTMLElement & { data?: { y?: ArrayLike<number> }[] }) | null;
+    return Number(el?.data?.[0]?.y?.[0]);
+  });
   const cli = JSON.parse(
-    execFileSync('npx', ['tsx', 'src/cli/main.ts', 'solve', '--preset', 'large', '--no-history'], {
+    execFileSync('npx', ['tsx', 'src/cli/main.ts', 'solve', '--preset', 'large'], {
       encoding: 'utf8',
-      maxBuffer: 1 << 26,
+      maxBuffer: 1 << 28,
     }),
-  ) as { tau: number };
-  expectSameTau(tau, cli.tau);
+  ) as { tau: number; iterations: number; history: { L: number }[] };
+  console.log(
+    `[large] page: L0 = ${pageL0}, τ = ${tau} (${pageIterations} it.); CLI: L0 = ${cli.history[0].L}, τ = ${cli.tau} (${cli.iterations} it.)`,
+  );
+  expect(Math.abs(pageL0 - cli.history[0].L)).toBeLessThanOrEqual(1e-12 * Math.abs(cli.history[0].L));
+  // The final τ agrees to 1e-6 only: on this slowly converging problem (~90 damped Newton steps)
+  // the browser's and Node's last-digit differences change the line search's path (88 against 93
+  // iterations were measured), which the issue on engine precision takes up. The previous data's
+  // τ (0.016) is 250 times this τ, so the check still tells the two data sets apart.
+  expect(Math.abs(tau - cli.tau)).toBeLessThanOrEqual(1e-6 * Math.abs(cli.tau));
 });
 
 test('repeated keys: the last wins and the page says so once, without React key warnings', async ({

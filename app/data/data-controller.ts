@@ -7,19 +7,20 @@
  * hands back transferred arrays, so no O(n·d) work happens on the main thread.
  */
 import { clipEcho } from '../../src/data/echo';
-import { formatDataError } from '../../src/data/errors';
 import { fileSizeProblem } from '../../src/data/limits';
-import { applyTagRule, decodeMaskBitset, encodeMaskBitset } from '../../src/data/tagging';
 import { useAppStore } from '../store/app-store';
 import type { Settings } from '../store/settings';
 import type { DataCommand, DataEvent, ParsePhase } from '../worker/data-protocol';
 import { generatorSpec, scaledDataset } from './generator-spec';
+import { maskFromSettings } from './settings-mask';
 
 let worker: Worker | null = null;
 let nextId = 1;
 /** Id of the newest request: older answers are ignored. */
 let latestGenerate = 0;
 let latestParse = 0;
+/** True while a parsed upload installs its settings and data (they change in two steps). */
+let installingUpload = false;
 /** The file behind each parse request, handed to {@link onCsvParsed} listeners once it parsed. */
 const filesById = new Map<number, File>();
 const parsedListeners = new Set<(file: File, sha256: string) => void>();
@@ -104,6 +105,7 @@ function onEvent(event: DataEvent): void {
       }
       // A file chosen for a link keeps the link's tags and w; a fresh upload uses the file's own.
       const fromLink = awaiting !== null;
+      installingUpload = true;
       store.updateSettings((s) => {
         s.source = 'csv';
         s.csvHash = event.sha256;
@@ -124,6 +126,7 @@ function onEvent(event: DataEvent): void {
         origin: { kind: 'csv', fileName: event.fileName, sha256: event.sha256, notices },
         csvMask: !fromLink && event.hasCopyrightColumn ? event.mask : null,
       });
+      installingUpload = false;
       applyRule();
       if (file) for (const fn of parsedListeners) fn(file, event.sha256);
       break;
@@ -165,12 +168,9 @@ function regenerate(s: Settings): void {
 export function applyRule(): void {
   const { settings, dataset, clusters, setMask, setDataError } = useAppStore.getState();
   if (!dataset || settings.tagRule.kind === 'manual') return;
-  try {
-    setMask(applyTagRule(settings.tagRule, dataset.n, clusters ?? undefined));
-  } catch (e) {
-    setMask(new Uint8Array(dataset.n));
-    setDataError(`Tag rule not applied: ${formatDataError(e)}`);
-  }
+  const { mask, notice } = maskFromSettings(settings, dataset.n, clusters);
+  setMask(mask);
+  if (notice) setDataError(notice);
 }
 
 function sameGen(a: Settings, b: Settings): boolean {
@@ -192,22 +192,25 @@ export function startDataSync(): () => void {
       regenerate(s);
       return;
     }
-    if (s.source === 'csv' && p.source === 'csv' && s.csvHash !== p.csvHash && state.origin?.kind === 'csv') {
-      if (state.origin.sha256 !== s.csvHash) useAppStore.getState().setAwaitingCsv(s.csvHash);
+    // Settings that name another uploaded file (a pasted link): as when the link is opened fresh,
+    // the page holds no data and asks for the file, instead of keeping data the link does not name.
+    const namesOtherFile =
+      s.source === 'csv' &&
+      (p.source !== 'csv' || s.csvHash !== p.csvHash) &&
+      !(state.origin?.kind === 'csv' && state.origin.sha256 === s.csvHash);
+    if (namesOtherFile && !installingUpload) {
+      latestGenerate = 0; // a generation still under way no longer applies
+      useAppStore.getState().clearData();
+      useAppStore.getState().setAwaitingCsv(s.csvHash);
+      return;
     }
     if (s.reg !== p.reg && state.dataset && state.baseW) {
       useAppStore.setState({ dataset: scaledDataset(state.dataset, state.baseW, s.reg) });
     }
     if (JSON.stringify(s.tagRule) !== JSON.stringify(p.tagRule)) applyRule();
-    // A pasted link with other manual tags: decode them (our own edits already match the mask).
-    if (s.tagRule.kind === 'manual' && s.manualBits !== p.manualBits && state.dataset) {
-      if (encodeMaskBitset(state.mask) !== s.manualBits) {
-        try {
-          useAppStore.getState().setMask(decodeMaskBitset(s.manualBits, state.dataset.n));
-        } catch (e) {
-          useAppStore.getState().setDataError(`Manual tags not applied: ${formatDataError(e)}`);
-        }
-      }
-    }
+    // A pasted link with other manual tags: decoded as when the link is opened fresh (a bitset
+    // that does not fit tags no rows, with a notice); our own edits already match the mask.
+    if (s.tagRule.kind === 'manual' && s.manualBits !== p.manualBits)
+      useAppStore.getState().applyManualBits();
   });
 }

@@ -9,7 +9,8 @@ import { loadCsvFile } from '../data/data-controller';
 import { Term } from '../learn/Term';
 import { LocalDataControls } from '../persist/LocalDataControls';
 import { useAppStore } from '../store/app-store';
-import { LIMITS, type GeneratorKind } from '../store/settings';
+import type { GeneratorKind } from '../store/settings';
+import { RANGES } from '../store/settings-table';
 import { NumberField, SelectField } from './fields';
 
 const GENERATORS: readonly { value: GeneratorKind; label: string }[] = [
@@ -42,9 +43,7 @@ function GeneratorForm() {
           </>
         }
         value={gen.n}
-        min={2}
-        max={LIMITS.nMax}
-        integer
+        {...RANGES.n}
         onCommit={(v) => set((g) => (g.n = v))}
         testId="gen-n"
       />
@@ -55,34 +54,28 @@ function GeneratorForm() {
           </>
         }
         value={gen.d}
-        min={1}
-        max={LIMITS.dMax}
-        integer
+        {...RANGES.d}
         onCommit={(v) => set((g) => (g.d = v))}
         testId="gen-d"
       />
       <NumberField
         label="Noise"
         value={gen.noise}
-        min={0}
-        max={10}
+        {...RANGES.noise}
         onCommit={(v) => set((g) => (g.noise = v))}
         testId="gen-noise"
       />
       <NumberField
         label="Seed"
         value={gen.seed}
-        min={0}
-        max={LIMITS.seedMax}
-        integer
+        {...RANGES.seed}
         onCommit={(v) => set((g) => (g.seed = v))}
         testId="gen-seed"
       />
       <NumberField
         label="x_true scale"
         value={gen.xScale}
-        min={0}
-        max={10}
+        {...RANGES.xScale}
         onCommit={(v) => set((g) => (g.xScale = v))}
       />
       {gen.kind === 'clusters' && (
@@ -90,16 +83,13 @@ function GeneratorForm() {
           <NumberField
             label="Clusters"
             value={gen.clusters}
-            min={1}
-            max={16}
-            integer
+            {...RANGES.clusters}
             onCommit={(v) => set((g) => (g.clusters = v))}
           />
           <NumberField
             label="Spread"
             value={gen.spread}
-            min={0}
-            max={10}
+            {...RANGES.spread}
             onCommit={(v) => set((g) => (g.spread = v))}
           />
         </>

@@ -97,6 +97,8 @@ export interface AppActions {
     origin: DataOrigin;
     csvMask?: Uint8Array | null;
   }): void;
+  /** Forgets the data (the settings name a file that is not loaded yet), as on a fresh page. */
+  clearData(): void;
   setLoading(loading: DataSlice['loading']): void;
   setDataError(message: string | null): void;
   setAwaitingCsv(hash: string | null): void;
@@ -196,6 +198,18 @@ export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
         n1: countOnes(mask),
       });
       // The run is not touched here: run-sync.ts clears a run whose data changed, with a word.
+    },
+    clearData() {
+      set({
+        dataset: null,
+        baseW: null,
+        featureNames: [],
+        clusters: null,
+        origin: null,
+        mask: new Uint8Array(0),
+        n1: 0,
+        loading: { busy: false, label: '', progress: 0 },
+      });
     },
     setLoading(loading) {
       set({ loading });
