@@ -200,3 +200,24 @@ test('a tag bitset that does not fit, pasted into an open page, tags no rows, as
   await expect.poll(() => page.evaluate(() => window.location.hash)).not.toContain('bits=AAAA');
   expect(await tracePointCounts(page, 'tau-plot')).toEqual([]);
 });
+
+test('a link to an uploaded CSV, pasted into an open page, asks for the file as opening it does', async ({
+  page,
+  browser,
+}) => {
+  const link = `#v=2&speed=0&src=csv&sha=${'ab'.repeat(32)}`;
+  await page.goto('/?backend=cpu#v=2&speed=0&n=60&d=3');
+  await waitForData(page, 60, 3);
+  await page.evaluate((h) => (window.location.hash = h), link);
+  const fresh = await browser.newPage();
+  await fresh.goto(`/?backend=cpu${link}`);
+  for (const p of [page, fresh]) {
+    await expect(p.getByTestId('awaiting-csv')).toContainText('abababababab');
+    // No data that the link does not name stays on screen; Play waits for the file.
+    await expect(p.getByTestId('data-summary')).not.toContainText('n = 60 rows');
+    await expect(p.getByTestId('run-n1')).toHaveText('—');
+    await p.getByTestId('play').click();
+    await expect(p.getByTestId('run-message')).toContainText('choose it in the Data panel');
+  }
+  await fresh.close();
+});
