@@ -6,7 +6,13 @@
 import { useRef } from 'react';
 import { useProgressValue } from '../run/use-progress';
 import { useAppStore } from '../store/app-store';
-import { exportCurves, exportManifest, loadManifestFile, useReproduceStore } from './reproduce';
+import {
+  dismissReproduce,
+  exportCurves,
+  exportManifest,
+  loadManifestFile,
+  useReproduceStore,
+} from './reproduce';
 
 /** The export panel. */
 export function ExportPanel() {
@@ -63,6 +69,20 @@ export function ExportPanel() {
           data-match={matches === null ? '' : String(matches)}
         >
           {message}
+          {(phase === 'done' || phase === 'error') && (
+            <>
+              {' '}
+              <button
+                type="button"
+                className="small"
+                onClick={dismissReproduce}
+                data-testid="reproduce-dismiss"
+                aria-label="Dismiss the manifest's outcome"
+              >
+                Dismiss
+              </button>
+            </>
+          )}
         </p>
       )}
     </section>

@@ -129,6 +129,48 @@ describe('run manifest', () => {
     expect(compareTau(0.1, 0.1 + 1e-7, 'gpu').matches).toBe(true);
     expect(compareTau(0.1, 0.2, 'gpu').text).toMatch(/does not match/);
   });
+
+  it('says the manifest has no τ to compare instead of a NaN difference', () => {
+    const none = compareTau(null, 0.0123, 'cpu');
+    expect(none.matches).toBeNull();
+    expect(none.text).toBe('The rerun gave τ = 0.0123; the manifest has no τ to compare.');
+    expect(none.text).not.toMatch(/NaN/);
+    expect(compareTau(null, NaN, 'gpu').text).toBe(
+      'The rerun gave no finite τ; the manifest has no τ to compare.',
+    );
+    const lost = compareTau(0.1, NaN, 'cpu');
+    expect(lost.matches).toBe(false);
+    expect(lost.text).not.toMatch(/NaN/);
+  });
+
+  it('reads a manifest whose run had no τ (null) or that lacks τ, and still refuses a wrong one', () => {
+    const m = sample();
+    // A run that ended without a finite τ is written with τ = null (JSON has no NaN).
+    const nanRun = buildManifest({
+      appVersion: '0.1.0',
+      settings: m.settings,
+      link: m.link,
+      backend: m.backend,
+      data: m.data,
+      outcome: {
+        status: 'diverged',
+        iterations: 1,
+        parts: { L: NaN, l: NaN, l1: NaN, l2: NaN, reg: NaN, tau: NaN, n1: 40, n2: 160 },
+        gradNorm: NaN,
+        twinParts: null,
+      },
+      histories: [],
+    });
+    expect(JSON.parse(manifestJson(nanRun)).metrics.tau).toBeNull();
+    const nul = parseManifest(manifestJson(nanRun), keep);
+    expect(nul.ok && nul.manifest.metrics.tau).toBeNull();
+    const { tau: _tau, ...metrics } = m.metrics;
+    const lacking = parseManifest(JSON.stringify({ ...m, metrics }), keep);
+    expect(lacking.ok).toBe(true);
+    expect(lacking.ok && lacking.manifest.metrics.tau).toBeNull();
+    const wrong = parseManifest(JSON.stringify({ ...m, metrics: { ...m.metrics, tau: 'big' } }), keep);
+    expect(wrong.ok ? '' : wrong.error).toContain('"metrics.tau" should be a number');
+  });
 });
 
 describe('history CSV', () => {

@@ -47,8 +47,8 @@ export interface RunManifest {
   metrics: {
     status: string;
     iterations: number;
-    /** null in the file when τ was not finite. */
-    tau: number;
+    /** null when τ was not finite (JSON has no NaN); a file may also lack it (read as null). */
+    tau: number | null;
     l1: number;
     l2: number;
     L: number;
@@ -93,7 +93,7 @@ export function buildManifest(inp: ManifestInput): RunManifest {
     metrics: {
       status: inp.outcome.status,
       iterations: inp.outcome.iterations,
-      tau: parts.tau,
+      tau: finiteOrNull(parts.tau),
       l1: parts.l1,
       l2: parts.l2,
       L: parts.L,
@@ -164,9 +164,19 @@ export function parseManifest(text: string, keep: Pick<Settings, 'present' | 'em
     if (data.source === 'csv' && (typeof data.fileSha256 !== 'string' || !HEX64.test(data.fileSha256)))
       problems.push('"data.fileSha256" should be the uploaded file\'s 64-digit hex SHA-256.');
   }
+  // τ is only compared after the rerun: a file without it still reruns (and says it has no τ).
   const metrics = raw.metrics;
-  if (!isRecord(metrics) || (typeof metrics.tau !== 'number' && metrics.tau !== null))
-    problems.push('"metrics.tau" is missing; it should be a number (or null when the run had no τ).');
+  if (metrics !== undefined && !isRecord(metrics))
+    problems.push('"metrics" should be an object with the run\'s numbers.');
+  else if (
+    isRecord(metrics) &&
+    metrics.tau !== undefined &&
+    metrics.tau !== null &&
+    typeof metrics.tau !== 'number'
+  )
+    problems.push(
+      `"metrics.tau" should be a number (or null when the run had no τ), not ${JSON.stringify(metrics.tau)}.`,
+    );
   const history = raw.history;
   if (!isRecord(history) || !Array.isArray(history.configs))
     problems.push('"history.configs" should be a list.');
@@ -175,31 +185,54 @@ export function parseManifest(text: string, keep: Pick<Settings, 'present' | 'em
   if (problems.length || !checked.ok) {
     return { ok: false, error: `This run manifest cannot be used: ${problems.join(' ')}` };
   }
+  const manifest = raw as unknown as RunManifest;
   return {
     ok: true,
-    manifest: raw as unknown as RunManifest,
+    manifest: { ...manifest, metrics: { ...manifest.metrics, tau: manifestTau(metrics) } },
     settings: checked.settings,
     notices: checked.notices,
   };
 }
 
+/** τ of a checked file's metrics: a finite number, or null when the file has none. */
+function manifestTau(metrics: unknown): number | null {
+  if (!isRecord(metrics)) return null;
+  const tau = metrics.tau;
+  return typeof tau === 'number' && Number.isFinite(tau) ? tau : null;
+}
+
 /** How a rerun's τ compares with the manifest's. */
 export interface TauComparison {
-  matches: boolean;
-  /** |τ_rerun − τ_manifest|. */
+  /** null when there is nothing to compare (the manifest has no τ). */
+  matches: boolean | null;
+  /** |τ_rerun − τ_manifest| (NaN when either has no finite τ). */
   absDiff: number;
   /** One sentence for the page. */
   text: string;
 }
+
+/** What the page says when the manifest has no τ (its run ended without one, or the file lacks it). */
+export const NO_MANIFEST_TAU = 'the manifest has no τ to compare';
 
 /**
  * Compares τ of the rerun with the manifest's. Same backend and data: the CPU engine is
  * deterministic, so "matches" means bit-for-bit; on WebGPU (float32, reductions whose order may
  * change between adapters) a relative difference up to 1e-4 still counts as reproduced.
  */
-export function compareTau(expected: number, got: number, backend: 'cpu' | 'gpu'): TauComparison {
+export function compareTau(expected: number | null, got: number, backend: 'cpu' | 'gpu'): TauComparison {
+  const rerun = Number.isFinite(got) ? `τ = ${got}` : 'no finite τ';
+  if (expected === null || !Number.isFinite(expected)) {
+    return { matches: null, absDiff: NaN, text: `The rerun gave ${rerun}; ${NO_MANIFEST_TAU}.` };
+  }
+  if (!Number.isFinite(got)) {
+    return {
+      matches: false,
+      absDiff: NaN,
+      text: `τ does not match the manifest: the rerun gave no finite τ, the manifest ${expected}.`,
+    };
+  }
   const absDiff = Math.abs(got - expected);
-  if (got === expected || (Number.isNaN(got) && Number.isNaN(expected))) {
+  if (got === expected) {
     return { matches: true, absDiff: 0, text: `τ matches the manifest exactly (τ = ${got}).` };
   }
   const tol = backend === 'gpu' ? 1e-4 * Math.max(1e-3, Math.abs(expected)) : 0;

@@ -2,6 +2,8 @@
  * Exporting the current run (manifest, curves) and loading a manifest back to reproduce it:
  * apply its settings, bring back its data (regenerate, or the stored / asked-for CSV), check the
  * data's SHA-256, rerun, and say whether τ matches. State for the UI lives in a small zustand store.
+ * Each load starts clean: what an earlier manifest left on the page (its status, and the notices
+ * about its settings in the notices banner) goes when another is chosen or the status is dismissed.
  */
 import { create } from 'zustand';
 import { version as appVersion } from '../../package.json';
@@ -20,7 +22,7 @@ export interface ReproduceState {
   phase: 'idle' | 'error' | 'waiting-data' | 'running' | 'done';
   /** What happened, in words (errors included). */
   message: string;
-  /** Whether τ matched, once done. */
+  /** Whether τ matched, once done; null also when the manifest has no τ to compare. */
   matches: boolean | null;
   /** Whether the data's SHA-256 matched, once the data was ready. */
   dataMatches: boolean | null;
@@ -35,6 +37,31 @@ export const useReproduceStore = create<ReproduceState>()(() => ({
 }));
 
 const setPhase = (s: Partial<ReproduceState>): void => useReproduceStore.setState(s);
+
+const IDLE: ReproduceState = { phase: 'idle', message: '', matches: null, dataMatches: null };
+
+/** The notices the latest manifest put in the notices banner (null: none of ours is shown). */
+let shownNotices: string[] | null = null;
+
+/** Takes the latest manifest's notices off the banner, unless something else has replaced them. */
+function withdrawNotices(): void {
+  const mine = shownNotices;
+  shownNotices = null;
+  if (!mine || mine.length === 0) return;
+  const { linkNotices, dismissNotices } = useAppStore.getState();
+  if (linkNotices.length === mine.length && linkNotices.every((n, k) => n === mine[k])) dismissNotices();
+}
+
+/**
+ * Hides the outcome of the latest manifest load (its status line and its notices). Only once it
+ * is over (done or error): a load in progress would put its status back when it moves on.
+ */
+export function dismissReproduce(): void {
+  const { phase } = useReproduceStore.getState();
+  if (phase !== 'done' && phase !== 'error') return;
+  withdrawNotices();
+  setPhase(IDLE);
+}
 
 /** Labels of the run's configurations, in BatchSolver order. */
 function configLabels(state: AppState): { label: string; gammaC: number }[] {
@@ -106,6 +133,9 @@ function dataReady(s: AppState): boolean {
 /** Reads a manifest file and reproduces its run. Never throws; problems become the message. */
 export async function loadManifestFile(file: File): Promise<void> {
   const mine = ++token;
+  // Nothing of the previous manifest stays: neither its status nor its notices.
+  withdrawNotices();
+  setPhase(IDLE);
   let text: string;
   try {
     text = await file.text();
@@ -127,6 +157,7 @@ export async function loadManifestFile(file: File): Promise<void> {
   const { manifest, settings, notices } = parsed;
   resetRun();
   useAppStore.getState().replaceSettings(settings, notices);
+  shownNotices = [...notices];
   setPhase({
     phase: 'waiting-data',
     message: 'Preparing the data of the manifest…',
@@ -163,8 +194,7 @@ export async function loadManifestFile(file: File): Promise<void> {
     setPhase({ phase: 'error', message: `The rerun stopped: ${state.runMessage}`, matches: false });
     return;
   }
-  const expected = manifest.metrics.tau ?? NaN;
-  const cmp = compareTau(expected, state.outcome.parts.tau, state.activeBackend ?? 'cpu');
+  const cmp = compareTau(manifest.metrics.tau, state.outcome.parts.tau, state.activeBackend ?? 'cpu');
   const backendNote =
     state.activeBackend !== manifest.backend.kind
       ? ` The manifest ran on ${manifest.backend.label}; this rerun on ${state.backendLabel}.`

@@ -3,7 +3,7 @@
  * and its tags survive a reload. Nothing here is sent anywhere: IndexedDB belongs to this origin
  * in this browser. Entries are keyed by the file's SHA-256, the name links use for it.
  */
-import { clear, createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, get, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import type { Settings } from '../store/settings';
 
 /** The tag-related settings kept with a data set. */
@@ -36,20 +36,43 @@ export function storageAvailable(): boolean {
   return typeof indexedDB !== 'undefined';
 }
 
-/** Stores an upload (replacing an older copy, keeping its tags) and marks it as the latest. */
-export async function saveUpload(sha256: string, fileName: string, file: Blob): Promise<void> {
+/**
+ * Stores an upload (replacing an older copy) with the tags in use, or the older copy's tags when
+ * none are given, and marks it as the latest.
+ */
+export async function saveUpload(
+  sha256: string,
+  fileName: string,
+  file: Blob,
+  tags?: StoredTags,
+): Promise<void> {
   const old = await get<StoredUpload>(uploadKey(sha256), store());
   const entry: StoredUpload = { sha256, fileName, file, savedAt: new Date().toISOString() };
-  if (old?.tags) entry.tags = old.tags;
+  const kept = tags ?? old?.tags;
+  if (kept) entry.tags = kept;
   await set(uploadKey(sha256), entry, store());
   await set(LAST_KEY, sha256, store());
 }
 
-/** Saves the tags used with a stored upload (ignored when the upload is not stored). */
+/**
+ * Saves the tags used with a stored upload (ignored when the upload is not stored). One
+ * read-write transaction, read and write together: started as the page goes away (pagehide) it
+ * still completes, where a read followed by a separate write would lose the write.
+ */
 export async function saveTags(sha256: string, tags: StoredTags): Promise<void> {
-  const old = await get<StoredUpload>(uploadKey(sha256), store());
-  if (!old) return;
-  await set(uploadKey(sha256), { ...old, tags }, store());
+  const key = uploadKey(sha256);
+  await store()(
+    'readwrite',
+    (s) =>
+      new Promise<void>((resolve, reject) => {
+        const req = s.get(key) as IDBRequest<StoredUpload | undefined>;
+        req.onsuccess = () => {
+          if (req.result) s.put({ ...req.result, tags }, key);
+          resolve(promisifyRequest(s.transaction));
+        };
+        req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed'));
+      }),
+  );
 }
 
 /**

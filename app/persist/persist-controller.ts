@@ -1,12 +1,14 @@
 /**
  * Keeps uploaded data and its tags in this browser (local-store.ts) and brings them back: when a
  * link or a manifest asks for an uploaded CSV by SHA-256 and this browser has it, it is loaded
- * without asking; a page opened without a link offers the latest upload. Status for the UI lives
- * in a small zustand store.
+ * without asking; a page opened without a link offers the latest upload. Whether the page was
+ * opened with a link is the hash as opened (app/store/url-sync.ts writes the normalised hash at
+ * once, so the live hash is never empty). Status for the UI lives in a small zustand store.
  */
 import { create } from 'zustand';
 import { loadCsvFile, onCsvParsed } from '../data/data-controller';
 import { useAppStore } from '../store/app-store';
+import type { Settings } from '../store/settings';
 import {
   clearLocalData,
   countUploads,
@@ -15,6 +17,7 @@ import {
   saveTags,
   saveUpload,
   storageAvailable,
+  type StoredTags,
   type StoredUpload,
 } from './local-store';
 
@@ -70,21 +73,32 @@ export async function restoreUpload(sha256: string): Promise<boolean> {
   return true;
 }
 
-/** Loads the offered latest upload with the tags it was last used with. */
+/**
+ * Loads the offered latest upload with the tags it was last used with. It is loaded as the
+ * user's own choice, not as a file a link waits for: `awaitingCsv` stays unset, so the upload is
+ * parsed once (the link watcher below would load it a second time) and the data panel does not
+ * claim that it "matches the link" when there is no link.
+ */
 export async function acceptOffer(): Promise<void> {
   const offer = usePersistStore.getState().offer;
   if (!offer) return;
   usePersistStore.setState({ offer: null });
-  const entry = await getUpload(offer.sha256);
+  let entry: StoredUpload | undefined;
+  try {
+    entry = await getUpload(offer.sha256);
+  } catch {
+    entry = undefined;
+  }
   if (!entry) {
     say('That data is no longer stored in this browser.');
     return;
   }
+  const sha256 = entry.sha256;
   // Tags are applied once the file has become the data, so they are decoded against its rows.
+  const tags = entry.tags;
   const off = useAppStore.subscribe((state) => {
-    if (state.origin?.kind !== 'csv' || state.origin.sha256 !== entry.sha256) return;
+    if (state.origin?.kind !== 'csv' || state.origin.sha256 !== sha256) return;
     off();
-    const tags = entry.tags;
     if (tags) {
       useAppStore.getState().updateSettings((s) => {
         s.tagRule = tags.tagRule;
@@ -93,9 +107,8 @@ export async function acceptOffer(): Promise<void> {
       });
     }
   });
-  useAppStore.getState().setAwaitingCsv(entry.sha256);
   loadCsvFile(asFile(entry));
-  say(`Loaded ${entry.fileName} from this browser's storage${entry.tags ? ', with its tags' : ''}.`);
+  say(`Loaded ${entry.fileName} from this browser's storage${tags ? ', with its tags' : ''}.`);
 }
 
 /** Removes everything stored and says so. */
@@ -114,22 +127,54 @@ export async function clearAll(): Promise<void> {
 }
 
 /**
- * Starts storing uploads and their tags, and restores what links ask for. Call once after the
- * data sync has started (it reacts to the `awaitingCsv` the link set).
+ * Tag edits are saved at most once per this interval (ms): the first edit after a quiet spell at
+ * once (so a click right before a reload or close is kept: a save started while the page unloads
+ * is aborted with it), the rest of a burst (the w slider, a lasso drag) once at its end.
  */
-export function startPersistence(): () => void {
+const TAG_SAVE_INTERVAL_MS = 300;
+
+/** The tag-related settings to keep with an upload. */
+function tagsOf(s: Settings): StoredTags {
+  return { tagRule: s.tagRule, manualBits: s.manualBits, reg: s.reg };
+}
+
+/**
+ * Starts storing uploads and their tags, and restores what links ask for. Call once after the
+ * data sync has started (it reacts to the `awaitingCsv` the link set). `openedHash` is the hash
+ * the page was opened with (startUrlSync's `opened.hash`): '' means no link, and only then is
+ * the latest upload offered.
+ */
+export function startPersistence(openedHash: string): () => void {
   if (!storageAvailable()) {
     say('This browser offers no local storage (IndexedDB); uploads will not survive a reload.');
     return () => undefined;
   }
   const offParsed = onCsvParsed((file, sha256) => {
     restoring.clear();
-    saveUpload(sha256, file.name, file).then(recount, () =>
+    // With the tags in use now (the file's own, a link's, or the stored ones just restored), in
+    // the same write: a separate tag save could reach the database before the upload does.
+    saveUpload(sha256, file.name, file, tagsOf(useAppStore.getState().settings)).then(recount, () =>
       say('This upload could not be stored in this browser (storage full or blocked).'),
     );
   });
 
   let tagTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A leading-edge save is queued for the end of the current task. */
+  let queued = false;
+  /** When tags were last saved (performance.now(), ms). */
+  let lastSaveAt = -Infinity;
+  /** The latest tags not saved yet, and the upload they belong to. */
+  let pending: { sha256: string; tags: StoredTags } | null = null;
+  const flushTags = (): void => {
+    clearTimeout(tagTimer);
+    tagTimer = undefined;
+    queued = false;
+    const save = pending;
+    pending = null;
+    if (!save) return;
+    lastSaveAt = performance.now();
+    void saveTags(save.sha256, save.tags).catch(() => undefined);
+  };
   const offStore = useAppStore.subscribe((state, prev) => {
     if (state.awaitingCsv && state.awaitingCsv !== prev.awaitingCsv) void restoreUpload(state.awaitingCsv);
     const origin = state.origin;
@@ -143,20 +188,24 @@ export function startPersistence(): () => void {
       state.origin === prev.origin
     )
       return;
-    clearTimeout(tagTimer);
-    tagTimer = setTimeout(() => {
-      const now = useAppStore.getState().settings;
-      void saveTags(origin.sha256, {
-        tagRule: now.tagRule,
-        manualBits: now.manualBits,
-        reg: now.reg,
-      }).catch(() => undefined);
-    }, 300);
+    // Another upload became the data: the previous one's last tags are saved first.
+    if (pending && pending.sha256 !== origin.sha256) flushTags();
+    pending = { sha256: origin.sha256, tags: tagsOf(s) };
+    if (tagTimer !== undefined || queued) return;
+    const wait = lastSaveAt + TAG_SAVE_INTERVAL_MS - performance.now();
+    if (wait <= 0) {
+      queued = true;
+      queueMicrotask(flushTags);
+    } else tagTimer = setTimeout(flushTags, wait);
   });
+  // The end of a burst still waiting when the page goes: start its save (best effort: the
+  // browser may abort a write the page starts while it unloads).
+  window.addEventListener('pagehide', flushTags);
+  window.addEventListener('beforeunload', flushTags);
 
   const initial = useAppStore.getState();
   if (initial.awaitingCsv) void restoreUpload(initial.awaitingCsv);
-  else if (window.location.hash.replace(/^#/, '') === '') {
+  else if (openedHash === '') {
     // A page opened without a link: offer the latest upload rather than loading it unasked.
     void lastUpload().then(
       (entry) => {
@@ -171,5 +220,7 @@ export function startPersistence(): () => void {
     offParsed();
     offStore();
     clearTimeout(tagTimer);
+    window.removeEventListener('pagehide', flushTags);
+    window.removeEventListener('beforeunload', flushTags);
   };
 }

@@ -1,44 +1,88 @@
 /**
  * Keeps the URL hash and the settings in step: the hash is read once at start-up (and again when
- * the user pastes another link into the address bar), and written back with a debounced
- * history.replaceState so dragging a slider does not flood the history or the address bar.
+ * the user pastes another link into the address bar), and written back with history.replaceState
+ * at most once per {@link WRITE_DELAY_MS}, so dragging a slider does not flood the history or the
+ * address bar (browsers also refuse more than ~200 replaceState calls per 10 s).
+ *
+ * A change after a quiet spell is written at once (leading edge: at the end of the current task,
+ * so the several store updates one event makes become one write), later ones in the burst at the
+ * end of the interval (trailing edge). Written at once matters: a reload reloads the URL as it is
+ * when the reload starts, before any unload event, so a tag clicked just before F5 is only kept if
+ * it is already in the link. A trailing write still pending when the page goes away is flushed on
+ * `beforeunload` / `pagehide` (closing the tab, navigating, the back–forward cache).
  */
 import { useAppStore } from './app-store';
 import { parseHash, serializeSettings } from './url-codec';
 
 /** Delay before a settings change is written to the URL (ms). */
-const WRITE_DELAY_MS = 250;
+export const WRITE_DELAY_MS = 250;
 
-/** Reads the current location into the store and starts mirroring settings into the hash. */
-export function startUrlSync(): () => void {
+/** What the page was opened with, before the sync rewrote the hash into its normalised form. */
+export interface OpenedLink {
+  /** The hash as opened, without '#' ('' when the page was opened without a link). */
+  hash: string;
+}
+
+/** The running sync's flush, so {@link flushUrlWrite} can reach it; null before the sync starts. */
+let flushPending: (() => void) | null = null;
+
+/** Writes a pending settings change to the URL now (the page is going away, or a test asks). */
+export function flushUrlWrite(): void {
+  flushPending?.();
+}
+
+/**
+ * Reads the current location into the store and starts mirroring settings into the hash.
+ * Returns the link as it was opened (read before the normalised hash replaces it: app/persist
+ * must know whether the page was opened with a link) and the function that stops the sync.
+ */
+export function startUrlSync(): { opened: OpenedLink; stop: () => void } {
+  const opened: OpenedLink = { hash: window.location.hash.replace(/^#/, '') };
   const apply = (): void => {
     const { settings, notices } = parseHash(window.location.hash, window.location.search);
     useAppStore.getState().replaceSettings(settings, notices);
   };
   apply();
 
+  const write = (hash: string): void => {
+    window.history.replaceState(
+      window.history.state,
+      '',
+      `${window.location.pathname}${window.location.search}#${hash}`,
+    );
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** A leading-edge write is queued for the end of the current task. */
+  let queued = false;
   // Write the normalised link right away, so the address bar shows every setting from the start.
   let lastWritten = serializeSettings(useAppStore.getState().settings);
-  window.history.replaceState(
-    window.history.state,
-    '',
-    `${window.location.pathname}${window.location.search}#${lastWritten}`,
-  );
+  write(lastWritten);
+  /** When the URL was last written (performance.now(), ms). */
+  let lastWriteAt = performance.now();
+  const writeNow = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    queued = false;
+    const next = serializeSettings(useAppStore.getState().settings);
+    if (next === lastWritten) return;
+    lastWritten = next;
+    lastWriteAt = performance.now();
+    write(next);
+  };
   const unsubscribe = useAppStore.subscribe((state, prev) => {
     if (state.settings === prev.settings) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      const next = serializeSettings(useAppStore.getState().settings);
-      if (next === lastWritten) return;
-      lastWritten = next;
-      window.history.replaceState(
-        window.history.state,
-        '',
-        `${window.location.pathname}${window.location.search}#${next}`,
-      );
-    }, WRITE_DELAY_MS);
+    // A write is scheduled already: it reads the settings as they are then.
+    if (timer !== undefined || queued) return;
+    const wait = lastWriteAt + WRITE_DELAY_MS - performance.now();
+    if (wait <= 0) {
+      queued = true;
+      queueMicrotask(writeNow);
+    } else timer = setTimeout(writeNow, wait);
   });
+  const flush = (): void => {
+    if (timer !== undefined || queued) writeNow();
+  };
+  flushPending = flush;
 
   // A link pasted into the address bar of an open page: treat it like opening the link.
   const onHashChange = (): void => {
@@ -48,11 +92,19 @@ export function startUrlSync(): () => void {
     apply();
   };
   window.addEventListener('hashchange', onHashChange);
-  return () => {
+  // beforeunload comes first on a reload (before the browser reads the URL to load again);
+  // pagehide also covers pages that never get beforeunload (mobile tab switches, bfcache).
+  window.addEventListener('beforeunload', flush);
+  window.addEventListener('pagehide', flush);
+  const stop = (): void => {
     clearTimeout(timer);
     unsubscribe();
     window.removeEventListener('hashchange', onHashChange);
+    window.removeEventListener('beforeunload', flush);
+    window.removeEventListener('pagehide', flush);
+    if (flushPending === flush) flushPending = null;
   };
+  return { opened, stop };
 }
 
 /** The link to the current settings, written immediately (for "Copy link"). */

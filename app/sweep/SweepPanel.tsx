@@ -3,12 +3,20 @@
  * run / cancel, a progress bar (cells done / total), what happened, and CSV downloads. The sweep
  * uses the data, reading and solver settings of the single-run view.
  */
-import { sweepCellsToCsv } from '../../src/engine/sweep';
 import { fileStamp, saveText } from '../export/download';
 import { NumberField } from '../panels/fields';
 import { useAppStore } from '../store/app-store';
 import { LIMITS, type SweepSettings } from '../store/settings';
-import { GRID_PRESETS, batchTooLarge, cellCount, groupCells, groupsToCsv, sweepGammas } from './grid';
+import {
+  GRID_PRESETS,
+  batchTooLarge,
+  cellCount,
+  cellsCsv,
+  groupCells,
+  groupsToCsv,
+  partialSweep,
+  sweepGammas,
+} from './grid';
 import { ListField } from './ListField';
 import { cancelSweep, startSweep } from './sweep-controller';
 import { useSweepStore } from './sweep-store';
@@ -35,6 +43,10 @@ export function SweepPanel() {
   const message = useSweepStore((s) => s.message);
   const progress = useSweepStore((s) => s.progress);
   const cells = useSweepStore((s) => s.cells);
+  const ranGrid = useSweepStore((s) => s.grid);
+  // A cancelled or failed sweep's files say they are partial (see cellsCsv and groupsToCsv).
+  const partial = partialSweep(status, cells, ranGrid);
+  const partialName = partial ? '-partial' : '';
   const running = status === 'running' || status === 'starting';
   const total = cellCount(grid);
   const tooLarge = dataset ? batchTooLarge(grid, dataset.n, dataset.d) : null;
@@ -137,19 +149,31 @@ export function SweepPanel() {
         </div>
         <button
           type="button"
-          disabled={cells.length === 0}
+          disabled={cells.length === 0 || !ranGrid}
           data-testid="sweep-csv"
-          onClick={() => saveText(`sweep-cells-${fileStamp()}.csv`, sweepCellsToCsv(cells), 'text/csv')}
+          onClick={() => {
+            if (ranGrid)
+              saveText(
+                `sweep-cells${partialName}-${fileStamp()}.csv`,
+                cellsCsv(cells, ranGrid, partial),
+                'text/csv',
+              );
+          }}
         >
           ⤓ Cells CSV
         </button>
         <button
           type="button"
-          disabled={cells.length === 0}
+          disabled={cells.length === 0 || !ranGrid}
           data-testid="sweep-summary-csv"
-          onClick={() =>
-            saveText(`sweep-summary-${fileStamp()}.csv`, groupsToCsv(groupCells(cells)), 'text/csv')
-          }
+          onClick={() => {
+            if (ranGrid)
+              saveText(
+                `sweep-summary${partialName}-${fileStamp()}.csv`,
+                groupsToCsv(groupCells(cells, ranGrid)),
+                'text/csv',
+              );
+          }}
         >
           ⤓ Summary CSV
         </button>

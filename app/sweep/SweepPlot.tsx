@@ -1,23 +1,23 @@
 /**
  * One sweep chart: Plotly (loaded lazily) redrawn through the shared frame scheduler, so it
  * redraws at most once per animation frame however fast cells finish. The number of data points
- * drawn is in `data-points` for tests; clicking a point loads its configuration.
+ * drawn is in `data-points` for tests; clicking a point loads its configuration. A partial sweep
+ * (cancelled or failed) is drawn as such (see sweep-charts.ts) and its PNG is named `…-partial`.
  */
 import { useEffect, useRef, useState } from 'react';
 import type * as PlotlyTypes from 'plotly.js';
-import type { SweepCell } from '../../src/engine/sweep';
 import { saveChartPng } from '../export/ChartTools';
 import { cancelDraw, requestDraw } from '../plots/frame-scheduler';
 import { PLOT_CONFIG, baseLayout, loadPlotly, type PlotlyModule } from '../plots/plotly-loader';
-import type { SweepSettings } from '../store/settings';
+import { partialSweep } from './grid';
 import { loadCell } from './load-cell';
-import type { ClickedPoint, SweepChart } from './sweep-charts';
+import type { ClickedPoint, SweepChart, SweepChartBuilder } from './sweep-charts';
 import { useSweepStore } from './sweep-store';
 
 interface SweepPlotProps {
   /** Accessible description of the chart. */
   label: string;
-  build(cells: readonly SweepCell[], grid: SweepSettings): SweepChart;
+  build: SweepChartBuilder;
   testId: string;
 }
 
@@ -27,6 +27,7 @@ function layoutFor(chart: SweepChart): Partial<PlotlyTypes.Layout> {
   return {
     ...base,
     ...chart.layout,
+    margin: { ...base.margin, ...chart.layout.margin },
     xaxis: { ...base.xaxis, ...chart.layout.xaxis },
     yaxis: { ...base.yaxis, ...chart.layout.yaxis },
   };
@@ -37,6 +38,7 @@ export function SweepPlot({ label, build, testId }: SweepPlotProps) {
   const divRef = useRef<HTMLDivElement>(null);
   const [plotly, setPlotly] = useState<PlotlyModule | null>(null);
   const [points, setPoints] = useState(0);
+  const [partial, setPartial] = useState(false);
   const buildRef = useRef(build);
   useEffect(() => {
     buildRef.current = build;
@@ -68,15 +70,18 @@ export function SweepPlot({ label, build, testId }: SweepPlotProps) {
       if (ref) loadCell(ref);
     };
     const draw = (): void => {
-      const { cells, grid } = useSweepStore.getState();
+      const { cells, grid, status } = useSweepStore.getState();
       if (!grid) {
         setPoints(0);
+        setPartial(false);
         plotly.purge(div);
         listening = false;
         return;
       }
-      current = buildRef.current(cells, grid);
+      const stoppedEarly = partialSweep(status, cells, grid);
+      current = buildRef.current(cells, grid, stoppedEarly);
       setPoints(current.points);
+      setPartial(stoppedEarly !== null);
       void plotly.react(div, current.data, layoutFor(current), PLOT_CONFIG).then((el) => {
         if (!listening) {
           listening = true;
@@ -87,7 +92,7 @@ export function SweepPlot({ label, build, testId }: SweepPlotProps) {
     const schedule = (): void => requestDraw(key, draw);
     schedule();
     const off = useSweepStore.subscribe((s, prev) => {
-      if (s.cells !== prev.cells || s.grid !== prev.grid) schedule();
+      if (s.cells !== prev.cells || s.grid !== prev.grid || s.status !== prev.status) schedule();
     });
     const media = window.matchMedia('(prefers-color-scheme: dark)');
     media.addEventListener('change', schedule);
@@ -101,7 +106,12 @@ export function SweepPlot({ label, build, testId }: SweepPlotProps) {
 
   const empty = points === 0;
   return (
-    <div style={{ position: 'relative', minWidth: 0 }} data-testid={testId} data-points={points}>
+    <div
+      style={{ position: 'relative', minWidth: 0 }}
+      data-testid={testId}
+      data-points={points}
+      data-partial={partial ? 'true' : 'false'}
+    >
       <div ref={divRef} className="plot" style={{ visibility: empty ? 'hidden' : 'visible' }} />
       {empty && (
         <div className="plot-placeholder" style={{ position: 'absolute', top: 0, left: 0, right: 0 }}>
@@ -115,7 +125,8 @@ export function SweepPlot({ label, build, testId }: SweepPlotProps) {
           data-testid={`${testId}-png`}
           aria-label={`Save “${label}” as a PNG image`}
           onClick={() => {
-            if (plotly && divRef.current) void saveChartPng(plotly, divRef.current, testId);
+            if (plotly && divRef.current)
+              void saveChartPng(plotly, divRef.current, partial ? `${testId}-partial` : testId);
           }}
         >
           PNG

@@ -1,11 +1,13 @@
 /**
  * Table views of the sweep charts (for screen readers, keyboards and exact numbers). Each row
  * has a "Load" button that does what clicking the point does. Full-precision numbers are in data
- * attributes for tests.
+ * attributes for tests. Every point of the grid has a row: one whose seeds have not all finished
+ * shows "3 of 5 seeds" and no numbers ("…" while the sweep runs, "—" once it stopped), as the
+ * charts draw no mean there.
  */
 import type { SweepCell } from '../../src/engine/sweep';
 import type { SweepSettings } from '../store/settings';
-import { sweepGammas, type CellGroup } from './grid';
+import { gridSeeds, seedsText, sweepGammas, type CellGroup, type PartialSweep } from './grid';
 import { loadCell } from './load-cell';
 
 /** Four significant digits, or a dash for missing values. */
@@ -26,12 +28,26 @@ function LoadButton({ gammaC, fraction, seed }: { gammaC: number; fraction: numb
   );
 }
 
+/** What an incomplete point shows instead of numbers: "…" while the sweep runs, "—" once it stopped. */
+export function pendingMark(running: boolean): string {
+  return running ? '…' : '—';
+}
+
 /** Which band a groups table shows. */
 export type GroupMetric = 'tau' | 'l2PerN2';
 
+interface GroupsTableProps {
+  groups: CellGroup[];
+  metric: GroupMetric;
+  /** The sweep is still running (incomplete points are pending, not missing). */
+  running: boolean;
+}
+
 /** One row per (γc, n1/n): min / mean / max over seeds of τ or ℓ2/n2, and the baseline τ. */
-export function GroupsTable({ groups, metric }: { groups: CellGroup[]; metric: GroupMetric }) {
+export function GroupsTable({ groups, metric, running }: GroupsTableProps) {
   const name = metric === 'tau' ? 'τ' : 'ℓ2/n2';
+  const pending = pendingMark(running);
+  const value = (g: CellGroup, v: number): string => (g.complete ? fmt(v) : pending);
   return (
     <table className="sweep-table">
       <thead>
@@ -50,16 +66,25 @@ export function GroupsTable({ groups, metric }: { groups: CellGroup[]; metric: G
       </thead>
       <tbody>
         {groups.map((g) => (
-          <tr key={`${g.fraction}/${g.gammaC}`}>
+          <tr
+            key={`${g.fraction}/${g.gammaC}`}
+            data-testid="sweep-group"
+            data-gamma={g.gammaC}
+            data-fraction={g.fraction}
+            data-seeds={g.seeds}
+            data-complete={String(g.complete)}
+          >
             <td>{g.gammaC}</td>
             <td>{g.fraction}</td>
-            <td>{g.seeds}</td>
-            <td>{fmt(g[metric].min)}</td>
-            <td>{fmt(g[metric].mean)}</td>
-            <td>{fmt(g[metric].max)}</td>
-            <td>{fmt(g.baselineTau.mean)}</td>
+            <td>{seedsText(g)}</td>
+            <td>{value(g, g[metric].min)}</td>
+            <td>{value(g, g[metric].mean)}</td>
+            <td>{value(g, g[metric].max)}</td>
+            <td>{value(g, g.baselineTau.mean)}</td>
             <td>
-              <LoadButton gammaC={g.gammaC} fraction={g.fraction} seed={g.firstSeed} />
+              {g.firstSeed !== null && (
+                <LoadButton gammaC={g.gammaC} fraction={g.fraction} seed={g.firstSeed} />
+              )}
             </td>
           </tr>
         ))}
@@ -68,8 +93,14 @@ export function GroupsTable({ groups, metric }: { groups: CellGroup[]; metric: G
   );
 }
 
-/** The heatmap as a matrix: rows n1/n, columns γc, mean τ in each cell (blank until finished). */
-export function HeatmapTable({ groups, grid }: { groups: CellGroup[]; grid: SweepSettings }) {
+interface HeatmapTableProps {
+  groups: CellGroup[];
+  grid: SweepSettings;
+  running: boolean;
+}
+
+/** The heatmap as a matrix: rows n1/n, columns γc, mean τ in each point once every seed finished. */
+export function HeatmapTable({ groups, grid, running }: HeatmapTableProps) {
   const gammas = sweepGammas(grid);
   const byKey = new Map(groups.map((g) => [`${g.fraction}/${g.gammaC}`, g]));
   return (
@@ -93,17 +124,19 @@ export function HeatmapTable({ groups, grid }: { groups: CellGroup[]; grid: Swee
               const group = byKey.get(`${f}/${g}`);
               return (
                 <td key={g}>
-                  {group ? (
+                  {group?.complete && group.firstSeed !== null ? (
                     <button
                       type="button"
                       className="small"
-                      onClick={() => loadCell({ gammaC: g, fraction: f, seed: group.firstSeed })}
+                      onClick={() => loadCell({ gammaC: g, fraction: f, seed: group.firstSeed ?? 1 })}
                       aria-label={`τ ${fmt(group.tau.mean)} at γc = ${g}, n1/n = ${f}: load into the single run`}
                     >
                       {fmt(group.tau.mean)}
                     </button>
+                  ) : running ? (
+                    pendingMark(true)
                   ) : (
-                    '…'
+                    `${pendingMark(false)} (${group ? seedsText(group) : 'not run'})`
                   )}
                 </td>
               );
@@ -115,9 +148,39 @@ export function HeatmapTable({ groups, grid }: { groups: CellGroup[]; grid: Swee
   );
 }
 
-/** Every finished cell (each seed), with the full-precision τ in `data-tau`. */
-export function CellsTable({ cells }: { cells: readonly SweepCell[] }) {
+/** A cell of the grid that did not finish (a partial sweep's table lists them as "not run"). */
+interface MissingCell {
+  gammaC: number;
+  fraction: number;
+  seed: number;
+}
+
+/** The grid's cells that are not among the finished ones. */
+function missingCells(cells: readonly SweepCell[], grid: SweepSettings): MissingCell[] {
+  const done = new Set(cells.map((c) => `${c.fraction}/${c.gammaC}/${c.seed}`));
+  return grid.fractions.flatMap((fraction) =>
+    sweepGammas(grid).flatMap((gammaC) =>
+      gridSeeds(grid)
+        .filter((seed) => !done.has(`${fraction}/${gammaC}/${seed}`))
+        .map((seed) => ({ gammaC, fraction, seed })),
+    ),
+  );
+}
+
+interface CellsTableProps {
+  cells: readonly SweepCell[];
+  grid: SweepSettings | null;
+  /** Set when the sweep stopped early: its missing cells get "not run" rows. */
+  partial: PartialSweep | null;
+}
+
+/**
+ * Every finished cell (each seed), with the full-precision τ in `data-tau`; after a partial
+ * sweep, the cells that did not run follow, marked "not run".
+ */
+export function CellsTable({ cells, grid, partial }: CellsTableProps) {
   const sorted = [...cells].sort((a, b) => a.fraction - b.fraction || a.gammaC - b.gammaC || a.seed - b.seed);
+  const missing = partial && grid ? missingCells(cells, grid) : [];
   return (
     <table className="sweep-table">
       <thead>
@@ -155,6 +218,20 @@ export function CellsTable({ cells }: { cells: readonly SweepCell[] }) {
             <td>{fmt(c.tau)}</td>
             <td>{c.iterations}</td>
             <td>{c.status}</td>
+            <td>
+              <LoadButton gammaC={c.gammaC} fraction={c.fraction} seed={c.seed} />
+            </td>
+          </tr>
+        ))}
+        {missing.map((c) => (
+          <tr key={`missing ${c.fraction}/${c.gammaC}/${c.seed}`} data-testid="sweep-cell-missing">
+            <td>{c.gammaC}</td>
+            <td>{c.fraction}</td>
+            <td>{c.seed}</td>
+            {Array.from({ length: 5 }, (_, k) => (
+              <td key={k}>—</td>
+            ))}
+            <td>not run</td>
             <td>
               <LoadButton gammaC={c.gammaC} fraction={c.fraction} seed={c.seed} />
             </td>

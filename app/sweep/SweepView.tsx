@@ -1,15 +1,13 @@
 /** The sweep view: the panel and its five charts, each with a table of its numbers below it. */
 import type { ReactNode } from 'react';
-import type { SweepCell } from '../../src/engine/sweep';
-import type { SweepSettings } from '../store/settings';
-import { groupCells } from './grid';
+import { groupCells, partialSweep, partialText } from './grid';
 import {
   l2VsGammaChart,
   protectionUtilityChart,
   tauHeatmapChart,
   tauVsFractionChart,
   tauVsGammaChart,
-  type SweepChart,
+  type SweepChartBuilder,
 } from './sweep-charts';
 import { SweepPanel } from './SweepPanel';
 import { SweepPlot } from './SweepPlot';
@@ -18,18 +16,21 @@ import { CellsTable, GroupsTable, HeatmapTable } from './SweepTables';
 
 interface FigureProps {
   label: string;
-  build(cells: readonly SweepCell[], grid: SweepSettings): SweepChart;
+  build: SweepChartBuilder;
   testId: string;
   table: ReactNode;
+  /** Said above the table of a partial sweep: how many cells finished. */
+  note: string | null;
 }
 
 /** A chart with its table view (a disclosure, so the chart keeps its width). */
-function SweepFigure({ label, build, testId, table }: FigureProps) {
+function SweepFigure({ label, build, testId, table, note }: FigureProps) {
   return (
     <figure className="panel sweep-figure" aria-label={label}>
       <SweepPlot label={label} build={build} testId={testId} />
       <details data-testid={`${testId}-table`}>
         <summary>Table view</summary>
+        {note && <p className="hint">{note}</p>}
         <div className="sweep-table-wrap">{table}</div>
       </details>
       <figcaption className="visually-hidden">{label}</figcaption>
@@ -41,40 +42,61 @@ function SweepFigure({ label, build, testId, table }: FigureProps) {
 export function SweepView() {
   const cells = useSweepStore((s) => s.cells);
   const grid = useSweepStore((s) => s.grid);
-  const groups = groupCells(cells);
+  const status = useSweepStore((s) => s.status);
+  const running = status === 'running' || status === 'starting';
+  const groups = grid ? groupCells(cells, grid) : [];
+  const partial = partialSweep(status, cells, grid);
+  const note = partial ? partialText(partial) : null;
+  const noSweep = <p className="hint">No sweep yet.</p>;
   return (
     <>
       <SweepPanel />
+      {note && (
+        <p className="notice" role="status" data-testid="sweep-partial">
+          {note}
+        </p>
+      )}
       <div className="plots" data-testid="sweep-plots">
         <SweepFigure
           label="τ against γc with min–max bands over seeds and the γc = 0 baseline"
           build={tauVsGammaChart}
           testId="sweep-tau-gamma"
-          table={<GroupsTable groups={groups} metric="tau" />}
+          note={note}
+          table={<GroupsTable groups={groups} metric="tau" running={running} />}
         />
         <SweepFigure
           label="τ against n1/n with min–max bands over seeds, one series per γc"
           build={tauVsFractionChart}
           testId="sweep-tau-fraction"
-          table={<GroupsTable groups={[...groups].sort((a, b) => a.gammaC - b.gammaC)} metric="tau" />}
+          note={note}
+          table={
+            <GroupsTable
+              groups={[...groups].sort((a, b) => a.gammaC - b.gammaC)}
+              metric="tau"
+              running={running}
+            />
+          }
         />
         <SweepFigure
           label="Loss on the free rows ℓ2/n2 against γc"
           build={l2VsGammaChart}
           testId="sweep-l2-gamma"
-          table={<GroupsTable groups={groups} metric="l2PerN2" />}
+          note={note}
+          table={<GroupsTable groups={groups} metric="l2PerN2" running={running} />}
         />
         <SweepFigure
           label="Heatmap of mean τ over γc and n1/n; click a cell to load it"
           build={tauHeatmapChart}
           testId="sweep-heatmap"
-          table={grid ? <HeatmapTable groups={groups} grid={grid} /> : <p className="hint">No sweep yet.</p>}
+          note={note}
+          table={grid ? <HeatmapTable groups={groups} grid={grid} running={running} /> : noSweep}
         />
         <SweepFigure
           label="Protection against utility: ℓ1/n1 against ℓ2/n2 for every cell"
           build={protectionUtilityChart}
           testId="sweep-scatter"
-          table={<CellsTable cells={cells} />}
+          note={note}
+          table={<CellsTable cells={cells} grid={grid} partial={partial} />}
         />
       </div>
     </>

@@ -47,11 +47,13 @@ describe('sweep grid helpers', () => {
 
   it('aggregates finished cells over seeds', () => {
     const cells = [fakeCell(0.2, 0.1, 2), fakeCell(0.2, 0.1, 1), fakeCell(0, 0.1, 1), fakeCell(0.2, 0.3, 1)];
-    const groups = groupCells(cells);
-    expect(groups.map((g) => [g.fraction, g.gammaC, g.seeds, g.firstSeed])).toEqual([
-      [0.1, 0, 1, 1],
-      [0.1, 0.2, 2, 1],
-      [0.3, 0.2, 1, 1],
+    // Every point of the grid is listed, the ones no seed finished with seeds = 0.
+    const groups = groupCells(cells, { gammas: [0.2], fractions: [0.1, 0.3], seeds: 2 });
+    expect(groups.map((g) => [g.fraction, g.gammaC, g.seeds, g.firstSeed, g.complete])).toEqual([
+      [0.1, 0, 1, 1, false],
+      [0.1, 0.2, 2, 1, true],
+      [0.3, 0, 0, null, false],
+      [0.3, 0.2, 1, 1, false],
     ]);
     const g = groups[1];
     expect(g.l1PerN1.min).toBeCloseTo(1.3, 12);
@@ -62,12 +64,13 @@ describe('sweep grid helpers', () => {
 
   it('ignores non-finite values in bands and writes a summary CSV', () => {
     const bad = { ...fakeCell(0.1, 0.1, 2), tau: NaN };
-    const [g] = groupCells([fakeCell(0.1, 0.1, 1), bad]);
+    const [, g] = groupCells([fakeCell(0.1, 0.1, 1), bad], { gammas: [0.1], fractions: [0.1], seeds: 2 });
     expect(g.tau.min).toBe(g.tau.max);
     const csv = groupsToCsv([g]).trim().split('\n');
     expect(csv).toHaveLength(2);
-    expect(csv[0].split(',')).toHaveLength(15);
-    expect(csv[1].startsWith('0.1,0.1,2,')).toBe(true);
+    // γc, n1/n, seeds, seeds asked for, status, then min/mean/max of four metrics.
+    expect(csv[0].split(',')).toHaveLength(17);
+    expect(csv[1].startsWith('0.1,0.1,2,2,complete,')).toBe(true);
   });
 });
 

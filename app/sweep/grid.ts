@@ -3,8 +3,11 @@
  * and aggregating finished cells over seeds (cells arrive one by one, so the charts aggregate
  * what has finished so far rather than wait for runSweep's final summary).
  */
-import type { Band, SweepCell } from '../../src/engine/sweep';
+import { clipEcho } from '../../src/data/echo';
+import { parseDecimal } from '../../src/data/number';
+import { sweepCellsToCsv, type Band, type SweepCell } from '../../src/engine/sweep';
 import { LIMITS, type SweepSettings } from '../store/settings';
+import type { SweepStatus } from './sweep-store';
 
 /** The paper's γc values (Figure 1, left). */
 export const PAPER_GAMMAS = [0.1, 0.2, 0.3, 0.4, 0.5];
@@ -35,6 +38,7 @@ export type ListParse = { ok: true; values: number[] } | { ok: false; error: str
 /**
  * Reads "0.1, 0.2 0.3" (commas and/or spaces) into sorted distinct numbers within [min, max],
  * or says which entry is wrong. `exclusive` makes both ends open (n1/n must leave n1, n2 ≥ 1).
+ * Entries are read with the one number grammar (src/data/number.ts): "0x20" is not 32 here either.
  */
 export function parseValueList(
   text: string,
@@ -44,12 +48,17 @@ export function parseValueList(
   if (parts.length === 0) return { ok: false, error: 'Enter at least one value.' };
   const values: number[] = [];
   for (const part of parts) {
-    const v = Number(part);
+    const r = parseDecimal(part);
+    if (!r.ok) {
+      const why =
+        r.why === 'not finite' ? 'not a finite number' : r.why === 'too large' ? 'too large' : 'not a number';
+      return { ok: false, error: `"${clipEcho(part)}" is ${why}.` };
+    }
+    const v = r.value;
     const inside = range.exclusive ? v > range.min && v < range.max : v >= range.min && v <= range.max;
-    if (!Number.isFinite(v)) return { ok: false, error: `"${part}" is not a number.` };
     if (!inside) {
       const [lo, hi] = range.exclusive ? ['(', ')'] : ['[', ']'];
-      return { ok: false, error: `${part} is outside ${lo}${range.min}, ${range.max}${hi}.` };
+      return { ok: false, error: `${clipEcho(part)} is outside ${lo}${range.min}, ${range.max}${hi}.` };
     }
     values.push(v);
   }
@@ -78,51 +87,91 @@ export function bandOf(values: number[]): Band {
   return { min: Math.min(...finite), mean: sum / finite.length, max: Math.max(...finite) };
 }
 
-/** One finished (γc, n1/n) point aggregated over the seeds that have finished. */
+/** One (γc, n1/n) point of the grid, aggregated over the seeds that have finished. */
 export interface CellGroup {
   gammaC: number;
   fraction: number;
+  /** Bands over the finished seeds (NaN when none finished). */
   tau: Band;
   l1PerN1: Band;
   l2PerN2: Band;
   baselineTau: Band;
   /** Seeds finished so far. */
   seeds: number;
-  /** The first finished seed: what a click on the aggregated point loads. */
-  firstSeed: number;
+  /** Seeds the grid asks for at this point. */
+  seedsTotal: number;
+  /**
+   * Every seed finished. Only complete points are drawn or given numbers: cells that finish
+   * first (e.g. those that converge fastest) are not a fair sample of the seeds.
+   */
+  complete: boolean;
+  /** The first finished seed (what a click on the point loads), or null before any finished. */
+  firstSeed: number | null;
 }
 
-/** Groups finished cells by (γc, n1/n); groups come sorted by n1/n, then γc. */
-export function groupCells(cells: readonly SweepCell[]): CellGroup[] {
-  const groups = new Map<string, SweepCell[]>();
+const pointKey = (fraction: number, gammaC: number): string => `${fraction}/${gammaC}`;
+
+/**
+ * Every (γc, n1/n) point of the grid with the finished cells grouped over seeds, sorted by n1/n,
+ * then γc. Points with no finished seed are listed too (seeds = 0), so a cancelled sweep's
+ * missing points can be shown as missing rather than left out.
+ */
+export function groupCells(cells: readonly SweepCell[], grid: SweepSettings): CellGroup[] {
+  const byPoint = new Map<string, SweepCell[]>();
   for (const c of cells) {
-    const key = `${c.fraction}/${c.gammaC}`;
-    const list = groups.get(key);
+    const key = pointKey(c.fraction, c.gammaC);
+    const list = byPoint.get(key);
     if (list) list.push(c);
-    else groups.set(key, [c]);
+    else byPoint.set(key, [c]);
   }
-  return [...groups.values()]
-    .map((list) => ({
-      gammaC: list[0].gammaC,
-      fraction: list[0].fraction,
-      tau: bandOf(list.map((c) => c.tau)),
-      l1PerN1: bandOf(list.map((c) => c.l1PerN1)),
-      l2PerN2: bandOf(list.map((c) => c.l2PerN2)),
-      baselineTau: bandOf(list.map((c) => c.baselineTau)),
-      seeds: list.length,
-      firstSeed: Math.min(...list.map((c) => c.seed)),
-    }))
-    .sort((a, b) => a.fraction - b.fraction || a.gammaC - b.gammaC);
+  const fractions = [...grid.fractions].sort((a, b) => a - b);
+  return fractions.flatMap((fraction) =>
+    sweepGammas(grid).map((gammaC): CellGroup => {
+      const list = byPoint.get(pointKey(fraction, gammaC)) ?? [];
+      return {
+        gammaC,
+        fraction,
+        tau: bandOf(list.map((c) => c.tau)),
+        l1PerN1: bandOf(list.map((c) => c.l1PerN1)),
+        l2PerN2: bandOf(list.map((c) => c.l2PerN2)),
+        baselineTau: bandOf(list.map((c) => c.baselineTau)),
+        seeds: list.length,
+        seedsTotal: grid.seeds,
+        complete: list.length >= grid.seeds,
+        firstSeed: list.length ? Math.min(...list.map((c) => c.seed)) : null,
+      };
+    }),
+  );
 }
 
-/** Groups as CSV: one row per (γc, n1/n) with min/mean/max over seeds, full precision. */
+/** The `status` of a cell or point that never finished, in the CSVs. */
+export const NOT_RUN = 'not-run';
+
+/** "3 of 5 seeds": how much of a point has finished, for hovers, tables and the heatmap. */
+export function seedsText(g: Pick<CellGroup, 'seeds' | 'seedsTotal'>): string {
+  return g.seeds === 0 ? 'not run' : `${g.seeds} of ${g.seedsTotal} seed${g.seedsTotal === 1 ? '' : 's'}`;
+}
+
+/** A summary row's `status`: every seed finished, some did, or none. */
+export function pointStatus(
+  g: Pick<CellGroup, 'seeds' | 'complete'>,
+): 'complete' | 'partial' | typeof NOT_RUN {
+  return g.complete ? 'complete' : g.seeds > 0 ? 'partial' : NOT_RUN;
+}
+
+/**
+ * Groups as CSV: one row per (γc, n1/n) of the grid, full precision. `status` says whether every
+ * seed finished; the min/mean/max columns are empty unless it did (as on the charts), and the
+ * finished cells of a partial point are in the cells CSV.
+ */
 export function groupsToCsv(groups: readonly CellGroup[]): string {
-  const header = ['gammaC', 'fraction', 'seeds'];
+  const header = ['gammaC', 'fraction', 'seeds', 'seedsTotal', 'status'];
   for (const m of ['tau', 'l1PerN1', 'l2PerN2', 'baselineTau']) header.push(`${m}Min`, `${m}Mean`, `${m}Max`);
   const lines = [header.join(',')];
   for (const g of groups) {
-    const row: (number | string)[] = [g.gammaC, g.fraction, g.seeds];
-    for (const b of [g.tau, g.l1PerN1, g.l2PerN2, g.baselineTau]) row.push(b.min, b.mean, b.max);
+    const row: (number | string)[] = [g.gammaC, g.fraction, g.seeds, g.seedsTotal, pointStatus(g)];
+    for (const b of [g.tau, g.l1PerN1, g.l2PerN2, g.baselineTau])
+      row.push(...(g.complete ? [b.min, b.mean, b.max] : ['', '', '']));
     lines.push(row.map(String).join(','));
   }
   return lines.join('\n') + '\n';
@@ -155,4 +204,73 @@ export function stopReasons(cells: readonly SweepCell[]): string {
   const counts = new Map<string, number>();
   for (const c of cells) if (!c.converged) counts.set(c.status, (counts.get(c.status) ?? 0) + 1);
   return [...counts].map(([status, k]) => `${k} ${words[status] ?? status}`).join(', ');
+}
+
+/** The tag seeds of a grid: 1…seeds, as app/run/run-config.ts's sweepSpec (seedBase 1) and the CLI. */
+export function gridSeeds(grid: Pick<SweepSettings, 'seeds'>): number[] {
+  return Array.from({ length: grid.seeds }, (_, k) => k + 1);
+}
+
+/** A sweep that stopped before every cell finished: how far it got and why it stopped. */
+export interface PartialSweep {
+  reason: 'cancelled' | 'error';
+  finished: number;
+  total: number;
+}
+
+/**
+ * The sweep's results are partial when it was cancelled or failed with cells missing; null while
+ * it runs (its charts fill in as cells finish), when it finished, and before the first sweep.
+ */
+export function partialSweep(
+  status: SweepStatus,
+  cells: readonly SweepCell[],
+  grid: SweepSettings | null,
+): PartialSweep | null {
+  if (!grid || (status !== 'cancelled' && status !== 'error')) return null;
+  const total = cellCount(grid);
+  if (cells.length >= total) return null;
+  return { reason: status, finished: cells.length, total };
+}
+
+/** The line over the charts of a partial sweep. */
+export function partialText(p: PartialSweep): string {
+  const why = p.reason === 'cancelled' ? 'Cancelled' : 'Stopped by an error';
+  return `${why}: ${p.finished} of ${p.total} cells finished; points with missing seeds are not drawn.`;
+}
+
+/** The short form in a chart's title, so a saved PNG says it is partial too. */
+export function partialTitle(p: PartialSweep): string {
+  return `partial sweep (${p.reason === 'cancelled' ? 'cancelled' : 'stopped by an error'}): ${p.finished} of ${p.total} cells`;
+}
+
+/**
+ * Cells as CSV (src/engine/sweep.ts's columns). For a partial sweep every cell that did not
+ * finish gets a row too, with `status` = not-run, `converged` = false and empty numbers, so the
+ * file says by itself which cells are missing (a comment line would break plain CSV readers).
+ */
+export function cellsCsv(
+  cells: readonly SweepCell[],
+  grid: SweepSettings,
+  partial: PartialSweep | null,
+): string {
+  const csv = sweepCellsToCsv([...cells]);
+  if (!partial) return csv;
+  const header = csv.slice(0, csv.indexOf('\n')).split(',');
+  const finished = new Set(cells.map((c) => `${c.fraction}/${c.gammaC}/${c.seed}`));
+  const rows: string[] = [];
+  for (const fraction of [...grid.fractions].sort((a, b) => a - b))
+    for (const gammaC of sweepGammas(grid))
+      for (const seed of gridSeeds(grid)) {
+        if (finished.has(`${fraction}/${gammaC}/${seed}`)) continue;
+        const value: Record<string, string> = {
+          gammaC: String(gammaC),
+          fraction: String(fraction),
+          seed: String(seed),
+          converged: 'false',
+          status: NOT_RUN,
+        };
+        rows.push(header.map((col) => value[col] ?? '').join(','));
+      }
+  return csv + rows.map((r) => r + '\n').join('');
 }

@@ -53,4 +53,55 @@ describe('sweep charts', () => {
       expect(build([], grid).points).toBe(0);
     expect(protectionUtilityChart([], grid).data).toEqual([]);
   });
+
+  it('draw bands, means and heatmap colours only where every seed finished', () => {
+    // The fast seed of (γc 0.3, n1/n 0.1) finished, the slow one did not: its mean is not drawn.
+    const someSeeds = all.filter((c) => !(c.gammaC === 0.3 && c.fraction === 0.1 && c.seed === 2));
+    const chart = tauVsGammaChart(someSeeds, grid);
+    expect(chart.points).toBe(7);
+    const means = chart.data.filter((t) => (t as { mode?: string }).mode === 'lines+markers') as {
+      name: string;
+      x: number[];
+    }[];
+    expect(means.map((m) => [m.name, m.x])).toEqual([
+      ['n1/n = 0.1', [0, 0.1, 0.2]],
+      ['n1/n = 0.3', [0, 0.1, 0.2, 0.3]],
+    ]);
+    expect(tauVsFractionChart(someSeeds, grid).points).toBe(7);
+    const heat = tauHeatmapChart(someSeeds, grid);
+    expect(heat.points).toBe(7);
+    expect((heat.data[0] as { z: (number | null)[][] }).z[0][3]).toBeNull();
+  });
+
+  it('hatch and label the missing points of a cancelled sweep and say so in every title', () => {
+    const cancelled = all.filter((c) => c.fraction === 0.1 && (c.gammaC <= 0.1 || c.seed === 1));
+    expect(cancelled).toHaveLength(6);
+    const partial = { reason: 'cancelled', finished: 6, total: 16 } as const;
+    const heat = tauHeatmapChart(cancelled, grid, partial);
+    expect(heat.points).toBe(2);
+    expect(heat.data).toHaveLength(2);
+    const overlay = heat.data[1] as { text: string[][]; z: (number | null)[][] };
+    expect(overlay.text).toEqual([
+      ['', '', '1 of 2 seeds', '1 of 2 seeds'],
+      ['not run', 'not run', 'not run', 'not run'],
+    ]);
+    expect(overlay.z[0]).toEqual([null, null, 0, 0]);
+    // One hatch shape per point without every seed.
+    expect(heat.layout.shapes).toHaveLength(6);
+    // A click on a partial point loads the seed that finished; a point that never ran loads nothing.
+    expect(heat.pick({ x: '0.2', y: '0.1' })).toEqual({ gammaC: 0.2, fraction: 0.1, seed: 1 });
+    expect(heat.pick({ x: '0.2', y: '0.3' })).toBeNull();
+    for (const build of [
+      tauVsGammaChart,
+      tauVsFractionChart,
+      l2VsGammaChart,
+      tauHeatmapChart,
+      protectionUtilityChart,
+    ])
+      expect(build(cancelled, grid, partial).title).toContain('partial sweep (cancelled): 6 of 16 cells');
+    // While the sweep runs (not partial) the heatmap has no overlay and the titles are plain.
+    const running = tauHeatmapChart(cancelled, grid, null);
+    expect(running.data).toHaveLength(1);
+    expect(running.title).not.toContain('partial');
+  });
 });

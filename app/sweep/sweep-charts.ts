@@ -2,12 +2,15 @@
  * Trace builders for the sweep's charts, pure functions of the finished cells and the grid, so
  * they are unit-tested without a browser. Each returns the traces, axis settings, the number of
  * data points it draws (exposed to tests in `data-points`) and how a clicked point maps back to
- * a cell configuration.
+ * a cell configuration. A (γc, n1/n) point gets a band and a mean only once every seed finished:
+ * the cells that finish first are not a fair sample, so a cancelled sweep's means over the seeds
+ * that happened to finish would be biased. A partial sweep says so in every title (and so in the
+ * saved PNGs), and its heatmap hatches the points that are missing seeds.
  */
 import type * as PlotlyTypes from 'plotly.js';
 import type { SweepCell } from '../../src/engine/sweep';
 import type { SweepSettings } from '../store/settings';
-import { groupCells, sweepGammas, type CellGroup } from './grid';
+import { groupCells, partialTitle, seedsText, sweepGammas, type CellGroup, type PartialSweep } from './grid';
 
 /** A (γc, n1/n, tag seed) configuration: what clicking a point loads into the single run. */
 export interface CellRef {
@@ -37,6 +40,28 @@ export interface SweepChart {
   pick(point: ClickedPoint): CellRef | null;
 }
 
+/** Builds one sweep chart from the finished cells; `partial` is set when the sweep stopped early. */
+export type SweepChartBuilder = (
+  cells: readonly SweepCell[],
+  grid: SweepSettings,
+  partial?: PartialSweep | null,
+) => SweepChart;
+
+/** The title, with a second line saying the sweep is partial (it ends up in the PNG too). */
+function titled(title: string, partial: PartialSweep | null | undefined): string {
+  return partial ? `${title}<br><sub>${partialTitle(partial)}</sub>` : title;
+}
+
+/** Extra top margin for the two-line title of a partial sweep (px). */
+function partialLayout(partial: PartialSweep | null | undefined): Partial<PlotlyTypes.Layout> {
+  return partial ? { margin: { t: 52 } } : {};
+}
+
+/** The points whose every seed finished: the only ones with bands and means. */
+function completeGroups(cells: readonly SweepCell[], grid: SweepSettings): CellGroup[] {
+  return groupCells(cells, grid).filter((g) => g.complete);
+}
+
 /** Series colours (colour-blind-safe Okabe–Ito), reused in order. */
 export const SERIES_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#7f7f7f'];
 
@@ -50,9 +75,9 @@ function translucent(hex: string): string {
   return `rgba(${(v >> 16) & 255}, ${(v >> 8) & 255}, ${v & 255}, 0.18)`;
 }
 
-/** customdata of an aggregated point: a click loads its first finished seed. */
-function refOf(g: CellGroup): [number, number, number] {
-  return [g.gammaC, g.fraction, g.firstSeed];
+/** customdata of an aggregated point: a click loads its first seed; the last entry is the seed count. */
+function refOf(g: CellGroup): [number, number, number, number] {
+  return [g.gammaC, g.fraction, g.firstSeed ?? 1, g.seeds];
 }
 
 /** Reads [γc, n1/n, seed] from a point's customdata. */
@@ -99,7 +124,7 @@ function bandSeries(
       customdata: groups.map(refOf),
       line: { color: colour(k), width: 2, ...(dash ? { dash } : {}) },
       marker: { size: 7 },
-      hovertemplate: `${name}<br>γc = %{customdata[0]}, n1/n = %{customdata[1]}<br>mean = %{y:.4g}<extra>min–max band over seeds</extra>`,
+      hovertemplate: `${name}<br>γc = %{customdata[0]}, n1/n = %{customdata[1]}<br>mean over %{customdata[3]} seeds = %{y:.4g}<extra>min–max band over seeds</extra>`,
     },
   ];
 }
@@ -124,8 +149,13 @@ function baselineLegendEntry(): PlotlyTypes.Data {
 }
 
 /** A metric against γc, one band per n1/n, with the γc = 0 baseline as a dashed level. */
-function versusGamma(cells: readonly SweepCell[], grid: SweepSettings, metric: Metric): SweepChart {
-  const groups = groupCells(cells);
+function versusGamma(
+  cells: readonly SweepCell[],
+  grid: SweepSettings,
+  metric: Metric,
+  partial: PartialSweep | null | undefined,
+): SweepChart {
+  const groups = completeGroups(cells, grid);
   const data: PlotlyTypes.Data[] = [];
   let points = 0;
   present(groups, 'fraction', grid.fractions).forEach((fraction, k) => {
@@ -152,29 +182,30 @@ function versusGamma(cells: readonly SweepCell[], grid: SweepSettings, metric: M
   if (data.length > 0) data.push(baselineLegendEntry());
   const isTau = metric === 'tau';
   return {
-    title: isTau ? 'τ vs γc (min–max band over seeds)' : 'ℓ2/n2 vs γc: what protection costs the free rows',
+    title: titled(
+      isTau ? 'τ vs γc (min–max band over seeds)' : 'ℓ2/n2 vs γc: what protection costs the free rows',
+      partial,
+    ),
     xTitle: 'γc',
     yTitle: isTau ? 'τ = ℓ1/n1 − ℓ2/n2' : 'ℓ2/n2',
     data,
-    layout: {},
+    layout: partialLayout(partial),
     points,
     pick: pickCustom,
   };
 }
 
 /** τ against γc: the left half of the paper's Figure 1. */
-export function tauVsGammaChart(cells: readonly SweepCell[], grid: SweepSettings): SweepChart {
-  return versusGamma(cells, grid, 'tau');
-}
+export const tauVsGammaChart: SweepChartBuilder = (cells, grid, partial) =>
+  versusGamma(cells, grid, 'tau', partial);
 
 /** ℓ2/n2 against γc: the loss the protection adds on the free rows. */
-export function l2VsGammaChart(cells: readonly SweepCell[], grid: SweepSettings): SweepChart {
-  return versusGamma(cells, grid, 'l2PerN2');
-}
+export const l2VsGammaChart: SweepChartBuilder = (cells, grid, partial) =>
+  versusGamma(cells, grid, 'l2PerN2', partial);
 
 /** τ against n1/n, one band per γc; γc = 0 (the baseline) dashed: the right half of Figure 1. */
-export function tauVsFractionChart(cells: readonly SweepCell[], grid: SweepSettings): SweepChart {
-  const groups = groupCells(cells);
+export const tauVsFractionChart: SweepChartBuilder = (cells, grid, partial) => {
+  const groups = completeGroups(cells, grid);
   const data: PlotlyTypes.Data[] = [];
   let points = 0;
   present(groups, 'gammaC', sweepGammas(grid)).forEach((gammaC, k) => {
@@ -184,53 +215,129 @@ export function tauVsFractionChart(cells: readonly SweepCell[], grid: SweepSetti
     data.push(...bandSeries(series, (g) => g.fraction, 'tau', name, k, gammaC === 0 ? 'dash' : undefined));
   });
   return {
-    title: 'τ vs n1/n (min–max band over seeds)',
+    title: titled('τ vs n1/n (min–max band over seeds)', partial),
     xTitle: 'n1/n',
     yTitle: 'τ = ℓ1/n1 − ℓ2/n2',
     data,
-    layout: {},
+    layout: partialLayout(partial),
     points,
     pick: pickCustom,
   };
+};
+
+/** Hatch lines per missing heatmap cell (diagonals across the cell). */
+const HATCH_LINES = 4;
+
+/**
+ * A hatched overlay on the heatmap's points that are missing seeds: a translucent grey cell
+ * labelled "not run" or "3 of 5 seeds" (with the same words on hover), and diagonal lines as
+ * layout shapes. Category axes place category k at k (cells span k ± 0.5).
+ */
+function missingOverlay(
+  groups: readonly CellGroup[],
+  gammas: readonly number[],
+  fractions: readonly number[],
+): { trace: PlotlyTypes.Data; shapes: Partial<PlotlyTypes.Shape>[] } {
+  const shapes: Partial<PlotlyTypes.Shape>[] = [];
+  const byKey = new Map(groups.map((g) => [`${g.fraction}/${g.gammaC}`, g]));
+  const text = fractions.map((f, row) =>
+    gammas.map((gammaC, col) => {
+      const g = byKey.get(`${f}/${gammaC}`);
+      if (!g || g.complete) return '';
+      const [x0, y0] = [col - 0.5, row - 0.5];
+      let path = '';
+      for (let k = 1; k < HATCH_LINES; k++) {
+        const t = k / HATCH_LINES;
+        path += `M ${x0 + t} ${y0} L ${x0} ${y0 + t} M ${x0 + 1} ${y0 + t} L ${x0 + t} ${y0 + 1} `;
+      }
+      path += `M ${x0 + 1} ${y0} L ${x0} ${y0 + 1}`;
+      shapes.push({
+        type: 'path',
+        xref: 'x',
+        yref: 'y',
+        path,
+        line: { color: 'rgba(127, 127, 127, 0.6)', width: 1 },
+        layer: 'above',
+      });
+      return seedsText(g);
+    }),
+  );
+  const trace: PlotlyTypes.Data = {
+    type: 'heatmap',
+    name: 'missing seeds',
+    x: gammas.map(String),
+    y: fractions.map(String),
+    // 0 where a point is missing seeds, gaps elsewhere; one translucent grey for all of them.
+    z: text.map((row) => row.map((t) => (t ? 0 : null))),
+    // A matrix like z (Plotly reads heatmap text per cell; @types/plotly.js only knows lists).
+    text: text as unknown as string[],
+    texttemplate: '%{text}',
+    colorscale: [
+      [0, 'rgba(127, 127, 127, 0.22)'],
+      [1, 'rgba(127, 127, 127, 0.22)'],
+    ],
+    showscale: false,
+    hoverongaps: false,
+    hovertemplate: 'γc = %{x}, n1/n = %{y}<br>%{text}: no mean drawn<extra></extra>',
+  };
+  return { trace, shapes };
 }
 
-/** Mean τ over seeds on the γc × n1/n grid; cells fill in as they finish (blank until then). */
-export function tauHeatmapChart(cells: readonly SweepCell[], grid: SweepSettings): SweepChart {
-  const groups = groupCells(cells);
+/**
+ * Mean τ over seeds on the γc × n1/n grid; a point fills in once every seed finished (blank until
+ * then). When the sweep stopped early the points missing seeds are hatched and say how many ran.
+ */
+export const tauHeatmapChart: SweepChartBuilder = (cells, grid, partial) => {
+  const groups = groupCells(cells, grid);
   const gammas = sweepGammas(grid);
   const byKey = new Map(groups.map((g) => [`${g.fraction}/${g.gammaC}`, g]));
-  const z = grid.fractions.map((f) => gammas.map((g) => byKey.get(`${f}/${g}`)?.tau.mean ?? null));
+  const complete = (f: number, g: number): CellGroup | undefined => {
+    const group = byKey.get(`${f}/${g}`);
+    return group?.complete ? group : undefined;
+  };
+  const z = grid.fractions.map((f) => gammas.map((g) => complete(f, g)?.tau.mean ?? null));
   const points = z.reduce((sum, row) => sum + row.filter((v) => v !== null).length, 0);
+  const data: PlotlyTypes.Data[] = [
+    {
+      type: 'heatmap',
+      // Categories, so every cell has the same size whatever the spacing of the values.
+      x: gammas.map(String),
+      y: grid.fractions.map(String),
+      z,
+      colorscale: 'Viridis',
+      hoverongaps: false,
+      colorbar: { title: { text: 'τ', side: 'right' }, thickness: 12 },
+      hovertemplate: `γc = %{x}, n1/n = %{y}<br>mean τ over ${grid.seeds} seed${grid.seeds === 1 ? '' : 's'} = %{z:.4g}<extra>click to load</extra>`,
+    },
+  ];
+  const layout: Partial<PlotlyTypes.Layout> = {
+    ...partialLayout(partial),
+    xaxis: { type: 'category' },
+    yaxis: { type: 'category' },
+  };
+  if (partial) {
+    const overlay = missingOverlay(groups, gammas, grid.fractions);
+    data.push(overlay.trace);
+    layout.shapes = overlay.shapes;
+  }
   return {
-    title: 'τ over γc × n1/n (mean over seeds)',
+    title: titled('τ over γc × n1/n (mean over seeds)', partial),
     xTitle: 'γc',
     yTitle: 'n1/n',
-    data: [
-      {
-        type: 'heatmap',
-        // Categories, so every cell has the same size whatever the spacing of the values.
-        x: gammas.map(String),
-        y: grid.fractions.map(String),
-        z,
-        colorscale: 'Viridis',
-        hoverongaps: false,
-        colorbar: { title: { text: 'τ', side: 'right' }, thickness: 12 },
-        hovertemplate: 'γc = %{x}, n1/n = %{y}<br>mean τ = %{z:.4g}<extra>click to load</extra>',
-      },
-    ],
-    layout: { xaxis: { type: 'category' }, yaxis: { type: 'category' } },
+    data,
+    layout,
     points,
     pick(point) {
       const gammaC = Number(point.x);
       const fraction = Number(point.y);
       const g = byKey.get(`${fraction}/${gammaC}`);
-      return g ? { gammaC, fraction, seed: g.firstSeed } : null;
+      return g && g.firstSeed !== null ? { gammaC, fraction, seed: g.firstSeed } : null;
     },
   };
-}
+};
 
 /** ℓ1/n1 against ℓ2/n2 for every cell, coloured by γc; above the diagonal τ > 0. */
-export function protectionUtilityChart(cells: readonly SweepCell[], grid: SweepSettings): SweepChart {
+export const protectionUtilityChart: SweepChartBuilder = (cells, grid, partial) => {
   const data: PlotlyTypes.Data[] = [];
   let points = 0;
   const finite = cells.filter((c) => Number.isFinite(c.l1PerN1) && Number.isFinite(c.l2PerN2));
@@ -267,12 +374,12 @@ export function protectionUtilityChart(cells: readonly SweepCell[], grid: SweepS
     });
   }
   return {
-    title: 'Protection vs utility: ℓ1/n1 against ℓ2/n2 (every cell)',
+    title: titled('Protection vs utility: ℓ1/n1 against ℓ2/n2 (every finished cell)', partial),
     xTitle: 'ℓ2/n2 (free rows; lower is better)',
     yTitle: 'ℓ1/n1 (copyrighted rows)',
     data,
-    layout: {},
+    layout: partialLayout(partial),
     points,
     pick: pickCustom,
   };
-}
+};
