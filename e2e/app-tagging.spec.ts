@@ -17,6 +17,14 @@ test('table: click and shift-click tag ranges; the bitset in the link restores t
   await expect(page.getByTestId('tag-rule')).toHaveValue('manual');
   await page.getByTestId('row-tag-4').click();
   await expect(page.getByTestId('n1-readout')).toContainText('n1 = 5');
+  // The boxes show the tags right after the clicks, not only after the next render.
+  for (const [row, tagged] of [
+    [2, true],
+    [4, false],
+    [7, true],
+  ] as const) {
+    await expect(page.getByTestId(`row-tag-${row}`)).toBeChecked({ checked: tagged });
+  }
   await page.waitForFunction(() => /tag=manual&bits=[A-Za-z0-9_-]+/.test(window.location.hash));
 
   await page.reload();

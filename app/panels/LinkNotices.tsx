@@ -40,7 +40,8 @@ export function LinkNotices({ compact = false }: Props) {
     );
   return (
     <div className="notice" role="alert" data-testid="link-notices" style={{ margin: '0.75rem 0.75rem 0' }}>
-      <strong>Some settings in the link were changed:</strong>
+      {/* Notices come from a link or from a loaded run manifest: the heading names neither. */}
+      <strong>Some settings had to be changed:</strong>
       {list}
       {button}
     </div>

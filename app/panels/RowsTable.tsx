@@ -97,10 +97,9 @@ export function RowsTable() {
                       checked={tagged}
                       aria-label={`Row ${i} is copyrighted`}
                       data-testid={`row-tag-${i}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        onToggle(i, e.shiftKey);
-                      }}
+                      // No preventDefault: on a controlled checkbox it makes the browser undo the
+                      // toggle after React has drawn the new state, so the box looked unchanged.
+                      onClick={(e) => onToggle(i, e.shiftKey)}
                       onKeyDown={(e) => {
                         if (e.key === ' ') {
                           // Space toggles the checkbox, not play/pause.

@@ -15,14 +15,17 @@ export function runConfigs(s: Settings, mask: Uint8Array): ObjectiveConfig[] {
   return s.twin ? [run, { ...run, gammaC: 0 }] : [run];
 }
 
-/** The runSweep spec for the current settings (seeds 1…k, as the CLI's default --seed-base). */
+/** The first tag seed of a sweep: seeds are SWEEP_SEED_BASE … SWEEP_SEED_BASE + k − 1 (the CLI's default --seed-base). */
+export const SWEEP_SEED_BASE = 1;
+
+/** The runSweep spec for the current settings. */
 export function sweepSpec(settings: Settings, d: number): SweepSpec {
   const { gammas, fractions, seeds } = settings.sweep;
   return {
     gammas: [...gammas],
     fractions: [...fractions],
     seeds,
-    seedBase: 1,
+    seedBase: SWEEP_SEED_BASE,
     reading: settings.reading,
     solver: solverOptionsFrom(settings),
     x0: startPoint(d, settings.x0Seed),

@@ -1,15 +1,10 @@
 /**
- * Keys of what a result depends on, compared entry by entry (by identity) on every store change:
- * a single run (run-sync.ts) and a sweep (sweep-controller.ts) are reset when theirs changes.
+ * Comparing reset keys: a single run (run-sync.ts) and a sweep (sweep-controller.ts) are reset
+ * when their key changes. The keys themselves come from the settings table's scopes
+ * (app/store/settings-table.ts scopeKey) plus the data, mask and engine in use.
  */
-import type { Settings } from '../store/settings';
 
-/** The solver settings both a run and a sweep depend on: reading, solver and its options, start point. */
-export function solveSettingsKey(t: Settings): unknown[] {
-  return [t.reading, t.solver, t.tol, t.maxIter, t.gdStep, t.sketchRows, t.x0Seed];
-}
-
-/** Whether two keys differ in any entry. */
+/** Whether two keys differ in any entry (compared by identity). */
 export function keysDiffer(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.some((v, i) => v !== b[i]);
+  return a.length !== b.length || a.some((v, i) => v !== b[i]);
 }

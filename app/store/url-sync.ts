@@ -1,21 +1,25 @@
 /**
  * Keeps the URL hash and the settings in step: the hash is read once at start-up (and again when
- * the user pastes another link into the address bar), and written back with history.replaceState
- * at most once per {@link WRITE_DELAY_MS}, so dragging a slider does not flood the history or the
- * address bar (browsers also refuse more than ~200 replaceState calls per 10 s).
+ * the user pastes another link into the address bar), and written back with history.replaceState.
  *
- * A change after a quiet spell is written at once (leading edge: at the end of the current task,
- * so the several store updates one event makes become one write), later ones in the burst at the
- * end of the interval (trailing edge). Written at once matters: a reload reloads the URL as it is
- * when the reload starts, before any unload event, so a tag clicked just before F5 is only kept if
- * it is already in the link. A trailing write still pending when the page goes away is flushed on
- * `beforeunload` / `pagehide` (closing the tab, navigating, the back–forward cache).
+ * Each change is written at once (at the end of the current task, so the several store updates
+ * one event makes become one write) while fewer than {@link WRITE_BUDGET} writes were made in the
+ * last {@link WRITE_WINDOW_MS}; beyond that (dragging a slider) at most once per
+ * {@link WRITE_DELAY_MS}, because browsers refuse more than ~100 replaceState calls per 10 s.
+ * Written at once matters: a reload reloads the URL as it is when the reload starts, before any
+ * unload event, so a tag clicked just before F5 is only kept if it is already in the link. A
+ * delayed write still pending when the page goes away is flushed on `beforeunload` / `pagehide`
+ * (closing the tab, navigating, the back–forward cache).
  */
 import { useAppStore } from './app-store';
 import { parseHash, serializeSettings } from './url-codec';
 
-/** Delay before a settings change is written to the URL (ms). */
+/** Spacing of URL writes once the budget is spent (ms). */
 export const WRITE_DELAY_MS = 250;
+/** Writes made at once within {@link WRITE_WINDOW_MS}: half of what browsers allow. */
+export const WRITE_BUDGET = 40;
+/** The window over which browsers count replaceState calls (ms). */
+export const WRITE_WINDOW_MS = 10_000;
 
 /** What the page was opened with, before the sync rewrote the hash into its normalised form. */
 export interface OpenedLink {
@@ -57,8 +61,8 @@ export function startUrlSync(): { opened: OpenedLink; stop: () => void } {
   // Write the normalised link right away, so the address bar shows every setting from the start.
   let lastWritten = serializeSettings(useAppStore.getState().settings);
   write(lastWritten);
-  /** When the URL was last written (performance.now(), ms). */
-  let lastWriteAt = performance.now();
+  /** When the URL was written, within the last WRITE_WINDOW_MS (performance.now(), ms). */
+  let writesAt: number[] = [performance.now()];
   const writeNow = (): void => {
     clearTimeout(timer);
     timer = undefined;
@@ -66,14 +70,16 @@ export function startUrlSync(): { opened: OpenedLink; stop: () => void } {
     const next = serializeSettings(useAppStore.getState().settings);
     if (next === lastWritten) return;
     lastWritten = next;
-    lastWriteAt = performance.now();
+    writesAt.push(performance.now());
     write(next);
   };
   const unsubscribe = useAppStore.subscribe((state, prev) => {
     if (state.settings === prev.settings) return;
     // A write is scheduled already: it reads the settings as they are then.
     if (timer !== undefined || queued) return;
-    const wait = lastWriteAt + WRITE_DELAY_MS - performance.now();
+    const now = performance.now();
+    writesAt = writesAt.filter((t) => t > now - WRITE_WINDOW_MS);
+    const wait = writesAt.length < WRITE_BUDGET ? 0 : writesAt[writesAt.length - 1] + WRITE_DELAY_MS - now;
     if (wait <= 0) {
       queued = true;
       queueMicrotask(writeNow);

@@ -6,7 +6,8 @@
 import { fileStamp, saveText } from '../export/download';
 import { NumberField } from '../panels/fields';
 import { useAppStore } from '../store/app-store';
-import { LIMITS, type SweepSettings } from '../store/settings';
+import type { SweepSettings } from '../store/settings';
+import { RANGES } from '../store/settings-table';
 import {
   GRID_PRESETS,
   batchTooLarge,
@@ -82,7 +83,7 @@ export function SweepPanel() {
         <ListField
           label="γc values"
           values={grid.gammas}
-          range={{ min: 0, max: LIMITS.gammaMax }}
+          range={RANGES.gammaC}
           hint="Comma-separated; the γc = 0 baseline is always added."
           testId="sweep-gammas"
           onCommit={(v) => setGrid((g) => (g.gammas = v))}
@@ -90,17 +91,15 @@ export function SweepPanel() {
         <ListField
           label="n1/n values"
           values={grid.fractions}
-          range={{ min: 0, max: 1, exclusive: true }}
-          hint="Copyrighted fractions, each strictly between 0 and 1."
+          range={RANGES.fraction}
+          hint={`Copyrighted fractions from ${RANGES.fraction.min} to ${RANGES.fraction.max}, so each side keeps a row.`}
           testId="sweep-fractions"
           onCommit={(v) => setGrid((g) => (g.fractions = v))}
         />
         <NumberField
           label="Seeds"
           value={grid.seeds}
-          min={1}
-          max={LIMITS.sweepSeedsMax}
-          integer
+          {...RANGES.sweepSeeds}
           testId="sweep-seeds"
           hint="Tag seeds per (γc, n1/n); the bands show min–max over them."
           onCommit={(v) => setGrid((g) => (g.seeds = v))}

@@ -6,6 +6,7 @@
 import { clipEcho } from '../../src/data/echo';
 import { parseDecimal } from '../../src/data/number';
 import { sweepCellsToCsv, type Band, type SweepCell } from '../../src/engine/sweep';
+import { SWEEP_SEED_BASE } from '../run/run-config';
 import { LIMITS, type SweepSettings } from '../store/settings';
 import type { SweepStatus } from './sweep-store';
 
@@ -206,9 +207,9 @@ export function stopReasons(cells: readonly SweepCell[]): string {
   return [...counts].map(([status, k]) => `${k} ${words[status] ?? status}`).join(', ');
 }
 
-/** The tag seeds of a grid: 1…seeds, as app/run/run-config.ts's sweepSpec (seedBase 1) and the CLI. */
+/** The tag seeds of a grid, as app/run/run-config.ts's sweepSpec runs them. */
 export function gridSeeds(grid: Pick<SweepSettings, 'seeds'>): number[] {
-  return Array.from({ length: grid.seeds }, (_, k) => k + 1);
+  return Array.from({ length: grid.seeds }, (_, k) => SWEEP_SEED_BASE + k);
 }
 
 /** A sweep that stopped before every cell finished: how far it got and why it stopped. */

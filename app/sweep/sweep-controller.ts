@@ -11,7 +11,8 @@ import type { Dataset } from '../../src/math/types';
 import { FailoverEngine } from '../backend/failover-engine';
 import { CPU_AFTER_LOSS_LABEL, CPU_LABEL, gpuEngineFor, resetRun } from '../run/run-controller';
 import { sweepSpec } from '../run/run-config';
-import { keysDiffer, solveSettingsKey } from '../run/settings-key';
+import { keysDiffer } from '../run/settings-key';
+import { scopeKey } from '../store/settings-table';
 import { useAppStore, type AppState } from '../store/app-store';
 import { cloneSettings, type SweepSettings } from '../store/settings';
 import { batchTooLarge, cellCount, stopReasons } from './grid';
@@ -189,15 +190,14 @@ export function cancelSweep(): void {
     );
 }
 
-/** What the sweep's results depend on: data, reading, solver, start point, grid and engine. */
+/**
+ * What the sweep's results depend on: the data in use, every setting in the settings table's
+ * `sweep` scope (data, reading, regularisation, solver, start point, grid), and the engine.
+ */
 function sweepKey(s: AppState): unknown[] {
-  const t = s.settings;
   return [
     s.dataset,
-    ...solveSettingsKey(t),
-    t.sweep.gammas.join(),
-    t.sweep.fractions.join(),
-    t.sweep.seeds,
+    ...scopeKey(s.settings, 'sweep'),
     s.activeBackend, // last: startSweepSync tells a backend change apart
   ];
 }

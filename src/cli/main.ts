@@ -33,6 +33,7 @@ import {
 import { PRESETS, presetById } from '../../app/presets/presets';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/store/settings';
 import { SETTINGS_TABLE } from '../../app/store/settings-table';
+import { SWEEP_SEED_BASE } from '../../app/run/run-config';
 import { joinFlagValues } from './args';
 import { loadLink } from './link';
 import { loadProblem, loadX, num, numList, str, UsageError, type Flags } from './problem-source';
@@ -391,7 +392,8 @@ async function cmdSweep(flags: Flags): Promise<unknown> {
   const { dataset, config, notices, source } = loadProblem(dataFlags, { requireTags: false });
   notices.forEach(note);
   const seeds = num(flags, 'seeds', { min: 1, integer: true, max: 1000 }) ?? 1;
-  const seedBase = num(flags, 'seed-base', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }) ?? 1;
+  const seedBase =
+    num(flags, 'seed-base', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }) ?? SWEEP_SEED_BASE;
   const settings = solverSettings(flags);
   const spec = {
     gammas,
