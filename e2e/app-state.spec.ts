@@ -221,3 +221,15 @@ test('a link to an uploaded CSV, pasted into an open page, asks for the file as 
   }
   await fresh.close();
 });
+
+test('frac=1.7 in a link leaves a row on each side, so Play runs', async ({ page }) => {
+  await page.goto('/?backend=cpu#v=2&speed=0&n=60&d=3&frac=1.7');
+  await waitForData(page, 60, 3);
+  await expect(page.getByTestId('link-notices')).toContainText(
+    'copyrighted fraction n1/n: 1.7 is above the maximum 0.999; set to 0.999.',
+  );
+  // round(0.999 · 60) = 60 is held to n − 1 = 59 by the tag rule: one uncopyrighted row remains.
+  await expect(page.getByTestId('run-n1')).toContainText('59 / 60');
+  await runToEnd(page);
+  await expect(page.getByTestId('final-tau')).toHaveAttribute('data-status', 'converged');
+});

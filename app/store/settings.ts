@@ -4,10 +4,13 @@
  * belongs here, and nothing that is derived or transient (data arrays, progress) does.
  */
 
-import { DEFAULT_REG } from '../../src/data/generators';
+import { DEFAULT_REG, type GeneratorSpec } from '../../src/data/generators';
+import type { TagRule as DataTagRule } from '../../src/data/tagging';
+import type { SolverName } from '../../src/math/solvers';
+import type { Reading } from '../../src/math/types';
 
-/** Which synthetic generator makes the data. */
-export type GeneratorKind = 'gaussian' | 'clusters';
+/** Which synthetic generator makes the data (src/data/generators.ts). */
+export type GeneratorKind = GeneratorSpec['kind'];
 
 /** Parameters of the synthetic data generator (src/data generate()). */
 export interface GeneratorSettings {
@@ -28,15 +31,14 @@ export interface GeneratorSettings {
   spread: number;
 }
 
-/** How copyrighted rows are chosen. `manual` means the bitset in `manualBits`. */
-export type TagRule =
-  | { kind: 'random'; fraction: number; seed: number }
-  | { kind: 'first'; k: number }
-  | { kind: 'cluster'; clusters: number[] }
-  | { kind: 'manual' };
+/**
+ * How copyrighted rows are chosen: src/data's rules (random, first k, clusters), or `manual`, the
+ * bitset in `manualBits` (a link carries that rather than src/data's explicit row list).
+ */
+export type TagRule = Exclude<DataTagRule, { kind: 'rows' }> | { kind: 'manual' };
 
-/** Solver choice, mirroring src/math/solvers.ts SolverName. */
-export type SolverChoice = 'newton' | 'gd' | 'sketched';
+/** Solver choice: src/math/solvers.ts's solver names. */
+export type SolverChoice = SolverName;
 
 /** Which backend the user asked for; `auto` tries WebGPU and falls back to the CPU. */
 export type BackendChoice = 'auto' | 'cpu' | 'gpu';
@@ -73,7 +75,7 @@ export interface Settings {
   manualBits: string;
   /** γc ≥ 0. */
   gammaC: number;
-  reading: 'global' | 'separate';
+  reading: Reading;
   /**
    * Regularisation strength ρ. Generated data: w_i = ρ·u_i/n, u_i ~ U[0.5, 1.5) from the data seed
    * (the 1/n keeps ½‖w∘Ax‖² in balance with the fit at every n; src/data/generators.ts). Uploaded
