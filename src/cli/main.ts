@@ -32,11 +32,10 @@ import {
 } from '../../app/headless/solve-settings';
 import { PRESETS, presetById } from '../../app/presets/presets';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/store/settings';
-import { SETTINGS_TABLE } from '../../app/store/settings-table';
 import { SWEEP_SEED_BASE } from '../../app/run/run-config';
 import { joinFlagValues } from './args';
 import { loadLink } from './link';
-import { loadProblem, loadX, num, numList, str, UsageError, type Flags } from './problem-source';
+import { loadProblem, loadX, num, numList, settingFlag, str, UsageError, type Flags } from './problem-source';
 
 const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
   eval  --problem P.json --x X.json
@@ -120,17 +119,6 @@ function solverSettings(flags: Flags): SolverSettings {
     sketchRows: settingFlag(flags, 'sketch-rows') ?? DEFAULT_SETTINGS.sketchRows,
     x0Seed: settingFlag(flags, 'x0-seed') ?? DEFAULT_SETTINGS.x0Seed,
   };
-}
-
-/**
- * A number flag that sets a playground setting, checked against that setting's range in the one
- * settings table (app/store/settings-table.ts), so the CLI and a link accept the same values.
- */
-function settingFlag(flags: Flags, flag: string): number | undefined {
-  const spec = SETTINGS_TABLE.find((p) => p.cli === flag && p.type === 'number');
-  if (!spec?.range) throw new Error(`no number setting has the CLI flag --${flag}`);
-  const { min, max, integer } = spec.range;
-  return num(flags, flag, { min, max, integer });
 }
 
 /** d×d row-major → nested arrays for JSON. */

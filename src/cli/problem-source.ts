@@ -13,6 +13,7 @@ import { parseProblemJson } from '../data/problem-json';
 import { decodeDataFile, type DecodedText } from '../data/text';
 import { applyTagRule } from '../data/tagging';
 import type { Dataset, ObjectiveConfig, Reading } from '../math/types';
+import { SETTINGS_TABLE } from '../../app/store/settings-table';
 
 /** A problem with the user's input: exit code 2 and one line on stderr. */
 export class UsageError extends Error {}
@@ -107,6 +108,17 @@ function checkLimits(name: string, raw: string, v: number, opts: NumLimits): num
 }
 
 /** A numeric flag (parseDecimal: no hex, no Infinity), checked against the limits. */
+/**
+ * A number flag that sets a playground setting, checked against that setting's range in the one
+ * settings table (app/store/settings-table.ts), so the CLI and a link accept the same values.
+ */
+export function settingFlag(flags: Flags, flag: string): number | undefined {
+  const spec = SETTINGS_TABLE.find((p) => p.cli === flag && p.type === 'number');
+  if (!spec?.range) throw new Error(`no number setting has the CLI flag --${flag}`);
+  const { min, max, integer } = spec.range;
+  return num(flags, flag, { min, max, integer });
+}
+
 export function num(flags: Flags, name: string, opts: NumLimits = {}): number | undefined {
   const s = str(flags, name);
   if (s === undefined) return undefined;
@@ -170,12 +182,11 @@ export function loadProblem(flags: Flags, opts: { requireTags: boolean }): Loade
   if (sources.length !== 1) {
     throw new UsageError('give exactly one of --problem P.json, --data D.csv or --generate NAME');
   }
-  const gamma = num(flags, 'gamma', { min: 0 });
+  const gamma = settingFlag(flags, 'gamma');
   const reading = readingFlag(flags);
-  const fraction = num(flags, 'fraction', { min: 0, max: 1 });
-  const seed = num(flags, 'seed', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER });
-  const tagSeed =
-    num(flags, 'tag-seed', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }) ?? seed ?? 1;
+  const fraction = settingFlag(flags, 'fraction');
+  const seed = settingFlag(flags, 'seed');
+  const tagSeed = settingFlag(flags, 'tag-seed') ?? seed ?? 1;
   const notices: string[] = [];
   let dataset: Dataset;
   let config: ObjectiveConfig;
