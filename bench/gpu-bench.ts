@@ -386,6 +386,7 @@ class TimedEngine implements Engine {
   readonly kind: Engine['kind'];
   readonly description: string;
   readonly precision: Engine['precision'];
+  readonly capabilities: Engine['capabilities'];
   readonly dataset: Dataset;
   msH = 0;
   msL = 0;
@@ -395,6 +396,7 @@ class TimedEngine implements Engine {
     this.kind = inner.kind;
     this.description = inner.description;
     this.precision = inner.precision;
+    this.capabilities = inner.capabilities;
     this.dataset = inner.dataset;
   }
   reset(): void {

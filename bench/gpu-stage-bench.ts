@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const nw = Math.ceil(n / 32);
     const rows: RowInputs = {
       U: buf(device, new Float32Array(K * n)),
-      b: buf(device, new Float32Array(n).fill(1 / n)),
+      bvec: buf(device, new Float32Array(n).fill(1 / n)),
       w2: buf(device, new Float32Array(n).fill(0.01)),
       masks: buf(
         device,

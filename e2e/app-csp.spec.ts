@@ -268,7 +268,7 @@ test('the projection of more than 2,000 rows (WebGL scattergl) draws, selects an
   expect(consoleErrors).toEqual([]);
 });
 
-test('a run on WebGPU (the default backend) finishes under the policy', async ({ page }) => {
+test('a run on WebGPU (forced) finishes under the policy', async ({ page }) => {
   const { consoleErrors } = await watchPolicy(page);
   await page.goto('/?backend=gpu#v=2&speed=0&n=120&d=6&seed=5&tol=1e-5&it=60');
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'gpu');

@@ -17,8 +17,8 @@ struct Params {
   blockOffset: u32, // global index of this dispatch's first AᵀV block
   blockRows: u32,   // rows per AᵀV block
   mode: u32,        // kernel-specific switch
-  pad0: u32,
-  pad1: u32,
+  seedKey: u32,     // sketch: 32-bit key of the row-sampling seed (src/math/sketch.ts sketchKey)
+  sketchRows: f32,  // sketch: expected number of sampled rows
   pad2: u32,
   pad3: u32,
 }  // 16 x u32 = 64 bytes
@@ -46,7 +46,7 @@ const S_K1: u32 = 10u;    // κ1 = ‖m∘φ‖²
 const S_REG: u32 = 11u;   // ½ Σ w² u²
 const S_ALPHA: u32 = 12u; // α = 2γc/ℓ1²
 const S_BETA3: u32 = 13u; // β3 = 8γc/ℓ1³
-const S_DOTS: u32 = 16u;  // 8 slots: Uᵀt for Hessian-vector products
+const S_QSUM: u32 = 16u;  // sketch: Σ over rows with δ > 0 of δ·lev (8 slots written, 1 used)
 
 // Stands for −∞ in max reductions; exp(NEG_BIG − m) underflows to 0 for any finite m.
 const NEG_BIG: f32 = -3.0e38;
@@ -66,6 +66,7 @@ const NEG_BIG: f32 = -3.0e38;
 @group(0) @binding(12) var<storage, read_write> delta: array<f32>;  // [k][n] Gram weights δ
 @group(0) @binding(13) var<storage, read_write> outAtV: array<f32>; // [(k0+k)][6][d]
 @group(0) @binding(14) var<storage, read_write> H: array<f32>;      // [(k0+k)][d][d]
+@group(0) @binding(15) var<storage, read> lev: array<f32>;          // [n] leverage scores of A
 
 fn maskAt(k: u32, i: u32) -> f32 {
   let nw = (P.n + 31u) / 32u;

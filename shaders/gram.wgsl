@@ -31,13 +31,20 @@ fn gramTileCount() -> u32 {
   return g * (g + 1u) / 2u;
 }
 
-@compute @workgroup_size(TQ, TQ)
-fn gramTiles(
-  @builtin(workgroup_id) wid: vec3<u32>,
-  @builtin(local_invocation_id) lid: vec3<u32>,
-  @builtin(local_invocation_index) li: u32,
-) {
-  // Upper tile (bj ≤ bl) from the linear index: row bj of the tile triangle holds g − bj tiles.
+// What both gramTiles entry points share: the tile, row block and config of a workgroup, the
+// register accumulators, the multiply-adds over the staged rows and the write of the partial tile.
+// Only the staging differs (scalar loads, or vec4 loads when d is a multiple of 4), because the two
+// read A through different views of binding 1, which one entry point cannot both use.
+struct GramJob {
+  j0: u32, // first output row of the tile
+  l0: u32, // first output column
+  k: u32,  // config (local to the group)
+  r0: u32, // first global row of the row block
+  r1: u32, // one past its last row
+}
+
+// Upper tile (bj ≤ bl) from the linear index wid.x: row bj of the tile triangle holds g − bj tiles.
+fn gramJob(wid: vec3<u32>) -> GramJob {
   let g = (P.d + TILE - 1u) / TILE;
   var t = wid.x;
   var bj = 0u;
@@ -48,33 +55,72 @@ fn gramTiles(
     t -= g - bj;
     bj += 1u;
   }
-  let bl = bj + t;
-  let j0 = bj * TILE;
-  let l0 = bl * TILE;
-  let k = wid.z;
-  let r0 = P.rowOffset + wid.y * P.blockRows; // first global row of this block
-  let r1 = min(r0 + P.blockRows, P.rowOffset + P.rows);
-  let threads = TQ * TQ;
+  var job: GramJob;
+  job.j0 = bj * TILE;
+  job.l0 = (bj + t) * TILE;
+  job.k = wid.z;
+  job.r0 = P.rowOffset + wid.y * P.blockRows;
+  job.r1 = min(job.r0 + P.blockRows, P.rowOffset + P.rows);
+  return job;
+}
 
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
-  for (var i0 = r0; i0 < r1; i0 += GBR) {
+// A thread's 4×4 block of the output tile: rows j0 + 4·lid.y + (0..3), columns l0 + 4·lid.x + (0..3).
+struct GramAcc {
+  a0: vec4<f32>,
+  a1: vec4<f32>,
+  a2: vec4<f32>,
+  a3: vec4<f32>,
+}
+
+// Adds the GBR staged rows to the thread's block (between the two barriers of a staging step).
+fn gramAccumulate(acc: GramAcc, lid: vec3<u32>) -> GramAcc {
+  var o = acc;
+  for (var r = 0u; r < GBR; r++) {
+    let a = stageJ[r * TQ + lid.y]; // rows j0 + 4·lid.y .. +3 of the output tile
+    let b = stageL[r * TQ + lid.x]; // columns l0 + 4·lid.x .. +3
+    o.a0 += a.x * b;
+    o.a1 += a.y * b;
+    o.a2 += a.z * b;
+    o.a3 += a.w * b;
+  }
+  return o;
+}
+
+// Writes the thread's block into the workgroup's TILE×TILE partial sum.
+fn gramStore(acc: GramAcc, wid: vec3<u32>, lid: vec3<u32>) {
+  let base = ((wid.z * P.nb + P.blockOffset + wid.y) * gramTileCount() + wid.x) * TILE * TILE;
+  let o = base + (4u * lid.y) * TILE + 4u * lid.x;
+  for (var q = 0u; q < 4u; q++) {
+    partials[o + q] = acc.a0[q];
+    partials[o + TILE + q] = acc.a1[q];
+    partials[o + 2u * TILE + q] = acc.a2[q];
+    partials[o + 3u * TILE + q] = acc.a3[q];
+  }
+}
+
+@compute @workgroup_size(TQ, TQ)
+fn gramTiles(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(local_invocation_id) lid: vec3<u32>,
+  @builtin(local_invocation_index) li: u32,
+) {
+  let job = gramJob(wid);
+  var acc = GramAcc(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
+  for (var i0 = job.r0; i0 < job.r1; i0 += GBR) {
     // Stage GBR rows (zero past the block end and past column d, so the FMAs need no bounds).
-    for (var e = li; e < GBR * TILE; e += threads) {
+    for (var e = li; e < GBR * TILE; e += TQ * TQ) {
       let r = e / TILE;
       let c = e % TILE;
       let i = i0 + r;
       var vj = 0.0;
       var vl = 0.0;
-      if (i < r1) {
+      if (i < job.r1) {
         let ai = (i - P.chunkRow0) * P.d;
-        if (j0 + c < P.d) {
-          vj = A[ai + j0 + c] * delta[k * P.n + i];
+        if (job.j0 + c < P.d) {
+          vj = A[ai + job.j0 + c] * delta[job.k * P.n + i];
         }
-        if (l0 + c < P.d) {
-          vl = A[ai + l0 + c];
+        if (job.l0 + c < P.d) {
+          vl = A[ai + job.l0 + c];
         }
       }
       let s = r * TQ + c / 4u;
@@ -82,26 +128,10 @@ fn gramTiles(
       stageL[s][c & 3u] = vl;
     }
     workgroupBarrier();
-    for (var r = 0u; r < GBR; r++) {
-      let a = stageJ[r * TQ + lid.y]; // rows j0 + 4·lid.y .. +3 of the output tile
-      let b = stageL[r * TQ + lid.x]; // columns l0 + 4·lid.x .. +3
-      acc0 += a.x * b;
-      acc1 += a.y * b;
-      acc2 += a.z * b;
-      acc3 += a.w * b;
-    }
+    acc = gramAccumulate(acc, lid);
     workgroupBarrier();
   }
-
-  let tt = TILE * TILE;
-  let base = ((k * P.nb + P.blockOffset + wid.y) * gramTileCount() + wid.x) * tt;
-  let o = base + (4u * lid.y) * TILE + 4u * lid.x;
-  for (var q = 0u; q < 4u; q++) {
-    partials[o + q] = acc0[q];
-    partials[o + TILE + q] = acc1[q];
-    partials[o + 2u * TILE + q] = acc2[q];
-    partials[o + 3u * TILE + q] = acc3[q];
-  }
+  gramStore(acc, wid, lid);
 }
 
 // gramTiles when d is a multiple of 4: the same tile, staged with one vec4 load of A (and one load
@@ -114,70 +144,33 @@ fn gramTiles4(
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(local_invocation_index) li: u32,
 ) {
-  // Upper tile (bj ≤ bl) from the linear index: row bj of the tile triangle holds g − bj tiles.
-  let g = (P.d + TILE - 1u) / TILE;
-  var t = wid.x;
-  var bj = 0u;
-  loop {
-    if (t < g - bj) {
-      break;
-    }
-    t -= g - bj;
-    bj += 1u;
-  }
-  let bl = bj + t;
-  let j0 = bj * TILE;
-  let l0 = bl * TILE;
-  let k = wid.z;
-  let r0 = P.rowOffset + wid.y * P.blockRows; // first global row of this block
-  let r1 = min(r0 + P.blockRows, P.rowOffset + P.rows);
-  let threads = TQ * TQ;
-
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
-  for (var i0 = r0; i0 < r1; i0 += GBR) {
+  let job = gramJob(wid);
+  var acc = GramAcc(vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0), vec4<f32>(0.0));
+  for (var i0 = job.r0; i0 < job.r1; i0 += GBR) {
     // Stage GBR rows as vec4s: d and TILE are multiples of 4, so a vec4 never straddles column d.
-    for (var e = li; e < GBR * TQ; e += threads) {
+    for (var e = li; e < GBR * TQ; e += TQ * TQ) {
       let r = e / TQ;
       let c4 = e % TQ;
       let i = i0 + r;
       var vj = vec4<f32>(0.0);
       var vl = vec4<f32>(0.0);
-      if (i < r1) {
+      if (i < job.r1) {
         let ai = (i - P.chunkRow0) * (P.d / 4u);
-        if (j0 + 4u * c4 < P.d) {
-          vj = A4[ai + j0 / 4u + c4] * delta[k * P.n + i];
+        if (job.j0 + 4u * c4 < P.d) {
+          vj = A4[ai + job.j0 / 4u + c4] * delta[job.k * P.n + i];
         }
-        if (l0 + 4u * c4 < P.d) {
-          vl = A4[ai + l0 / 4u + c4];
+        if (job.l0 + 4u * c4 < P.d) {
+          vl = A4[ai + job.l0 / 4u + c4];
         }
       }
       stageJ[e] = vj;
       stageL[e] = vl;
     }
     workgroupBarrier();
-    for (var r = 0u; r < GBR; r++) {
-      let a = stageJ[r * TQ + lid.y]; // rows j0 + 4·lid.y .. +3 of the output tile
-      let b = stageL[r * TQ + lid.x]; // columns l0 + 4·lid.x .. +3
-      acc0 += a.x * b;
-      acc1 += a.y * b;
-      acc2 += a.z * b;
-      acc3 += a.w * b;
-    }
+    acc = gramAccumulate(acc, lid);
     workgroupBarrier();
   }
-
-  let tt = TILE * TILE;
-  let base = ((k * P.nb + P.blockOffset + wid.y) * gramTileCount() + wid.x) * tt;
-  let o = base + (4u * lid.y) * TILE + 4u * lid.x;
-  for (var q = 0u; q < 4u; q++) {
-    partials[o + q] = acc0[q];
-    partials[o + TILE + q] = acc1[q];
-    partials[o + 2u * TILE + q] = acc2[q];
-    partials[o + 3u * TILE + q] = acc3[q];
-  }
+  gramStore(acc, wid, lid);
 }
 
 @compute @workgroup_size(WG)

@@ -53,37 +53,30 @@ fn sumsBlock(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id
   treeAndStore(t, (k * P.nb + wid.x) * 8u);
 }
 
-// Dispatch: (nb, kCount). Per block: the dots ⟨U_r, t⟩ of the Hessian's low-rank vectors with
-// t = A v (U = [f, ρ, p1] under 'global', [f, r0, φ, r1, p1] under 'separate'). Needs all scalars.
+// Dispatch: (nb, kCount). Per block: Σ over rows with δ_i > 0 of δ_i·lev_i, the normaliser of the
+// sketch's sampling probabilities (src/math/sketch.ts). Needs δ (buildRhs with R > 1).
 @compute @workgroup_size(WG)
-fn dotsBlock(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+fn sketchBlock(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let k = wid.y;
   let t = lid.x;
   let base = wid.x * WG * ITEMS;
-  let kg = P.k0 + k;
-  let alpha = scalars[kg * SC_STRIDE + S_ALPHA];
-  let separate = configs[kg].reading == 1u;
-  var a = vec4<f32>(0.0);
-  var b = vec4<f32>(0.0);
-  for (var q = 0u; q < ITEMS; q++) {
-    let i = base + q * WG + t;
+  var q = 0.0;
+  for (var item = 0u; item < ITEMS; item++) {
+    let i = base + item * WG + t;
     if (i < P.n) {
-      let r = rowAt(k, i, U[k * P.n + i]);
-      let tv = T[k * P.n + i];
-      if (separate) {
-        a += tv * vec4<f32>(r.f, r.r0, r.phi, r.r1);
-        b.x += tv * r.p1;
-      } else {
-        a += tv * vec4<f32>(r.f, r.r0 - alpha * r.r1, r.p1, 0.0);
+      let di = delta[k * P.n + i];
+      if (di > 0.0) {
+        q += di * lev[i];
       }
     }
   }
-  redA[t] = a;
-  redB[t] = b;
+  redA[t] = vec4<f32>(q, 0.0, 0.0, 0.0);
+  redB[t] = vec4<f32>(0.0);
   treeAndStore(t, (k * P.nb + wid.x) * 8u);
 }
 
-// Dispatch: (kCount). mode 0: writes scalars[S_L..S_REG] and α, β3; mode 1: scalars[S_DOTS..+7].
+// Dispatch: (kCount). mode 0 (after sumsBlock): writes scalars[S_L..S_REG] and α, β3; mode 1 (after
+// sketchBlock): scalars[S_QSUM..+7].
 @compute @workgroup_size(WG)
 fn sumsCombine(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let k = wid.x;
@@ -107,7 +100,7 @@ fn sumsCombine(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   }
   if (t == 0u) {
     let kg = P.k0 + k;
-    let sb = kg * SC_STRIDE + select(S_L, S_DOTS, P.mode == 1u);
+    let sb = kg * SC_STRIDE + select(S_L, S_QSUM, P.mode == 1u);
     scalars[sb] = redA[0].x;
     scalars[sb + 1u] = redA[0].y;
     scalars[sb + 2u] = redA[0].z;

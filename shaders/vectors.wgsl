@@ -41,39 +41,58 @@ fn buildRhs(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 
-// Hessian-vector product in u-space: z = (diag(δ) + U C Uᵀ) t with t = A v and Uᵀt from
-// scalars[S_DOTS..] (math.md §4.4); then ∇²L v = Aᵀz. Writes V[k][0] (R = 1).
+// Hessian-vector products: V[k][0] = δ ∘ t with t = A v, so that the atv pass gives Aᵀdiag(δ)A v in
+// slot 0 beside AᵀU in slots 1.. (buildRhs wrote δ and U first); the low-rank part (AᵀU)C(AᵀU)ᵀv
+// is added in float64 on the CPU with the C of src/math/objective.ts. Dispatch: (ceil(n / WG), kCount).
 @compute @workgroup_size(WG)
-fn buildHvp(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn deltaTimes(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
   let k = gid.y;
   if (i >= P.n) {
     return;
   }
-  let n = P.n;
-  let kg = P.k0 + k;
-  let sb = kg * SC_STRIDE;
-  let r = rowAt(k, i, U[k * n + i]);
-  let t = T[k * n + i];
-  let alpha = scalars[sb + S_ALPHA];
-  let beta3 = scalars[sb + S_BETA3];
-  let k0v = scalars[sb + S_K0];
-  let k1v = scalars[sb + S_K1];
-  let d0 = scalars[sb + S_DOTS];
-  let d1 = scalars[sb + S_DOTS + 1u];
-  let d2 = scalars[sb + S_DOTS + 2u];
-  let d3 = scalars[sb + S_DOTS + 3u];
-  let d4 = scalars[sb + S_DOTS + 4u];
-  let rho = r.r0 - alpha * r.r1;
-  var z = (rho + w2[i]) * t;
-  if (configs[kg].reading == 1u) {
-    // C = blkdiag([[κ0, −1], [−1, 0]], α[[−κ1, 1], [1, 0]], β3), U = [f, r0, φ, r1, p1].
-    z += (k0v * d0 - d1) * r.f - d0 * r.r0 + alpha * (d3 - k1v * d2) * r.phi + alpha * d2 * r.r1
-      + beta3 * d4 * r.p1;
-  } else {
-    // C = [[κ, −1, 0], [−1, 0, 0], [0, 0, β3]] with κ = κ0 − α κ1, U = [f, ρ, p1].
-    let kappa = k0v - alpha * k1v;
-    z += (kappa * d0 - d1) * r.f - d0 * rho + beta3 * d2 * r.p1;
+  V[k * P.R * P.n + i] = delta[k * P.n + i] * T[k * P.n + i];
+}
+
+// The murmur3 32-bit finaliser; the TypeScript twin is fmix32 in src/math/sketch.ts (u32 only, so
+// both give the same bits).
+fn fmix32(x: u32) -> u32 {
+  var h = x;
+  h ^= h >> 16u;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13u;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16u;
+  return h;
+}
+
+// Row i's sampling coin under the seed key, on the 2⁻²⁴ grid of [0, 1) (exact in f32), as
+// sketchCoin in src/math/sketch.ts.
+fn sketchCoin(key: u32, i: u32) -> f32 {
+  let h = fmix32(fmix32(i ^ key) + key);
+  return f32(h >> 8u) * (1.0 / 16777216.0);
+}
+
+// The sketch's Gram weights, in place of δ (src/math/sketch.ts sketchWeights): a row with δ < 0
+// keeps δ; a row with δ > 0 is kept with p = min(1, rows·δ·lev/Σq) and weight δ/p; else 0. Needs
+// scalars[S_QSUM] (sketchBlock + sumsCombine mode 1). Dispatch: (ceil(n / WG), kCount).
+@compute @workgroup_size(WG)
+fn sketchWeights(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  let k = gid.y;
+  if (i >= P.n) {
+    return;
   }
-  V[k * n + i] = z;
+  let q = scalars[(P.k0 + k) * SC_STRIDE + S_QSUM];
+  let di = delta[k * P.n + i];
+  var wt = 0.0;
+  if (di < 0.0) {
+    wt = di;
+  } else if (di > 0.0 && q > 0.0) {
+    let p = min(1.0, P.sketchRows * di * lev[i] / q);
+    if (sketchCoin(P.seedKey, i) < p) {
+      wt = di / p;
+    }
+  }
+  delta[k * P.n + i] = wt;
 }

@@ -1,24 +1,40 @@
 /**
  * An Engine that runs on the GPU engine until its device is lost, then on a float64 CpuEngine
- * over the same data, so a run in progress continues from its iterate instead of starting over.
- * An evaluation that was in flight when the device went away is retried on the CPU.
+ * over the same data, so a run or sweep in progress continues from its iterates instead of
+ * starting over. An evaluation that was in flight when the device went away is retried on the CPU.
+ * Device loss is learnt from the device's `lost` promise (app/backend/engines.ts hands it over);
+ * nothing polls.
  */
 import { CpuEngine } from '../../src/engine/cpu-engine';
 import type { Engine, EvalOptions, EvalRequest } from '../../src/engine/engine';
 import type { Evaluation } from '../../src/math/types';
 
-/** How long a failed GPU call waits for the device-lost notice before it counts as a real error (ms). */
-const LOST_GRACE_MS = 500;
-
-const lostReasonOf = (e: Engine): string | null =>
-  (e as Engine & { lostReason?: string | null }).lostReason ?? null;
+/**
+ * How long a failed GPU call waits for the device's `lost` promise before it counts as a real
+ * error (ms): a destroyed device rejects pending work (a mapAsync) before or after `lost`
+ * resolves, in the same task or a few tasks later.
+ */
+export const LOST_GRACE_MS = 500;
 
 /** GPU engine with a CPU fallback after device loss. */
 export class FailoverEngine implements Engine {
   private inner: Engine;
+  /** Why the device was lost, once `lost` has resolved. */
+  private lost: string | null = null;
 
-  constructor(private readonly gpu: Engine) {
+  /**
+   * @param gpu the GPU engine (owned by engines.ts's per-dataset cache, not by this wrapper).
+   * @param deviceLost resolves with the reason when the engine's device is lost; never rejects.
+   */
+  constructor(
+    private readonly gpu: Engine,
+    private readonly deviceLost: Promise<string>,
+  ) {
     this.inner = gpu;
+    void deviceLost.then((reason) => {
+      this.lost = reason;
+      this.switchToCpu();
+    });
   }
 
   get kind(): Engine['kind'] {
@@ -27,6 +43,9 @@ export class FailoverEngine implements Engine {
   get description(): string {
     return this.inner.description;
   }
+  get capabilities(): Engine['capabilities'] {
+    return this.inner.capabilities;
+  }
   get precision(): Engine['precision'] {
     return this.inner.precision;
   }
@@ -34,9 +53,9 @@ export class FailoverEngine implements Engine {
     return this.gpu.dataset;
   }
 
-  /** Why the GPU device was lost, or null while it is not (a sweep tells a lost device from a backend choice). */
+  /** Why the GPU device was lost, or null while it is not. */
   get lostReason(): string | null {
-    return lostReasonOf(this.gpu);
+    return this.lost;
   }
 
   /** True once calls go to the CPU. */
@@ -56,13 +75,14 @@ export class FailoverEngine implements Engine {
       return await call(engine);
     } catch (e) {
       if (engine !== this.gpu) throw e;
-      // A lost device rejects pending work before (or after) the lost promise fires: wait briefly.
-      const until = performance.now() + LOST_GRACE_MS;
-      while (lostReasonOf(this.gpu) === null && !this.onCpu && performance.now() < until) {
-        await new Promise((r) => setTimeout(r, 20));
+      if (!this.onCpu) {
+        // Either the device is going away (its lost promise settles shortly) or this is a real error.
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, LOST_GRACE_MS)));
+        await Promise.race([this.deviceLost, grace]);
+        clearTimeout(timer);
       }
-      if (lostReasonOf(this.gpu) === null && !this.onCpu) throw e;
-      this.switchToCpu();
+      if (!this.onCpu) throw e;
       return call(this.inner);
     }
   }
@@ -75,6 +95,6 @@ export class FailoverEngine implements Engine {
     return this.withFailover((e) => e.hessianVectorProducts(batch, v));
   }
 
-  /** The GPU engine is owned (and disposed) by the run controller's per-dataset cache. */
+  /** The GPU engine is owned (and disposed) by engines.ts's per-dataset cache. */
   dispose(): void {}
 }

@@ -1,46 +1,45 @@
 /**
- * Finds out whether WebGPU can be used, and if not, exactly why, in words a student can act on.
- * (A blank page or an endless spinner when WebGPU is missing is the most common complaint about
- * WebGPU apps.)
+ * Whether WebGPU can be used here, and if not, why, in src/gpu/device.ts's words (the one place
+ * that acquires a device, in the browser and in Node). Also tells a software adapter (SwiftShader,
+ * llvmpipe, WARP) from a hardware one: on a software adapter the float64 CPU worker is faster than
+ * WGSL emulated on the CPU, and the emulation stalls the page's main thread.
  */
+import {
+  acquireGpu,
+  describeAdapter,
+  isSoftwareAdapter,
+  type GpuAdapterSummary,
+  type GpuContext,
+} from '../../src/gpu/device';
 
-/** Outcome of probing WebGPU. */
-export type WebGpuProbe = { ok: true; adapter: GPUAdapter; label: string } | { ok: false; reason: string };
+export { isSoftwareAdapter };
 
-/** Describes an adapter by the fields people recognise; `adapter.info` fields are getters. */
-export function describeAdapter(adapter: GPUAdapter): string {
-  const info = adapter.info;
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter(
-    (p) => p && p.length > 0,
-  );
-  const name = parts.length > 0 ? [...new Set(parts)].join(' ') : 'unnamed adapter';
-  return `WebGPU: ${name}${adapter.info.isFallbackAdapter ? ' (software fallback adapter)' : ''}`;
+/** Outcome of probing WebGPU: a device (with its adapter described), or why there is none. */
+export type WebGpuProbe =
+  { ok: true; gpu: GpuContext; label: string; software: boolean } | { ok: false; reason: string };
+
+/** Why Auto runs on the CPU worker although WebGPU works (the header shows it). */
+export function softwareAdapterReason(adapterLabel: string): string {
+  return `Software WebGPU adapter (${adapterLabel}): the CPU engine is faster here. Choose “WebGPU” as the backend to run on it anyway.`;
 }
 
-/** Probes navigator.gpu and requests an adapter. Never throws. */
+/** The label of the GPU backend, e.g. "WebGPU float32 on google swiftshader (fallback)". */
+export function gpuLabel(adapter: GpuAdapterSummary): string {
+  return `WebGPU float32 on ${describeAdapter(adapter)}`;
+}
+
+/** Acquires a WebGPU device (high-performance adapter). Never throws. */
 export async function probeWebGpu(): Promise<WebGpuProbe> {
-  if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
-    if (typeof window !== 'undefined' && !window.isSecureContext) {
-      return {
-        ok: false,
-        reason: `WebGPU needs a secure context: this page was opened over plain http from ${window.location.host}. Open it via https or http://localhost instead.`,
-      };
-    }
-    return { ok: false, reason: 'This browser has no WebGPU (navigator.gpu is missing).' };
-  }
   try {
-    const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) {
-      return {
-        ok: false,
-        reason: 'WebGPU is present but offered no adapter (the GPU may be blocklisted or disabled).',
-      };
-    }
-    return { ok: true, adapter, label: describeAdapter(adapter) };
-  } catch (e) {
+    const got = await acquireGpu({ powerPreference: 'high-performance' });
+    if (!got.ok) return { ok: false, reason: got.message };
     return {
-      ok: false,
-      reason: `Requesting a WebGPU adapter failed: ${e instanceof Error ? e.message : String(e)}`,
+      ok: true,
+      gpu: got.gpu,
+      label: gpuLabel(got.gpu.adapter),
+      software: isSoftwareAdapter(got.gpu.adapter),
     };
+  } catch (e) {
+    return { ok: false, reason: `WebGPU failed to start: ${e instanceof Error ? e.message : String(e)}` };
   }
 }

@@ -132,7 +132,12 @@ export const GLOSSARY = {
   gradNorm: {
     symbol: '‖∇L‖',
     name: 'gradient norm',
-    text: 'The length of the gradient of L: 0 at a minimum. The run stops when it falls below the tolerance.',
+    text: 'The length of the gradient of L: 0 at a minimum. The run stops when it falls below the tolerance, or, in float32 (WebGPU), when L stops changing with ‖∇L‖ at the precision floor (converged to float32 precision).',
+  },
+  newtonCg: {
+    symbol: 'Newton-CG',
+    name: 'truncated Newton with conjugate gradients',
+    text: 'Newton steps found by conjugate gradients from Hessian-vector products, never forming the d×d Hessian: cheaper than Newton when d is large. Where the Hessian has negative curvature it is damped (∇²L + μI), as Newton does.',
   },
 } as const satisfies Record<string, GlossaryEntry>;
 

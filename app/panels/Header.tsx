@@ -6,7 +6,7 @@ import { currentLink } from '../store/url-sync';
 import { SelectField } from './fields';
 
 const BACKENDS: readonly { value: BackendChoice; label: string }[] = [
-  { value: 'auto', label: 'Auto (WebGPU, else CPU)' },
+  { value: 'auto', label: 'Auto (hardware WebGPU, else CPU)' },
   { value: 'gpu', label: 'WebGPU' },
   { value: 'cpu', label: 'CPU float64' },
 ];
@@ -41,7 +41,7 @@ export function Header({ onAbout }: { onAbout?: () => void }) {
       <span className="backend-badge" data-testid="backend" data-backend={active ?? ''}>
         Backend: {label || 'checking…'}
       </span>
-      <div style={{ minWidth: '17rem' }}>
+      <div style={{ minWidth: '19rem' }}>
         <SelectField
           label="Backend choice"
           value={backend}
@@ -76,7 +76,8 @@ export function Header({ onAbout }: { onAbout?: () => void }) {
           data-testid="fallback-reason"
           role="status"
         >
-          Using the CPU engine. {reason}
+          {/* Active WebGPU with a reason: the device was lost after a GPU run, which stays on screen. */}
+          {active === 'cpu' ? `Using the CPU engine. ${reason}` : reason}
         </p>
       )}
     </header>

@@ -1,7 +1,7 @@
 /** Solver settings: method, tolerance, iteration limit, start point, and the γc = 0 twin. */
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
-import { DEFAULT_MAX_ITER } from '../../src/math/solvers';
+import { DEFAULT_MAX_ITER, precisionFloor } from '../../src/math/solvers';
 import type { SolverChoice } from '../store/settings';
 import { RANGES } from '../store/settings-table';
 import { CheckboxField, NumberField, SelectField } from './fields';
@@ -10,6 +10,7 @@ const SOLVERS: readonly { value: SolverChoice; label: string }[] = [
   { value: 'newton', label: 'Newton (damped, line search)' },
   { value: 'gd', label: 'Gradient descent' },
   { value: 'sketched', label: 'Sketched Newton (DLS23)' },
+  { value: 'newton-cg', label: 'Newton-CG (Hessian-vector products, for large d)' },
 ];
 
 /** The solver panel. */
@@ -42,6 +43,7 @@ export function SolverPanel() {
         value={s.tol}
         {...RANGES.tol}
         testId="tol"
+        hint={`On WebGPU (float32) a run that stops where L stops changing counts as converged when ‖∇L‖ ≤ max(tol, ${precisionFloor('float32', 0).toExponential(1)}·(1 + |L|)).`}
         onCommit={(v) => update((d) => (d.tol = v))}
       />
       <NumberField

@@ -2,7 +2,7 @@
  * Messages between the page and a solver loop (in a Web Worker for the CPU engine, on the main
  * thread for the GPU engine). Every message has a `type` field, so both ends can switch on it.
  */
-import type { IterationRecord, SolveStatus, SolverOptions } from '../../src/math/solvers';
+import type { IterationRecord, SolveStatus, SolverOptions, StopCause } from '../../src/math/solvers';
 import type { Dataset, LossParts, ObjectiveConfig } from '../../src/math/types';
 
 /** What the page sends. */
@@ -30,6 +30,8 @@ export interface RunSummary {
   iterations: number;
   status: SolveStatus;
   reason: string;
+  /** Why it stopped, for code ('precision': converged to the engine's precision; 'invalid-start'). */
+  cause?: StopCause;
   gradNorm: number;
 }
 

@@ -1,16 +1,21 @@
 /**
  * Starts, plays, pauses, steps and resets runs, on the backend in use: the CPU engine in a Web
  * Worker (a fresh worker per run, so even a huge iteration can be abandoned by terminating it), or
- * the GPU engine on the main thread. Coarse state goes to the store; per-iteration records go to
- * the progress channel.
+ * the GPU engine on the main thread, leased from app/backend/engines.ts (which owns probing, the
+ * engine and device loss). Coarse state goes to the store; per-iteration records go to the
+ * progress channel.
  */
-import type { Engine } from '../../src/engine/engine';
-import { BatchSolver } from '../../src/math/solvers';
+import { BatchSolver, effectiveTolerance } from '../../src/math/solvers';
 import { distance, norm2 } from '../../src/math/linalg';
-import type { Dataset } from '../../src/math/types';
-import { createGpuEngine } from '../backend/engine-factory';
-import { FailoverEngine } from '../backend/failover-engine';
-import { probeWebGpu } from '../backend/webgpu-probe';
+import {
+  CPU_AFTER_LOSS_LABEL,
+  CPU_LABEL,
+  chooseBackend,
+  leaseGpu,
+  lostText,
+  onDeviceLost,
+  type GpuLease,
+} from '../backend/engines';
 import { useAppStore, type RunOutcome } from '../store/app-store';
 import { dataMismatch } from '../store/data-readiness';
 import type { Settings } from '../store/settings';
@@ -20,8 +25,7 @@ import { keysDiffer } from './settings-key';
 import type { LoopCommand, LoopEvent, RunSummary } from './protocol';
 import { SolverLoop } from './solver-loop';
 
-/** Label of the CPU backend in the readout. */
-export const CPU_LABEL = 'CPU float64 (Web Worker)';
+export { CPU_AFTER_LOSS_LABEL, CPU_LABEL };
 
 interface LoopDriver {
   send(command: 'play' | 'pause' | 'step'): void;
@@ -60,20 +64,26 @@ class WorkerDriver implements LoopDriver {
   }
 }
 
-/** Runs the loop on the main thread with the GPU engine (its awaits keep the page responsive). */
+/**
+ * Runs the loop on the main thread with the leased GPU engine (its awaits keep the page
+ * responsive). The lease's engine goes on on a CpuEngine if the device is lost mid-run.
+ */
 class InlineDriver implements LoopDriver {
   private readonly loop: SolverLoop;
   private readonly solver: BatchSolver;
-  private readonly engine: FailoverEngine;
   private disposed = false;
 
-  constructor(gpu: Engine, start: Extract<LoopCommand, { type: 'start' }>, onEvent: (e: LoopEvent) => void) {
-    // The failover engine lets the run go on on the CPU if the GPU device is lost mid-run.
-    this.engine = new FailoverEngine(gpu);
-    const solver = new BatchSolver(this.engine, start.configs, start.x0, start.options);
+  constructor(
+    private readonly lease: GpuLease,
+    start: Extract<LoopCommand, { type: 'start' }>,
+    onEvent: (e: LoopEvent) => void,
+  ) {
+    const solver = new BatchSolver(lease.engine, start.configs, start.x0, start.options);
     this.solver = solver;
-    // An iteration in flight when the run is reset must not report into the next run.
     this.loop = new SolverLoop(solver, (e) => {
+      // A finished run needs the engine no more (a sweep may take it without being cancelled).
+      if (e.type === 'done' || e.type === 'error') lease.release();
+      // An iteration in flight when the run is reset must not report into the next run.
       if (!this.disposed) onEvent(e);
     });
     this.loop.setSpeed(start.speed);
@@ -82,6 +92,8 @@ class InlineDriver implements LoopDriver {
   }
 
   send(command: 'play' | 'pause' | 'step'): void {
+    // A sweep may have taken the engine while this run was paused: take it back (the sweep stops).
+    if (command !== 'pause') this.lease.renew();
     if (command === 'play') this.loop.play();
     else if (command === 'pause') this.loop.pause();
     else this.loop.step();
@@ -98,21 +110,36 @@ class InlineDriver implements LoopDriver {
    */
   continueOnCpu(): boolean {
     if (this.disposed || this.solver.done) return false;
-    this.engine.switchToCpu();
-    this.loop.betweenSteps(() => this.solver.replaceEngine(this.engine));
+    const engine = this.lease.engine;
+    engine.switchToCpu();
+    this.loop.betweenSteps(() => this.solver.replaceEngine(engine));
     return true;
+  }
+
+  /** A sweep took the GPU engine: stop after the current iteration (the run is paused then anyway). */
+  revoked(): void {
+    if (!this.disposed) this.loop.pause();
   }
 
   dispose(): void {
     this.disposed = true;
     this.loop.dispose();
+    this.lease.release();
   }
 }
 
 function describeStop(summary: RunSummary, label: string): string {
   switch (summary.status) {
-    case 'converged':
+    case 'converged': {
+      if (summary.cause === 'precision') {
+        // The tolerance is below what the engine resolves: the run stopped where L stopped changing,
+        // within the precision floor (src/math/solvers.ts effectiveTolerance).
+        const p = useAppStore.getState().activeBackend === 'gpu' ? 'float32' : 'float64';
+        const tol = useAppStore.getState().settings.tol;
+        return `${label} converged to ${p} precision after ${summary.iterations} iterations (‖∇L‖ = ${summary.gradNorm.toExponential(2)}, within the effective tolerance ${effectiveTolerance(tol, p, summary.parts.L).toExponential(1)}; the tolerance ${tol} is below what ${p} resolves).`;
+      }
       return `${label} converged after ${summary.iterations} iterations (‖∇L‖ = ${summary.gradNorm.toExponential(2)}).`;
+    }
     case 'max-iter': {
       // float32 gradients rarely go below ~1e-6, so a float64-sized tolerance is never reached there.
       const gpuHint =
@@ -123,11 +150,15 @@ function describeStop(summary: RunSummary, label: string): string {
       return `${label} reached the iteration limit (${summary.iterations}) before the tolerance (‖∇L‖ = ${summary.gradNorm.toExponential(2)}).${gpuHint}`;
     }
     case 'diverged': {
+      // The start itself is invalid (γc > 0 with ℓ1 = 0): the reason says what to change.
+      if (summary.cause === 'invalid-start') return `${label} ${summary.reason}.`;
       const s = useAppStore.getState().settings;
       const advice =
         s.solver === 'gd' && s.gdStep > 0
           ? 'Try a smaller fixed step, or 0 for a line search.'
-          : 'Try a smaller γc, a larger w or the Newton solver.';
+          : s.solver === 'newton'
+            ? 'Try a smaller γc or a larger regularisation ρ.'
+            : 'Try a smaller γc, a larger regularisation ρ or the Newton solver.';
       return `${label} diverged: ${summary.reason}. ${advice}`;
     }
     case 'stalled':
@@ -158,7 +189,13 @@ function problemKey(): unknown[] {
 /** The solver and start, for people ("gradient descent from x0 = 0"). */
 function methodLabel(): string {
   const s = useAppStore.getState().settings;
-  const name = { newton: 'Newton', gd: 'gradient descent', sketched: 'sketched Newton' }[s.solver];
+  const names: Record<Settings['solver'], string> = {
+    newton: 'Newton',
+    gd: 'gradient descent',
+    sketched: 'sketched Newton',
+    'newton-cg': 'Newton-CG',
+  };
+  const name = names[s.solver];
   return `${name} from ${s.x0Seed === 0 ? 'x0 = 0' : `x0 seed ${s.x0Seed}`}`;
 }
 
@@ -184,12 +221,43 @@ function otherMinimumOf(run: RunSummary): RunOutcome['otherMinimum'] {
   if (apart <= 1e-3 * Math.max(1, norm2(run.x))) return null;
   return { method: previous.method, L: previous.L, tau: previous.tau, distance: apart };
 }
-/** Set when the GPU device was lost during a run that went on on the CPU: the next run uses the CPU worker. */
-let lostDuringRun: string | null = null;
+/**
+ * Why the GPU device was lost while a GPU run was on screen: the store keeps saying WebGPU for
+ * that run (its result, curves and export stay), and the next run switches to the CPU worker.
+ */
+let pendingLoss: string | null = null;
 
-/** Label of the backend while a run continues on the CPU after a lost GPU device. */
-export const CPU_AFTER_LOSS_LABEL = 'CPU float64 (this page, after the GPU device was lost)';
-let gpuEngine: { dataset: Dataset; engine: Engine } | null = null;
+/** Bumped by every reset, so a start that awaited the GPU engine knows it was reset meanwhile. */
+let runGeneration = 0;
+
+/** Whether anything of a run is on screen (a status, an outcome or curves). */
+function runShown(): boolean {
+  const s = useAppStore.getState();
+  return s.runStatus !== 'idle' || s.outcome !== null || progress.histories.some((h) => h.length > 0);
+}
+
+onDeviceLost((reason) => {
+  const store = useAppStore.getState();
+  if (driver instanceof InlineDriver && driver.continueOnCpu()) {
+    // activeBackend stays until the next run starts: changing it now would reset this run.
+    pendingLoss = reason;
+    store.setBackend({
+      backendLabel: CPU_AFTER_LOSS_LABEL,
+      fallbackReason: `The GPU device was lost (${reason}); the current run continues on the CPU engine from the same iterate, keeping its history.`,
+    });
+    return;
+  }
+  if (store.activeBackend !== 'gpu') return;
+  if (runShown()) {
+    // The run shown was computed before the loss: it stays, with its WebGPU label.
+    pendingLoss = reason;
+    store.setBackend({
+      fallbackReason: `${lostText(reason)} The run shown is kept; the next run uses the CPU engine.`,
+    });
+    return;
+  }
+  fallBackToCpu(lostText(reason));
+});
 
 function handleEvent(event: LoopEvent): void {
   const store = useAppStore.getState();
@@ -281,6 +349,7 @@ export function isWaitingForData(): boolean {
  */
 export function resetRun(message = '', { keepWaiting = false } = {}): void {
   if (!keepWaiting) stopWaiting();
+  runGeneration++;
   driver?.dispose();
   driver = null;
   progress.reset(0);
@@ -288,9 +357,10 @@ export function resetRun(message = '', { keepWaiting = false } = {}): void {
 }
 
 async function startRun(autoplay: boolean): Promise<void> {
-  if (lostDuringRun !== null) {
-    fallBackToCpu(`The GPU device was lost (${lostDuringRun}).`);
-    lostDuringRun = null;
+  if (pendingLoss !== null) {
+    const reason = pendingLoss;
+    pendingLoss = null;
+    fallBackToCpu(lostText(reason));
   }
   const state = useAppStore.getState();
   const { dataset, mask, settings } = state;
@@ -306,6 +376,7 @@ async function startRun(autoplay: boolean): Promise<void> {
     return;
   }
   resetRun();
+  const generation = runGeneration;
   const configs = runConfigs(settings, mask);
   progress.reset(configs.length);
   state.setRun({ runStatus: 'starting', runMessage: '' });
@@ -319,44 +390,25 @@ async function startRun(autoplay: boolean): Promise<void> {
     speed: settings.speed,
   };
   if (useAppStore.getState().activeBackend === 'gpu') {
-    const engine = await gpuEngineFor(dataset);
-    if (engine) {
-      driver = new InlineDriver(engine, start, handleEvent);
+    // A sweep on the GPU engine is revoked by this (and says so); a run and a sweep never interleave.
+    let inline: InlineDriver | null = null;
+    const got = await leaseGpu(dataset, { onRevoked: () => inline?.revoked() });
+    if (generation !== runGeneration) {
+      if (got.ok) got.lease.release();
       return;
     }
+    if (got.ok) {
+      inline = new InlineDriver(got.lease, start, handleEvent);
+      driver = inline;
+      return;
+    }
+    if (got.superseded) return;
+    // The engine cannot be had (e.g. the data is too large for it): the CPU worker, saying why.
+    fallBackToCpu(got.reason);
+    void startRun(autoplay);
+    return;
   }
   driver = new WorkerDriver(start, handleEvent);
-}
-
-/**
- * The GPU engine for this dataset, created once per dataset and shared by runs and sweeps
- * (app/sweep); null (and CPU fallback, with the reason in the store) on failure.
- */
-export async function gpuEngineFor(dataset: Dataset): Promise<Engine | null> {
-  if (gpuEngine?.dataset === dataset) return gpuEngine.engine;
-  gpuEngine?.engine.dispose();
-  gpuEngine = null;
-  const made = await createGpuEngine(dataset, (reason) => {
-    gpuEngine = null;
-    if (driver instanceof InlineDriver && driver.continueOnCpu()) {
-      // activeBackend stays until the next run starts: changing it now would reset this run.
-      lostDuringRun = reason;
-      useAppStore.getState().setBackend({
-        backendLabel: CPU_AFTER_LOSS_LABEL,
-        fallbackReason: `The GPU device was lost (${reason}); the current run continues on the CPU engine from the same iterate, keeping its history.`,
-      });
-      return;
-    }
-    fallBackToCpu(`The GPU device was lost (${reason}).`);
-    resetRun('The GPU device was lost; switched to the CPU engine. Press play to run again.');
-  });
-  if (!made.ok) {
-    fallBackToCpu(made.reason);
-    return null;
-  }
-  gpuEngine = { dataset, engine: made.engine };
-  useAppStore.getState().setBackend({ backendLabel: made.label });
-  return made.engine;
 }
 
 function fallBackToCpu(reason: string): void {
@@ -373,27 +425,26 @@ export function backendSettled(): Promise<void> {
   return selecting;
 }
 
-/** Chooses the backend for the requested setting: CPU when forced, else WebGPU when it works. */
-export function selectBackend(requested: Settings['backend']): Promise<void> {
-  selecting = chooseBackend(requested);
-  return selecting;
-}
+/** Bumped by every choice, so an older probe that settles late does not overwrite a newer choice. */
+let choiceGeneration = 0;
 
-async function chooseBackend(requested: Settings['backend']): Promise<void> {
-  const store = useAppStore.getState();
-  if (requested === 'cpu') {
-    store.setBackend({ activeBackend: 'cpu', backendLabel: CPU_LABEL, fallbackReason: null });
-    return;
-  }
-  const probe = await probeWebGpu();
-  if (probe.ok) {
-    useAppStore
-      .getState()
-      .setBackend({ activeBackend: 'gpu', backendLabel: probe.label, fallbackReason: null });
-  } else {
-    const prefix = requested === 'gpu' ? 'WebGPU was requested but cannot be used. ' : '';
-    fallBackToCpu(prefix + probe.reason);
-  }
+/**
+ * Applies the backend choice: the CPU worker when forced, else WebGPU where it works (Auto: on a
+ * hardware adapter only), with the reason when WebGPU is not used.
+ */
+export function selectBackend(requested: Settings['backend']): Promise<void> {
+  const generation = ++choiceGeneration;
+  selecting = chooseBackend(requested).then((decision) => {
+    if (generation !== choiceGeneration) return;
+    // A choice made after a lost device probes afresh, so a pending switch to the CPU is void.
+    pendingLoss = null;
+    useAppStore.getState().setBackend({
+      activeBackend: decision.kind,
+      backendLabel: decision.label,
+      fallbackReason: decision.reason,
+    });
+  });
+  return selecting;
 }
 
 /** Play: continue a paused run, or start a new one. */
@@ -426,13 +477,4 @@ export function step(): void {
   if (driver && runStatus === 'paused') driver.send('step');
   else if (runStatus === 'idle' || runStatus === 'finished' || runStatus === 'error')
     startWhenDataReady(false);
-}
-
-// Tests only (Vite dev server): lose the GPU device on purpose, to check that a run continues.
-if (import.meta.env.DEV && typeof window !== 'undefined') {
-  (window as Window & { __loseGpuDevice?: () => boolean }).__loseGpuDevice = () => {
-    const device = (gpuEngine?.engine as (Engine & { gpuDevice?: GPUDevice }) | undefined)?.gpuDevice;
-    device?.destroy();
-    return device !== undefined;
-  };
 }

@@ -19,6 +19,7 @@ function summarize(r: SolveResult): RunSummary {
     iterations: r.iterations,
     status: r.status,
     reason: r.reason ?? '',
+    cause: r.cause,
     gradNorm: r.gradNorm,
   };
 }

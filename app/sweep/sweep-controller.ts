@@ -1,15 +1,14 @@
 /**
- * Starts and cancels sweeps on the backend in use: the GPU engine on the main thread (the same
- * engine the single run uses, from run-controller.ts), else the CPU engine in a Web Worker. The
- * backend choice and its fallback stay in run-controller.ts; this module only reads the outcome
- * (`activeBackend`). Results go to the sweep store. A GPU sweep runs through a FailoverEngine, so
- * when the device is lost mid-sweep the batch goes on on a float64 CpuEngine from its iterates.
+ * Starts and cancels sweeps on the backend in use: the GPU engine on the main thread, leased from
+ * app/backend/engines.ts (which owns probing, the engine and device loss), else the CPU engine in
+ * a Web Worker. The lease keeps a sweep and a single run from interleaving on the GPU: a run that
+ * takes the engine cancels the sweep, and says so. A leased engine goes on on a float64 CpuEngine
+ * when the device is lost mid-sweep, from the batch's iterates. Results go to the sweep store.
  */
-import type { Engine } from '../../src/engine/engine';
 import { runSweep, type SweepCell, type SweepProgress, type SweepSpec } from '../../src/engine/sweep';
 import type { Dataset } from '../../src/math/types';
-import { FailoverEngine } from '../backend/failover-engine';
-import { CPU_AFTER_LOSS_LABEL, CPU_LABEL, gpuEngineFor, resetRun } from '../run/run-controller';
+import { CPU_AFTER_LOSS_LABEL, CPU_LABEL, gpuLostReason, leaseGpu, type GpuLease } from '../backend/engines';
+import { resetRun } from '../run/run-controller';
 import { sweepSpec } from '../run/run-config';
 import { keysDiffer } from '../run/settings-key';
 import { scopeKey } from '../store/settings-table';
@@ -22,12 +21,14 @@ import { useSweepStore } from './sweep-store';
 
 /** Stops the sweep in flight; set by whichever path started it. */
 let stopActive: (() => void) | null = null;
-/** Whether the sweep in flight runs on the shared GPU engine. */
-let activeOnGpu = false;
-/** The engine of the GPU sweep in flight (null otherwise), which can move it to the CPU. */
-let activeFailover: FailoverEngine | null = null;
+/** The GPU engine's lease of the sweep in flight (null on the CPU worker). */
+let activeLease: GpuLease | null = null;
+/** Whether the latest sweep started on the GPU engine (float32 advice in its summary). */
+let startedOnGpu = false;
 /** Why the latest GPU sweep went on on the CPU (the lost device's reason), or null. */
 let lostMidSweep: string | null = null;
+/** Why the latest sweep runs on the CPU worker although the page uses WebGPU, or null. */
+let gpuUnavailable: string | null = null;
 /** Bumped by every start and cancel, so late callbacks of an older sweep are ignored. */
 let generation = 0;
 /** The settings watcher, installed with the first sweep (before it there is nothing to clear). */
@@ -40,17 +41,25 @@ function report(gen: number, progress: SweepProgress, cells: SweepCell[]): void 
 function describeDone(elapsedMs: number, batchSize: number): string {
   const { cells, backendLabel } = useSweepStore.getState();
   const unconverged = cells.filter((c) => !c.converged).length;
-  const onGpu = useAppStore.getState().activeBackend === 'gpu';
   let text = `Solved ${cells.length} cells as one batch of ${batchSize} configurations in ${(elapsedMs / 1000).toFixed(1)} s on ${backendLabel}.`;
+  if (gpuUnavailable !== null) text += ` ${gpuUnavailable}`;
   // Cells finished before the loss are float32, the rest float64: the reader should know both.
   if (lostMidSweep !== null) text += ` ${continuedText(lostMidSweep)}`;
   if (unconverged > 0) {
     text += ` ${unconverged} stopped before the tolerance (${stopReasons(cells)}); their τ is where they stopped.`;
-    // float32 gradients rarely go below ~1e-6 (see run-controller's hint for single runs).
-    if (onGpu && cells.some((c) => c.status === 'stalled'))
-      text += ' On WebGPU (float32) raise the tolerance to about 1e-5, or use the CPU backend.';
+    // Cells that stopped where L stopped changing above the float32 precision floor (src/math/solvers.ts).
+    if (startedOnGpu && cells.some((c) => c.status === 'stalled'))
+      text +=
+        ' On WebGPU (float32) these stopped above the precision floor: use the CPU backend for float64.';
   }
   return text;
+}
+
+/** Forgets the sweep in flight and gives its GPU engine back. */
+function stopTracking(): void {
+  stopActive = null;
+  activeLease?.release();
+  activeLease = null;
 }
 
 function finishWith(gen: number, event: SweepEvent): void {
@@ -58,9 +67,7 @@ function finishWith(gen: number, event: SweepEvent): void {
   const store = useSweepStore.getState();
   if (event.type === 'done') store.finish('done', describeDone(event.elapsedMs, event.batchSize));
   else if (event.type === 'error') store.finish('error', event.message);
-  stopActive = null;
-  activeOnGpu = false;
-  activeFailover = null;
+  stopTracking();
 }
 
 /** Says that (and why) a GPU sweep went on on the CPU. */
@@ -69,17 +76,30 @@ function continuedText(reason: string): string {
 }
 
 /**
- * The GPU device of the sweep in flight was lost: later evaluations go to a float64 CpuEngine (the
- * failover engine also retries the evaluation that was in flight), and the sweep store says so.
+ * The GPU device of sweep `gen` was lost: its leased engine already sends later evaluations to a
+ * float64 CpuEngine (and retries the one in flight); the sweep store says so.
  */
-function continueOnCpu(failover: FailoverEngine, reason: string): void {
-  failover.switchToCpu();
+function lostMidway(gen: number, reason: string): void {
+  if (gen !== generation) return;
   lostMidSweep = reason;
-  // The GPU is no longer shared, so a single run started now (on the CPU worker) need not stop it;
-  // and the loss is absorbed once: a later backend change clears the sweep as for any CPU sweep.
-  activeOnGpu = false;
-  activeFailover = null;
   useSweepStore.setState({ backendLabel: CPU_AFTER_LOSS_LABEL, message: continuedText(reason) });
+}
+
+/** A single run took the GPU engine from sweep `gen`: the sweep gives way (the user asked for the run). */
+function revoked(gen: number): void {
+  if (gen !== generation) return;
+  const started = stopActive !== null;
+  cancelSweep();
+  const message = 'The sweep was cancelled because a single run started on the same GPU engine.';
+  const { progress } = useSweepStore.getState();
+  useSweepStore
+    .getState()
+    .finish(
+      'cancelled',
+      started
+        ? `${message} ${progress.done} of ${progress.total} cells had finished; they are kept.`
+        : message,
+    );
 }
 
 /** The CPU engine in a fresh worker; cancelling terminates it. */
@@ -105,16 +125,13 @@ function startInWorker(gen: number, dataset: Dataset, spec: SweepSpec): void {
   worker.postMessage({ type: 'start', dataset, spec } satisfies SweepStart);
 }
 
-/** The GPU engine on the main thread; its awaits keep the page responsive. */
-function startOnGpu(gen: number, engine: Engine, spec: SweepSpec): void {
+/** The leased GPU engine on the main thread; its awaits keep the page responsive. */
+function startOnGpu(gen: number, lease: GpuLease, spec: SweepSpec): void {
   const abort = new AbortController();
   stopActive = () => abort.abort();
-  activeOnGpu = true;
-  // The failover engine keeps the batch alive if the device is lost (see startSweepSync).
-  const failover = new FailoverEngine(engine);
-  activeFailover = failover;
+  activeLease = lease;
   let pending: SweepCell[] = [];
-  runSweep(failover, spec, {
+  runSweep(lease.engine, spec, {
     signal: abort.signal,
     onCell: (cell) => pending.push(cell),
     onProgress: (progress) => {
@@ -148,6 +165,7 @@ export async function startSweep(): Promise<void> {
   }
   cancelSweep();
   lostMidSweep = null;
+  gpuUnavailable = null;
   const gen = ++generation;
   const dataset = app.dataset;
   const settings = cloneSettings(app.settings);
@@ -156,18 +174,31 @@ export async function startSweep(): Promise<void> {
   // The single run and the sweep would share the engine (and the two cores): stop the run.
   if (app.runStatus === 'running' || app.runStatus === 'starting')
     resetRun('The run was stopped to make room for the sweep. Press play to run again.');
+  // After a lost device the page keeps saying WebGPU for the run on screen; the sweep uses the CPU.
+  const lost = gpuLostReason();
+  const onGpu = app.activeBackend === 'gpu' && lost === null;
+  startedOnGpu = onGpu;
   const sweep = useSweepStore.getState();
-  sweep.begin(grid, cellCount(grid), app.activeBackend === 'gpu' ? app.backendLabel : CPU_LABEL);
-  if (app.activeBackend === 'gpu') {
-    const engine = await gpuEngineFor(dataset);
-    if (gen !== generation) return;
-    if (engine) {
-      useSweepStore.setState({ backendLabel: useAppStore.getState().backendLabel });
-      startOnGpu(gen, engine, spec);
+  sweep.begin(grid, cellCount(grid), onGpu ? app.backendLabel : CPU_LABEL);
+  if (onGpu) {
+    const got = await leaseGpu(dataset, {
+      onRevoked: () => revoked(gen),
+      onLost: (reason) => lostMidway(gen, reason),
+    });
+    if (gen !== generation) {
+      if (got.ok) got.lease.release();
       return;
     }
-    // gpuEngineFor already switched the page to the CPU and stored why.
+    if (got.ok) {
+      useSweepStore.setState({ backendLabel: got.lease.label });
+      startOnGpu(gen, got.lease, spec);
+      return;
+    }
+    gpuUnavailable = `WebGPU could not run it: ${got.reason}`;
+    startedOnGpu = false;
     useSweepStore.setState({ backendLabel: CPU_LABEL });
+  } else if (app.activeBackend === 'gpu' && lost !== null) {
+    gpuUnavailable = `The GPU device was lost earlier (${lost}).`;
   }
   startInWorker(gen, dataset, spec);
 }
@@ -175,9 +206,7 @@ export async function startSweep(): Promise<void> {
 /** Cancels the sweep in flight, keeping the cells that finished. */
 export function cancelSweep(): void {
   const stop = stopActive;
-  stopActive = null;
-  activeOnGpu = false;
-  activeFailover = null;
+  stopTracking();
   generation++;
   if (!stop) return;
   stop();
@@ -209,27 +238,14 @@ function sweepKey(s: AppState): unknown[] {
  */
 export function startSweepSync(): () => void {
   return useAppStore.subscribe((state, prev) => {
-    // A single run started while the sweep uses the GPU engine: the two would interleave their
-    // work on one device, so the sweep gives way (the user just asked for the run).
-    if (activeOnGpu && state.runStatus === 'starting' && prev.runStatus !== 'starting') {
-      cancelSweep();
-      useSweepStore
-        .getState()
-        .finish('cancelled', 'The sweep was cancelled because a single run started on the same GPU engine.');
-      return;
-    }
     const a = sweepKey(state);
     const b = sweepKey(prev);
     if (!keysDiffer(a, b)) return;
     if (useSweepStore.getState().status === 'idle') return;
-    // The backend changes on its own when the GPU device is lost: say that, not "you changed it".
     const onlyBackend = a.every((v, i) => v === b[i] || i === a.length - 1);
-    // A lost device (not a backend the user picked) under a GPU sweep: the sweep goes on on the CPU.
-    const lost = activeFailover?.lostReason ?? null;
-    if (onlyBackend && activeFailover && lost !== null) {
-      continueOnCpu(activeFailover, lost);
-      return;
-    }
+    // The page moved to the CPU because the GPU device was lost, not because the user chose: the
+    // cells computed before stay valid, and a sweep in flight already goes on on the CPU.
+    if (onlyBackend && state.activeBackend === 'cpu' && gpuLostReason() !== null) return;
     cancelSweep();
     const why = onlyBackend
       ? `The backend changed${state.fallbackReason ? ` (${state.fallbackReason})` : ''}`

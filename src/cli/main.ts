@@ -41,7 +41,7 @@ const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
   eval  --problem P.json --x X.json
   solve (--problem P.json | --data D.csv [--gamma G] [--fraction F --tag-seed S] |
          --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--reg ρ])
-        [--gamma G] [--solver newton|gd|sketched] [--reading global|separate]
+        [--gamma G] [--solver newton|gd|sketched|newton-cg] [--reading global|separate]
         [--max-iter N (default ${DEFAULT_SETTINGS.maxIter})] [--tol T (default ${DEFAULT_SETTINGS.tol})] [--step η] [--sketch-rows R]
         [--x0-seed S (0 = start at x = 0)] [--eps2 E] [--no-history]
   sweep (--data D.csv | --problem P.json | --generate …) --gamma 0,0.1,… --fraction 0.1,0.2,…
@@ -170,6 +170,7 @@ function solveSummary(r: SolveResult) {
     converged: r.converged,
     status: r.status,
     reason: r.reason,
+    cause: r.cause,
     gradNorm: r.gradNorm,
   };
 }

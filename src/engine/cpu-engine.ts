@@ -2,15 +2,24 @@
  * CpuEngine: the float64 reference engine on src/math. It is the oracle every GPU result is checked
  * against, the fallback when WebGPU is missing or lost, and (in the browser) it runs in a Worker.
  */
-import { createRng } from '../data/prng';
 import { evaluateAt, forward, hessianKernel, hessianVectorProduct } from '../math/objective';
 import { leverageScores, sketchedHessian } from '../math/sketch';
 import type { Dataset, Evaluation, Problem } from '../math/types';
-import type { Engine, EvalOptions, EvalRequest } from './engine';
+import {
+  assertSupported,
+  type Engine,
+  type EngineCapabilities,
+  type EvalOptions,
+  type EvalRequest,
+} from './engine';
+
+/** The CPU engine's capabilities: float64, and the sampled sketch of src/math/sketch.ts. */
+export const CPU_CAPABILITIES: EngineCapabilities = { precision: 'float64', sketch: 'sampled' };
 
 export class CpuEngine implements Engine {
   readonly kind = 'cpu' as const;
   readonly description = 'CPU (float64 reference)';
+  readonly capabilities = CPU_CAPABILITIES;
   private leverage: Float64Array | null = null;
 
   constructor(readonly dataset: Dataset) {}
@@ -21,6 +30,7 @@ export class CpuEngine implements Engine {
 
   /** Synchronous form of {@link evaluate}, for callers that are not async (workers, CLI). */
   evaluateSync(batch: readonly EvalRequest[], options: EvalOptions = {}): Evaluation[] {
+    assertSupported(this.capabilities, options);
     const mode = options.hessian ?? 'none';
     const wantGrad = options.gradient !== false;
     return batch.map((req) => {
@@ -32,8 +42,7 @@ export class CpuEngine implements Engine {
       const { n, d, A } = this.dataset;
       this.leverage ??= leverageScores(A, n, d);
       const K = hessianKernel(problem, forward(problem, req.x));
-      const rng = createRng(mode.sketch.seed);
-      ev.hessian = sketchedHessian(A, n, d, K, this.leverage, mode.sketch.rows, rng).hessian;
+      ev.hessian = sketchedHessian(A, n, d, K, this.leverage, mode.sketch.rows, mode.sketch.seed).hessian;
       return ev;
     });
   }
@@ -46,6 +55,7 @@ export class CpuEngine implements Engine {
     batch: readonly EvalRequest[],
     v: readonly Float64Array[],
   ): Promise<Float64Array[]> {
+    if (v.length !== batch.length) throw new Error('hessianVectorProducts: one v per request');
     return batch.map((req, k) => hessianVectorProduct(this.problem(req), req.x, v[k]));
   }
 

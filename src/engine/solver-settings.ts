@@ -9,7 +9,10 @@ import type { SolverName, SolverOptions } from '../math/solvers';
 /** The solver part of the settings (app/store/settings.ts Settings has these fields). */
 export interface SolverSettings {
   solver: SolverName;
-  /** Stop when ‖∇L‖ < tol. */
+  /**
+   * Stop when ‖∇L‖ ≤ tol; below what the engine resolves (float32), a run that stops moving with
+   * ‖∇L‖ within the precision floor counts as converged (effectiveTolerance in src/math/solvers).
+   */
   tol: number;
   maxIter: number;
   /** Fixed GD step; 0 means Armijo line search. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyTagRule } from '../data/tagging';
+import { SpyEngine } from '../math/solver-test-engines';
 import { solve } from '../math/solvers';
 import { randomProblem, splitProblem } from '../testing/random-problem';
 import { CpuEngine } from './cpu-engine';
@@ -63,6 +64,27 @@ describe('sweep runner', () => {
     const csv = sweepCellsToCsv(r.cells).trim().split('\n');
     expect(csv).toHaveLength(19);
     expect(csv[0].split(',')).toContain('tau');
+  });
+
+  it('runs with Newton-CG: every cell as a separate run, CG products batched over the grid', async () => {
+    const spy = new SpyEngine(dataset);
+    const cgSpec = { ...spec, solver: { solver: 'newton-cg' as const, tol: 1e-10 } };
+    const r = await runSweep(spy, cgSpec);
+    expect(spy.hessianModes.every((m) => m === 'none')).toBe(true);
+    expect(Math.max(...spy.productBatches)).toBe(r.batchSize);
+    for (const cell of r.cells) {
+      const mask = applyTagRule({ kind: 'random', fraction: cell.fraction, seed: cell.seed }, dataset.n);
+      const single = await solve(
+        engine,
+        { gammaC: cell.gammaC, mask, reading: 'global' },
+        new Float64Array(4),
+        cgSpec.solver,
+      );
+      expect(cell.converged, cell.reason).toBe(true);
+      expect(cell.cause).toBe('tolerance');
+      expect(cell.tau).toBe(single.parts.tau);
+      expect(cell.iterations).toBe(single.iterations);
+    }
   });
 
   it('rejects a bad grid with a message', async () => {

@@ -2,10 +2,17 @@
  * Sweep runner: a grid over γc × n1/n × tag seeds on one data set, every cell solved from the same
  * x0, all cells as ONE batched solve (so a GPU engine reads A once per step for the whole grid),
  * plus the γc = 0 baseline for every (n1/n, seed). Reports per-cell rows and min/mean/max over
- * seeds — the layout of the paper's Figure 1, for softmax regression.
+ * seeds — the layout of the paper's Figure 1, for softmax regression. Any solver strategy works
+ * (newton-cg batches its Hessian-vector products over the grid too).
  */
 import { applyTagRule } from '../data/tagging';
-import { BatchSolver, type SolveResult, type SolverOptions, type SolveStatus } from '../math/solvers';
+import {
+  BatchSolver,
+  type SolveResult,
+  type SolverOptions,
+  type SolveStatus,
+  type StopCause,
+} from '../math/solvers';
 import type { ObjectiveConfig, Reading } from '../math/types';
 import type { Engine } from './engine';
 
@@ -38,6 +45,8 @@ export interface SweepCell {
   converged: boolean;
   status: SolveStatus;
   reason?: string;
+  /** Why the cell stopped, for code (e.g. 'precision': converged to the engine's precision). */
+  cause?: StopCause;
   /** τ of the γc = 0 baseline with the same tags. */
   baselineTau: number;
 }
@@ -165,6 +174,7 @@ export async function runSweep(
       converged: r.converged,
       status: r.status,
       reason: r.reason,
+      cause: r.cause,
       baselineTau: results[baselineOf[k]].parts.tau,
     };
   };

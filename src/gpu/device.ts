@@ -101,6 +101,21 @@ function summarizeAdapter(adapter: GPUAdapter): GpuAdapterSummary {
   };
 }
 
+/** Names of adapters that run WGSL on the CPU, in the adapter info's vendor/architecture/description. */
+const SOFTWARE_ADAPTER_NAMES = /swiftshader|llvmpipe|lavapipe|softpipe|basic render driver/i;
+
+/**
+ * True for a software (CPU-emulated) adapter: flagged as a fallback adapter, or named as one. On
+ * such an adapter the float64 CPU engine is faster than WGSL emulated on the CPU (the page's Auto
+ * backend and the CLI say so).
+ */
+export function isSoftwareAdapter(a: GpuAdapterSummary): boolean {
+  return (
+    a.isFallbackAdapter ||
+    SOFTWARE_ADAPTER_NAMES.test([a.vendor, a.architecture, a.device, a.description].join(' '))
+  );
+}
+
 /** One-line adapter description, e.g. "google swiftshader (fallback)". */
 export function describeAdapter(a: GpuAdapterSummary): string {
   const parts = [a.vendor, a.architecture, a.device, a.description].filter((s) => s.length > 0);

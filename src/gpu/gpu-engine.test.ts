@@ -1,14 +1,16 @@
 /**
  * The whole GpuEngine (float32) against CpuEngine (float64) on random problems with scattered
  * copyright rows, both readings: loss ≤ 1e-4 relative, gradient and Hessian ≤ 5e-3 relative in
- * norm; Hessian-vector products; A in chunks and configs in groups; a Newton solve on the GPU
- * reaching the CPU's τ within 2e-3; device loss and re-creation. Fails (never skips) without an
- * adapter, with the reason.
+ * norm; Hessian-vector products against H·v of the float64 Hessian; A in chunks and configs in
+ * groups; the Hessian exactly symmetric over 200 random trials; sketched Hessians equal to the CPU
+ * engine's sampled ones; a Newton solve on the GPU reaching the CPU's τ within 2e-3; device loss
+ * and re-creation. Fails (never skips) without an adapter, with the reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyTagRule, generate } from '../data';
 import { CpuEngine } from '../engine/cpu-engine';
 import type { EvalRequest } from '../engine/engine';
+import { matVec } from '../math/linalg';
 import { solve } from '../math/solvers';
 import type { Dataset, ObjectiveConfig, Reading } from '../math/types';
 import type { GpuContext } from './device';
@@ -65,10 +67,15 @@ async function compare(
     if (hessian)
       expect(relErr(eg[k].hessian as Float64Array, ec[k].hessian as Float64Array), why).toBeLessThan(5e-3);
   });
+  // Hv against H·v of the float64 Hessian (the CPU engine's own Hv is checked against it to 1e-12
+  // in objective.test.ts).
   const v = batch.map(() => randomX(ds.d, 1));
   const hg = await g.hessianVectorProducts(batch, v);
-  const hc = await c.hessianVectorProducts(batch, v);
-  hg.forEach((h, k) => expect(relErr(h, hc[k]), `Hv config ${k}`).toBeLessThan(5e-3));
+  const exact = hessian ? ec : await c.evaluate(batch, { hessian: 'exact' });
+  hg.forEach((h, k) => {
+    const Hv = matVec(exact[k].hessian as Float64Array, ds.d, ds.d, v[k]);
+    expect(relErr(h, Hv), `Hv config ${k} seed ${seed}`).toBeLessThan(5e-3);
+  });
   return g;
 }
 
@@ -146,9 +153,69 @@ describe('GpuEngine vs CpuEngine', () => {
       expect(e.grad).toBeUndefined();
       expect(Math.abs(e.L - ref[k].L) / ref[k].L).toBeLessThan(1e-4);
     });
-    const sk = await g.evaluate(batch, { hessian: { sketch: { rows: 100, seed: 1 } } });
-    expect(sk[0].hessian).toBeDefined();
-    expect(g.notes.join(' ')).toMatch(/sketch/);
+    g.dispose();
+  });
+
+  it('the Hessian is exactly symmetric (200 random trials) and matches float64', async () => {
+    let trials = 0;
+    let asymmetric = 0;
+    for (let t = 0; t < 10; t++) {
+      const ds = problem(40 + 23 * t, 2 + t);
+      const g = await GpuEngine.create(ds, { device: gpu.device, workgroupSize: 16 });
+      const batch = Array.from({ length: 20 }, (_, k) => ({
+        x: randomX(ds.d, 0.4),
+        config: {
+          reading: (k % 2 === 0 ? 'global' : 'separate') as Reading,
+          gammaC: k < 2 ? 0 : 0.05 * k,
+          mask: applyTagRule({ kind: 'random', fraction: 0.1 + 0.04 * (k % 10), seed: seed++ }, ds.n),
+        },
+      }));
+      const eg = await g.evaluate(batch, { hessian: 'exact' });
+      const ec = await new CpuEngine(ds).evaluate(batch, { hessian: 'exact' });
+      const { d } = ds;
+      eg.forEach((e, k) => {
+        const H = e.hessian as Float64Array;
+        let symmetric = true;
+        for (let i = 0; i < d; i++)
+          for (let j = 0; j < i; j++) if (H[i * d + j] !== H[j * d + i]) symmetric = false;
+        if (!symmetric) asymmetric++;
+        trials++;
+        expect(relErr(H, ec[k].hessian as Float64Array), `trial ${trials} seed ${seed}`).toBeLessThan(5e-3);
+      });
+      g.dispose();
+    }
+    expect(trials).toBe(200);
+    expect(asymmetric).toBe(0);
+  });
+
+  it('a sketched Hessian samples the CPU engine’s rows: equal to its sketch up to float32', async () => {
+    const ds = problem(700, 9);
+    const g = await GpuEngine.create(ds, { device: gpu.device, workgroupSize: 32 });
+    expect(g.capabilities).toEqual({ precision: 'float32', sketch: 'sampled' });
+    const c = new CpuEngine(ds);
+    const batch = configs(ds.n, ['global', 'separate'], [0, 0.3]).map((config) => ({
+      config,
+      x: randomX(ds.d, 0.3),
+    }));
+    const exact = await c.evaluate(batch, { hessian: 'exact' });
+    for (const sketch of [
+      { rows: 60, seed: 1 + (seed++ % 1000) },
+      { rows: 250.5, seed: 2 ** 40 + seed++ },
+    ]) {
+      const eg = await g.evaluate(batch, { hessian: { sketch } });
+      const ec = await c.evaluate(batch, { hessian: { sketch } });
+      eg.forEach((e, k) => {
+        const why = `config ${k} rows ${sketch.rows} sketch seed ${sketch.seed} seed ${seed}`;
+        const H = e.hessian as Float64Array;
+        const toSketch = relErr(H, ec[k].hessian as Float64Array);
+        expect(toSketch, why).toBeLessThan(5e-3);
+        // The same sample, not the exact Hessian: a hundred times closer to the CPU's sketch.
+        expect(toSketch, why).toBeLessThan(0.01 * relErr(H, exact[k].hessian as Float64Array));
+        expect(relErr(e.grad as Float64Array, ec[k].grad as Float64Array), why).toBeLessThan(5e-3);
+      });
+    }
+    await expect(g.evaluate(batch, { hessian: { sketch: { rows: 0, seed: 1 } } })).rejects.toThrow(/rows/);
+    await expect(g.evaluate(batch, { hessian: { sketch: { rows: 10, seed: -1 } } })).rejects.toThrow(/seed/);
     g.dispose();
   });
 

@@ -6,9 +6,15 @@
  * per-config scalars and d-vectors (and d×d matrices when a Hessian is asked for), never n-vectors.
  *
  * Precision: u = Ax and the AᵀV products are float32 dot products; the scalar reductions are float32
- * tree sums (≈1e-6 relative); the weighted Gram Aᵀdiag(δ)A is float32 sums over row blocks, written
- * exactly symmetric by the GPU; the loss parts and the low-rank part of the Hessian (AᵀU)C(AᵀU)ᵀ
- * are assembled in float64 on the CPU from the float32 results.
+ * tree sums (≈1e-6 relative); the weighted Gram Aᵀdiag(δ)A is float32 sums over row blocks. The
+ * loss parts (lossPartsFromSums), the Hessian (assembleHessian: exactly symmetric) and the low-rank
+ * part of Hv are assembled in float64 on the CPU from the float32 results, by the same functions of
+ * src/math/objective.ts as the CPU engine, with the same low-rank coefficients C.
+ *
+ * Sketched Hessians ({ sketch }) really sample rows: the GPU draws the same per-row coins as
+ * src/math/sketch.ts (a hash of (seed, row)) and weights the Gram's rows by δ_i/p_i or 0, so the
+ * result is the CPU engine's sampled Hessian up to float32. The Gram pass still reads every row (a
+ * zero weight costs as much as any other), so on the GPU the sketch changes the result, not the time.
  *
  * Device loss: the engine records it (see {@link GpuEngine.lostReason}), calls `onLost`, and every
  * later call rejects with {@link GpuDeviceLostError}. The engine holds no solver state: the caller
@@ -20,7 +26,22 @@
  *                 engine = (await GpuEngine.tryCreate(dataset)).engine ?? new CpuEngine(dataset);
  *                 evals = await engine.evaluate(batch); }
  */
-import type { Engine, EvalOptions, EvalRequest } from '../engine/engine';
+import {
+  assertSupported,
+  type Engine,
+  type EngineCapabilities,
+  type EvalOptions,
+  type EvalRequest,
+} from '../engine/engine';
+import {
+  addLowRankProduct,
+  assembleHessian,
+  copyrightCoefficients,
+  lossPartsFromSums,
+  lowRankCoefficients,
+  lowRankSize,
+} from '../math/objective';
+import { checkSketchRequest, leverageScores } from '../math/sketch';
 import type { Dataset, Evaluation, ObjectiveConfig } from '../math/types';
 import { acquireGpu, describeAdapter, type GpuContext, type GpuFailureReason } from './device';
 import {
@@ -106,16 +127,18 @@ function maskKey(mask: Uint8Array): string {
   return `${(h >>> 0).toString(16)}:${n1}:${mask.length}`;
 }
 
+/** The GPU engine's capabilities: float32 kernels, and the same sampled sketch as the CPU engine. */
+export const GPU_CAPABILITIES: EngineCapabilities = { precision: 'float32', sketch: 'sampled' };
+
 /** The WebGPU float32 engine. Create with {@link GpuEngine.create}. */
 export class GpuEngine implements Engine {
   readonly kind = 'gpu' as const;
-  /** Kernels run in float32; solvers scale their tolerances to it. */
-  readonly precision = 'float32' as const;
+  readonly capabilities = GPU_CAPABILITIES;
+  /** @deprecated Use `capabilities.precision`. */
+  readonly precision = GPU_CAPABILITIES.precision;
   readonly description: string;
   /** Why the device was lost, or null while it is alive. */
   lostReason: string | null = null;
-  /** Notes on how requests were served (e.g. sketched Hessians computed exactly). */
-  readonly notes: string[] = [];
 
   private readonly arena: UniformArena;
   private readonly matvec: MatVecStage;
@@ -141,6 +164,8 @@ export class GpuEngine implements Engine {
   private scalars: GPUBuffer | null = null;
   private outAtV: GPUBuffer | null = null;
   private H: GPUBuffer | null = null;
+  /** Leverage scores of A (float32 copy of src/math/sketch.ts's float64 ones), on the first sketch. */
+  private lev: GPUBuffer | null = null;
   private staging: GPUBuffer | null = null;
   private queueTail: Promise<unknown> = Promise.resolve();
   private disposed = false;
@@ -297,8 +322,7 @@ export class GpuEngine implements Engine {
     batch: readonly EvalRequest[],
     R: number,
     Kg: number,
-    hessian: boolean,
-    hvp: boolean,
+    need: { delta: boolean; H: boolean; T: boolean },
   ): CachedMask[] {
     const dev = this.device;
     const { n, d } = this.dataset;
@@ -325,14 +349,26 @@ export class GpuEngine implements Engine {
     this.V = ensureBuffer(dev, this.V, Kg * Math.max(1, R) * n * 4, 'GpuEngine.V');
     this.scalars = ensureBuffer(dev, this.scalars, K * SC.STRIDE * 4, 'GpuEngine.scalars');
     this.outAtV = ensureBuffer(dev, this.outAtV, K * ATV_SLOTS * d * 4, 'GpuEngine.outAtV');
-    if (hessian) {
-      this.delta = ensureBuffer(dev, this.delta, Kg * n * 4, 'GpuEngine.delta');
-      this.H = ensureBuffer(dev, this.H, K * d * d * 4, 'GpuEngine.H');
-    } else {
-      this.delta ??= ensureBuffer(dev, null, 16, 'GpuEngine.delta'); // bound by buildRhs, unused when R = 1
-    }
-    if (hvp) this.T = ensureBuffer(dev, this.T, Kg * n * 4, 'GpuEngine.T');
+    if (need.delta) this.delta = ensureBuffer(dev, this.delta, Kg * n * 4, 'GpuEngine.delta');
+    else this.delta ??= ensureBuffer(dev, null, 16, 'GpuEngine.delta'); // bound by buildRhs, unused when R = 1
+    if (need.H) this.H = ensureBuffer(dev, this.H, K * d * d * 4, 'GpuEngine.H');
+    if (need.T) this.T = ensureBuffer(dev, this.T, Kg * n * 4, 'GpuEngine.T');
     return masks;
+  }
+
+  /** The leverage scores of A on the GPU, computed in float64 on the first sketched request. */
+  private leverageBuffer(): GPUBuffer {
+    if (!this.lev) {
+      const { A, n, d } = this.dataset;
+      const lev = Float32Array.from(leverageScores(A, n, d));
+      this.lev = this.device.createBuffer({
+        label: 'GpuEngine.lev',
+        size: Math.max(16, n * 4),
+        usage: STORAGE(),
+      }); // n x f32
+      this.device.queue.writeBuffer(this.lev, 0, lev);
+    }
+    return this.lev;
   }
 
   /** Encodes u = Ax, the softmax stats and the sums for one group (shared by evaluate and Hv). */
@@ -348,7 +384,7 @@ export class GpuEngine implements Engine {
     const pass = encoder.beginComputePass({ label: 'GpuEngine.pass' });
     const rows: RowInputs = {
       U: this.U as GPUBuffer,
-      b: this.bBuf,
+      bvec: this.bBuf,
       w2: this.w2Buf,
       masks: this.masksWork as GPUBuffer,
       configs: this.configs as GPUBuffer,
@@ -403,28 +439,38 @@ export class GpuEngine implements Engine {
 
   private async evaluateNow(batch: readonly EvalRequest[], options: EvalOptions): Promise<Evaluation[]> {
     this.check();
+    assertSupported(this.capabilities, options);
     const K = batch.length;
     if (K === 0) return [];
     const { n, d } = this.dataset;
     const mode = options.hessian ?? 'none';
     const wantH = mode !== 'none';
-    if (typeof mode === 'object' && !this.notes.includes(SKETCH_NOTE)) this.notes.push(SKETCH_NOTE);
+    let sketch: { seedKey: number; rows: number; lev: GPUBuffer } | null = null;
+    if (typeof mode === 'object') {
+      const { rows, seed } = mode.sketch;
+      sketch = { seedKey: checkSketchRequest(rows, seed), rows, lev: this.leverageBuffer() };
+    }
     const wantG = (options.gradient ?? true) || wantH;
     const anySeparate = batch.some((r) => r.config.reading === 'separate');
     const R = wantH ? (anySeparate ? 6 : 4) : wantG ? 1 : 0;
     const Kg = this.groupSize(K, R);
-    const masks = this.prepare(batch, R, Kg, wantH, false);
+    const masks = this.prepare(batch, R, Kg, { delta: wantH, H: wantH, T: false });
     this.arena.reset();
     const encoder = this.device.createCommandEncoder({ label: 'GpuEngine.encoder' });
     for (let k0 = 0; k0 < K; k0 += Kg) {
       const s: GroupShape = { n, d, k0, kCount: Math.min(Kg, K - k0) };
       const { pass, rows } = this.encodeForward(encoder, s, masks);
+      const delta = this.delta as GPUBuffer;
       if (R > 0) {
-        this.vectors.encodeRhs(pass, this.arena, s, rows, R, this.V as GPUBuffer, this.delta as GPUBuffer);
+        this.vectors.encodeRhs(pass, this.arena, s, rows, R, this.V as GPUBuffer, delta);
         this.atv.encode(pass, this.arena, s, this.chunks, this.V as GPUBuffer, R, this.outAtV as GPUBuffer);
       }
-      if (wantH)
-        this.gram.encode(pass, this.arena, s, this.chunks, this.delta as GPUBuffer, this.H as GPUBuffer);
+      if (sketch) {
+        const r = { delta, lev: sketch.lev, configs: rows.configs, scalars: rows.scalars };
+        this.reduce.encodeSketchSum(pass, this.arena, s, r);
+        this.vectors.encodeSketchWeights(pass, this.arena, s, r, sketch);
+      }
+      if (wantH) this.gram.encode(pass, this.arena, s, this.chunks, delta, this.H as GPUBuffer);
       pass.end();
     }
     const regions = [{ src: this.scalars as GPUBuffer, bytes: K * SC.STRIDE * 4 }];
@@ -434,61 +480,44 @@ export class GpuEngine implements Engine {
     const sc = new Float32Array(raw, 0, K * SC.STRIDE);
     const atv = R > 0 ? new Float32Array(raw, regions[0].bytes, K * ATV_SLOTS * d) : null;
     const hs = wantH ? new Float32Array(raw, regions[0].bytes + regions[1].bytes, K * d * d) : null;
-    return batch.map((req, k) =>
-      this.assemble(req.config, masks[k].n1, sc.subarray(k * SC.STRIDE), atv, hs, k, wantG),
-    );
-  }
-
-  /** Float64 assembly of one config's Evaluation from the float32 scalars and d-vectors. */
-  private assemble(
-    config: ObjectiveConfig,
-    n1: number,
-    sc: Float32Array,
-    atv: Float32Array | null,
-    hs: Float32Array | null,
-    k: number,
-    wantG: boolean,
-  ): Evaluation {
-    const { n, d } = this.dataset;
-    const g = config.gammaC;
-    const l = sc[SC.L];
-    const l1 = sc[SC.L1];
-    const reg = sc[SC.REG];
-    const l2 = config.reading === 'separate' ? l - l1 : sc[SC.L2F];
-    const n2 = n - n1;
-    const L = 0.5 * l + (g === 0 ? 0 : g / l1) + reg;
-    const tau = n1 > 0 && n2 > 0 ? l1 / n1 - l2 / n2 : NaN;
-    const ev: Evaluation = { L, l, l1, l2, reg, tau, n1, n2 };
-    const vec = (slot: number): Float64Array =>
-      Float64Array.from(
-        (atv as Float32Array).subarray((k * ATV_SLOTS + slot) * d, (k * ATV_SLOTS + slot + 1) * d),
-      );
-    if (wantG && atv) ev.grad = vec(0);
-    if (hs && atv) {
-      const H = new Float64Array(d * d);
-      const src = hs.subarray(k * d * d, (k + 1) * d * d);
-      for (let i = 0; i < d * d; i++) H[i] = src[i]; // gram.wgsl writes both triangles from one sum
-      const alpha = g === 0 ? 0 : (2 * g) / (l1 * l1);
-      const beta3 = g === 0 ? 0 : (8 * g) / (l1 * l1 * l1);
-      const k0 = sc[SC.K0];
-      const k1 = sc[SC.K1];
-      let vs: Float64Array[];
-      let C: number[];
-      if (config.reading === 'separate') {
-        vs = [vec(1), vec(2), vec(3), vec(4), vec(5)]; // Aᵀ[f, r0, φ, r1, p1]
-        // prettier-ignore
-        C = [k0, -1, 0, 0, 0,  -1, 0, 0, 0, 0,  0, 0, -alpha * k1, alpha, 0,  0, 0, alpha, 0, 0,  0, 0, 0, 0, beta3];
-      } else {
-        vs = [vec(1), vec(2), vec(3)]; // Aᵀ[f, ρ, p1]
-        C = [k0 - alpha * k1, -1, 0, -1, 0, 0, 0, 0, beta3];
+    return batch.map((req, k) => {
+      const scK = sc.subarray(k * SC.STRIDE, (k + 1) * SC.STRIDE);
+      const ev: Evaluation = this.lossParts(req.config, masks[k].n1, scK);
+      if (wantG && atv) ev.grad = atvSlot(atv, d, k, 0);
+      if (hs && atv) {
+        const { C, AtU } = this.lowRank(req.config, scK, atv, k);
+        ev.hessian = assembleHessian(d, hs.subarray(k * d * d, (k + 1) * d * d), AtU, C);
       }
-      addLowRank(H, d, vs, C);
-      ev.hessian = H;
-    }
-    return ev;
+      return ev;
+    });
   }
 
-  /** ∇²L(x_k)·v_k for each request, matrix-free: t = Av, z = (diag(δ) + UCUᵀ)t, Aᵀz; one submit. */
+  /** Loss parts from one config's float32 sums, in float64 by the CPU engine's formulas. */
+  private lossParts(config: ObjectiveConfig, n1: number, sc: Float32Array): Evaluation {
+    const sums = { l: sc[SC.L], l1: sc[SC.L1], l2Free: sc[SC.L2F], reg: sc[SC.REG] };
+    return lossPartsFromSums(sums, config.gammaC, config.reading, n1, this.dataset.n - n1);
+  }
+
+  /** The low-rank part's C (float64, from the float32 κ0, κ1, ℓ1) and the d-vectors AᵀU of config k. */
+  private lowRank(
+    config: ObjectiveConfig,
+    sc: Float32Array,
+    atv: Float32Array,
+    k: number,
+  ): { C: Float64Array; AtU: Float64Array[] } {
+    const { alpha, beta3 } = copyrightCoefficients(config.gammaC, sc[SC.L1]);
+    const C = lowRankCoefficients(config.reading, sc[SC.K0], sc[SC.K1], alpha, beta3);
+    // Slots 1.. of AᵀV hold Aᵀ[f, ρ, p1] ('global') or Aᵀ[f, r0, φ, r1, p1] ('separate'), buildRhs's order.
+    const d = this.dataset.d;
+    const AtU = Array.from({ length: lowRankSize(config.reading) }, (_, p) => atvSlot(atv, d, k, p + 1));
+    return { C, AtU };
+  }
+
+  /**
+   * ∇²L(x_k)·v_k for each request, matrix-free, in one submit: on the GPU t = Av, δ∘t and the
+   * d-vectors Aᵀ(δ∘t) and AᵀU; then Hv = Aᵀ(δ∘t) + (AᵀU)·C·((AᵀU)ᵀv) in float64 with the C of
+   * src/math/objective.ts.
+   */
   hessianVectorProducts(batch: readonly EvalRequest[], v: readonly Float64Array[]): Promise<Float64Array[]> {
     return this.serialize(async () => {
       this.check();
@@ -496,8 +525,12 @@ export class GpuEngine implements Engine {
       if (K === 0) return [];
       if (v.length !== K) throw new Error('hessianVectorProducts: one v per request');
       const { n, d } = this.dataset;
-      const Kg = this.groupSize(K, 1);
-      const masks = this.prepare(batch, 1, Kg, false, true);
+      v.forEach((vk) => {
+        if (vk.length !== d) throw new Error(`hessianVectorProducts: v length ${vk.length} != d = ${d}`);
+      });
+      const R = batch.some((r) => r.config.reading === 'separate') ? 6 : 4;
+      const Kg = this.groupSize(K, R);
+      const masks = this.prepare(batch, R, Kg, { delta: true, H: false, T: true });
       const vs = new Float32Array((K + MATVEC_TK) * d);
       v.forEach((vk, k) => vs.set(vk, k * d));
       this.XV = ensureBuffer(this.device, this.XV, vs.byteLength, 'GpuEngine.XV');
@@ -507,18 +540,23 @@ export class GpuEngine implements Engine {
       for (let k0 = 0; k0 < K; k0 += Kg) {
         const s: GroupShape = { n, d, k0, kCount: Math.min(Kg, K - k0) };
         const { pass, rows } = this.encodeForward(encoder, s, masks);
-        const T = this.T as GPUBuffer;
+        const [T, V, delta] = [this.T, this.V, this.delta] as GPUBuffer[];
+        this.vectors.encodeRhs(pass, this.arena, s, rows, R, V, delta);
         this.matvec.encode(pass, this.arena, s, this.chunks, this.XV, T);
-        this.reduce.encodeDots(pass, this.arena, s, rows, T);
-        this.vectors.encodeHvp(pass, this.arena, s, rows, T, this.V as GPUBuffer);
-        this.atv.encode(pass, this.arena, s, this.chunks, this.V as GPUBuffer, 1, this.outAtV as GPUBuffer);
+        this.vectors.encodeDeltaTimes(pass, this.arena, s, R, T, delta, V);
+        this.atv.encode(pass, this.arena, s, this.chunks, V, R, this.outAtV as GPUBuffer);
         pass.end();
       }
       const raw = await this.submitAndRead(encoder, [
+        { src: this.scalars as GPUBuffer, bytes: K * SC.STRIDE * 4 },
         { src: this.outAtV as GPUBuffer, bytes: K * ATV_SLOTS * d * 4 },
       ]);
-      const atv = new Float32Array(raw);
-      return batch.map((_, k) => Float64Array.from(atv.subarray(k * ATV_SLOTS * d, k * ATV_SLOTS * d + d)));
+      const sc = new Float32Array(raw, 0, K * SC.STRIDE);
+      const atv = new Float32Array(raw, K * SC.STRIDE * 4, K * ATV_SLOTS * d);
+      return batch.map((req, k) => {
+        const { C, AtU } = this.lowRank(req.config, sc.subarray(k * SC.STRIDE, (k + 1) * SC.STRIDE), atv, k);
+        return addLowRankProduct(atvSlot(atv, d, k, 0), AtU, C, v[k]);
+      });
     });
   }
 
@@ -537,7 +575,8 @@ export class GpuEngine implements Engine {
       this.delta,
       this.scalars,
     ];
-    for (const b of [...bufs, this.outAtV, this.H, this.staging, this.bBuf, this.w2Buf]) b?.destroy();
+    for (const b of [...bufs, this.outAtV, this.H, this.lev, this.staging, this.bBuf, this.w2Buf])
+      b?.destroy();
     for (const c of this.chunks) c.buffer.destroy();
     for (const m of this.maskCache.values()) m.bits.destroy();
     this.maskCache.clear();
@@ -556,24 +595,10 @@ export class GpuEngine implements Engine {
   }
 }
 
-const SKETCH_NOTE =
-  "hessian {sketch} is served exactly on the GPU: the exact Gram costs one O(n·d²) pass, which is what row sampling would save; results equal 'exact'.";
-
-/** H += Σ_pq C[p][q] · a_p a_qᵀ (float64). */
-function addLowRank(H: Float64Array, d: number, a: Float64Array[], C: number[]): void {
-  const k = a.length;
-  for (let p = 0; p < k; p++) {
-    for (let q = 0; q < k; q++) {
-      const c = C[p * k + q];
-      if (c === 0) continue;
-      const ap = a[p];
-      const aq = a[q];
-      for (let i = 0; i < d; i++) {
-        const t = c * ap[i];
-        for (let j = 0; j < d; j++) H[i * d + j] += t * aq[j];
-      }
-    }
-  }
+/** Slot `slot` of config k's AᵀV output ([k][ATV_SLOTS][d]) as a float64 d-vector. */
+function atvSlot(atv: Float32Array, d: number, k: number, slot: number): Float64Array {
+  const o = (k * ATV_SLOTS + slot) * d;
+  return Float64Array.from(atv.subarray(o, o + d));
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   UniformArena,
   VectorStage,
 } from './kernels';
+import { sketchCoin, sketchKey, sketchWeights } from '../math/sketch';
 import { packConfigs, packMasks, poisoned, readF32, requireGpu, rng, rowTwin, upload } from './testing';
 
 // Small workgroups so that modest n spans many blocks (and SwiftShader stays fast).
@@ -175,7 +176,7 @@ async function rowsCase(n: number, K: number, R: number) {
   const dev = gpu.device;
   const rows = {
     U: upload(dev, u, 'test.U'),
-    b: upload(dev, b, 'test.b'),
+    bvec: upload(dev, b, 'test.b'),
     w2: upload(
       dev,
       w.map((v) => v * v),
@@ -248,6 +249,91 @@ describe('reduce.wgsl + vectors.wgsl: scalars of math.md §4 and the right-hand 
       }
     });
   }
+});
+
+describe('reduce.wgsl + vectors.wgsl: the sketch (sketchBlock, sketchWeights) and δ∘t (deltaTimes)', () => {
+  for (const { n, K, rows } of [
+    { n: 1, K: 1, rows: 0.5 },
+    { n: 45, K: 2, rows: 10 },
+    { n: 1000, K: 3, rows: 123.25 },
+  ]) {
+    it(`n=${n} K=${K} rows=${rows}: the rows and weights of src/math/sketch.ts`, async () => {
+      const delta = randn(K * n, 1e-3, 2e-4); // both signs
+      const lev = Float32Array.from(randn(n), (v) => Math.abs(v) * 0.01 + 1e-4);
+      const seedValue = Math.floor(rng(seed++).uniform() * 2 ** 50);
+      const dev = gpu.device;
+      const db = upload(dev, delta, 'test.delta');
+      const lb = upload(dev, lev, 'test.lev');
+      const scalars = poisoned(dev, K * SC.STRIDE, 'test.scalars');
+      const configs = upload(
+        dev,
+        packConfigs(Array.from({ length: K }, () => ({ gammaC: 0, reading: 'global' as const }))),
+        'test.configs',
+      );
+      const red = new ReduceStage(kernels);
+      const vec = new VectorStage(kernels);
+      const s: GroupShape = { n, d: 1, k0: 0, kCount: K };
+      await runPass((pass, arena) => {
+        red.encodeSketchSum(pass, arena, s, { delta: db, lev: lb, configs, scalars });
+        vec.encodeSketchWeights(
+          pass,
+          arena,
+          s,
+          { delta: db, lev: lb, scalars },
+          { seedKey: sketchKey(seedValue), rows },
+        );
+      });
+      const sc = await readF32(dev, scalars, K * SC.STRIDE);
+      const got = await readF32(dev, db, K * n);
+      const key = sketchKey(seedValue);
+      for (let k = 0; k < K; k++) {
+        const dk = delta.subarray(k * n, (k + 1) * n);
+        let q = 0;
+        let qAbs = 0;
+        for (let i = 0; i < n; i++) if (dk[i] > 0) q += dk[i] * lev[i];
+        for (let i = 0; i < n; i++) qAbs += Math.abs(dk[i] * lev[i]);
+        const why = `config ${k} seed ${seed}`;
+        expect(Math.abs(sc[k * SC.STRIDE + SC.QSUM] - q) / qAbs, why).toBeLessThan(2e-5);
+        const want = sketchWeights(dk, lev, rows, seedValue).weight;
+        for (let i = 0; i < n; i++) {
+          const p = Math.min(1, (rows * dk[i] * lev[i]) / q);
+          // A coin within float32 rounding of p may fall either way; every other row must agree.
+          if (dk[i] > 0 && Math.abs(sketchCoin(key, i) - p) < 1e-5 * p) continue;
+          const g = got[k * n + i];
+          expect(Math.abs(g - want[i]) / Math.max(Math.abs(want[i]), 1e-30), `row ${i} ${why}`).toBeLessThan(
+            2e-5,
+          );
+        }
+      }
+      red.destroy();
+    });
+  }
+
+  it('deltaTimes writes V[k][0] = δ∘t and leaves the other slots alone', async () => {
+    const [n, K, R] = [77, 3, 4];
+    const T = randn(K * n);
+    const delta = randn(K * n);
+    const V = poisoned(gpu.device, K * R * n, 'test.V');
+    const vec = new VectorStage(kernels);
+    await runPass((pass, arena) =>
+      vec.encodeDeltaTimes(
+        pass,
+        arena,
+        { n, d: 1, k0: 0, kCount: K },
+        R,
+        upload(gpu.device, T, 'T'),
+        upload(gpu.device, delta, 'delta'),
+        V,
+      ),
+    );
+    const got = await readF32(gpu.device, V, K * R * n);
+    for (let k = 0; k < K; k++) {
+      for (let i = 0; i < n; i++) {
+        expect(got[k * R * n + i]).toBe(Math.fround(delta[k * n + i] * T[k * n + i]));
+        for (let r = 1; r < R; r++) expect(got[(k * R + r) * n + i]).toBeNaN();
+      }
+    }
+  });
 });
 
 describe('atv.wgsl: Aᵀ·V for R right-hand sides per config', () => {

@@ -6,7 +6,11 @@
  */
 import { loadKernelSources, type KernelFile } from './shaders';
 
-/** Fields of the WGSL `Params` uniform (all u32). Unset fields are 0. */
+/**
+ * Fields of the WGSL `Params` uniform (shaders/common.wgsl), in order, with their WGSL type: u32
+ * unless listed in {@link PARAM_TYPES}. Unset fields are 0. src/gpu/wgsl-tables.test.ts checks this
+ * table against the WGSL struct.
+ */
 export interface ParamsFields {
   n: number;
   d: number;
@@ -20,9 +24,14 @@ export interface ParamsFields {
   blockOffset: number;
   blockRows: number;
   mode: number;
+  /** Sketch: sketchKey(seed) of src/math/sketch.ts. */
+  seedKey: number;
+  /** Sketch: expected number of sampled rows (f32). */
+  sketchRows: number;
 }
 
-const PARAM_ORDER: readonly (keyof ParamsFields)[] = [
+/** The order of the `Params` fields (16 words with the padding; 64 bytes). */
+export const PARAM_ORDER: readonly (keyof ParamsFields)[] = [
   'n',
   'd',
   'kCount',
@@ -35,7 +44,27 @@ const PARAM_ORDER: readonly (keyof ParamsFields)[] = [
   'blockOffset',
   'blockRows',
   'mode',
+  'seedKey',
+  'sketchRows',
 ];
+
+/** The WGSL type of each `Params` field. */
+export const PARAM_TYPES: Readonly<Record<keyof ParamsFields, 'u32' | 'f32'>> = {
+  n: 'u32',
+  d: 'u32',
+  kCount: 'u32',
+  k0: 'u32',
+  rowOffset: 'u32',
+  rows: 'u32',
+  chunkRow0: 'u32',
+  nb: 'u32',
+  R: 'u32',
+  blockOffset: 'u32',
+  blockRows: 'u32',
+  mode: 'u32',
+  seedKey: 'u32',
+  sketchRows: 'f32',
+};
 
 /** Per-config scalar slots written by the kernels (see shaders/common.wgsl), stride in f32. */
 export const SC = {
@@ -54,7 +83,7 @@ export const SC = {
   REG: 11,
   ALPHA: 12,
   BETA3: 13,
-  DOTS: 16,
+  QSUM: 16,
 } as const;
 
 /** Right-hand-side slots per config in the AᵀV output (g plus ≤ 5 low-rank vectors). */
@@ -69,7 +98,7 @@ export type BindingName =
   | 'X'
   | 'U'
   | 'T'
-  | 'b'
+  | 'bvec'
   | 'w2'
   | 'masks'
   | 'configs'
@@ -78,15 +107,17 @@ export type BindingName =
   | 'V'
   | 'delta'
   | 'outAtV'
-  | 'H';
+  | 'H'
+  | 'lev';
 
-const BINDING_INDEX: Record<BindingName, number> = {
+/** @binding of each name (shaders/common.wgsl; checked by src/gpu/wgsl-tables.test.ts). */
+export const BINDING_INDEX: Record<BindingName, number> = {
   P: 0,
   A: 1,
   X: 2,
   U: 3,
   T: 4,
-  b: 5,
+  bvec: 5,
   w2: 6,
   masks: 7,
   configs: 8,
@@ -96,19 +127,24 @@ const BINDING_INDEX: Record<BindingName, number> = {
   delta: 12,
   outAtV: 13,
   H: 14,
+  lev: 15,
 };
 
-/** Entry points: their file and the bindings they statically use (their 'auto' layout). */
-const ENTRIES = {
+/**
+ * Entry points: their file and the bindings they statically use (their 'auto' layout), checked
+ * against the WGSL by src/gpu/wgsl-tables.test.ts.
+ */
+export const ENTRIES = {
   matvec: { file: 'matvec', uses: ['P', 'A', 'X', 'U'] },
   matvec4: { file: 'matvec', uses: ['P', 'A', 'X', 'U'] },
   statsBlock: { file: 'softmax', uses: ['P', 'U', 'masks', 'partials'] },
   statsCombine: { file: 'softmax', uses: ['P', 'scalars', 'partials'] },
-  sumsBlock: { file: 'reduce', uses: ['P', 'U', 'b', 'w2', 'masks', 'configs', 'scalars', 'partials'] },
-  dotsBlock: { file: 'reduce', uses: ['P', 'U', 'T', 'b', 'masks', 'configs', 'scalars', 'partials'] },
+  sumsBlock: { file: 'reduce', uses: ['P', 'U', 'bvec', 'w2', 'masks', 'configs', 'scalars', 'partials'] },
+  sketchBlock: { file: 'reduce', uses: ['P', 'delta', 'lev', 'partials'] },
   sumsCombine: { file: 'reduce', uses: ['P', 'configs', 'scalars', 'partials'] },
-  buildRhs: { file: 'vectors', uses: ['P', 'U', 'b', 'w2', 'masks', 'configs', 'scalars', 'V', 'delta'] },
-  buildHvp: { file: 'vectors', uses: ['P', 'U', 'T', 'b', 'w2', 'masks', 'configs', 'scalars', 'V'] },
+  buildRhs: { file: 'vectors', uses: ['P', 'U', 'bvec', 'w2', 'masks', 'configs', 'scalars', 'V', 'delta'] },
+  deltaTimes: { file: 'vectors', uses: ['P', 'T', 'V', 'delta'] },
+  sketchWeights: { file: 'vectors', uses: ['P', 'scalars', 'delta', 'lev'] },
   atvBlocks: { file: 'atv', uses: ['P', 'A', 'partials', 'V'] },
   atvBlocks4: { file: 'atv', uses: ['P', 'A', 'partials', 'V'] },
   atvCombine: { file: 'atv', uses: ['P', 'partials', 'outAtV'] },
@@ -145,7 +181,8 @@ export const DEFAULT_TUNING: KernelTuning = { workgroupSize: 64, items: 4, gramT
 const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 const moduleCache = new WeakMap<GPUDevice, Map<KernelFile, GPUShaderModule>>();
 
-function overridesFor(entry: EntryName, t: KernelTuning): Record<string, number> {
+/** The WGSL `override` constants each entry point is built with. */
+export function overridesFor(entry: EntryName, t: KernelTuning): Record<string, number> {
   if (entry === 'gramTiles' || entry === 'gramTiles4') return { TILE: t.gramTile };
   switch (ENTRIES[entry].file) {
     case 'gram':
@@ -241,6 +278,7 @@ export class UniformArena {
   private static readonly SLOT_BYTES = 256;
   private readonly buffers: GPUBuffer[] = [];
   private readonly data: Uint32Array<ArrayBuffer>[] = [];
+  private readonly floats: Float32Array<ArrayBuffer>[] = []; // f32 views of `data`, for f32 fields
   private used = 0;
 
   constructor(private readonly device: GPUDevice) {}
@@ -262,13 +300,17 @@ export class UniformArena {
           usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
         }),
       );
-      this.data.push(new Uint32Array((UniformArena.SLOTS * UniformArena.SLOT_BYTES) / 4));
+      const words = new Uint32Array((UniformArena.SLOTS * UniformArena.SLOT_BYTES) / 4);
+      this.data.push(words);
+      this.floats.push(new Float32Array(words.buffer));
     }
     const words = this.data[block];
+    const floats = this.floats[block];
     const base = (slot * UniformArena.SLOT_BYTES) / 4;
     words.fill(0, base, base + 16);
     PARAM_ORDER.forEach((name, i) => {
-      words[base + i] = p[name] ?? 0;
+      if (PARAM_TYPES[name] === 'f32') floats[base + i] = p[name] ?? 0;
+      else words[base + i] = p[name] ?? 0;
     });
     this.used++;
     return { buffer: this.buffers[block], offset: slot * UniformArena.SLOT_BYTES, size: 64 }; // 16 x u32
@@ -284,6 +326,7 @@ export class UniformArena {
     for (const b of this.buffers) b.destroy();
     this.buffers.length = 0;
     this.data.length = 0;
+    this.floats.length = 0;
   }
 }
 
@@ -398,14 +441,14 @@ export class SoftmaxStage {
 /** Buffers the per-row kernels read. */
 export interface RowInputs {
   U: GPUBuffer;
-  b: GPUBuffer;
+  bvec: GPUBuffer;
   w2: GPUBuffer;
   masks: GPUBuffer;
   configs: GPUBuffer;
   scalars: GPUBuffer;
 }
 
-/** Tree-sum reductions (reduce.wgsl): the loss sums and α, β3; or the Hv dots Uᵀt. */
+/** Tree-sum reductions (reduce.wgsl): the loss sums and α, β3; or the sketch's normaliser. */
 export class ReduceStage {
   private partials: GPUBuffer | null = null;
   constructor(private readonly kernels: KernelSet) {}
@@ -433,18 +476,17 @@ export class ReduceStage {
     ]);
   }
 
-  /** Dots of the Hessian's low-rank vectors with t = A v into scalars[DOTS..] (needs encodeSums first). */
-  encodeDots(
+  /** The sketch's Σ_{δ>0} δ·lev into scalars[QSUM] (needs δ from VectorStage.encodeRhs with R > 1). */
+  encodeSketchSum(
     pass: GPUComputePassEncoder,
     arena: UniformArena,
     s: GroupShape,
-    r: RowInputs,
-    T: GPUBuffer,
+    r: { delta: GPUBuffer; lev: GPUBuffer; configs: GPUBuffer; scalars: GPUBuffer },
   ): void {
     const nb = this.ensure(s);
     const P = arena.alloc({ ...s, nb, mode: 1 });
     const partials = this.partials as GPUBuffer;
-    this.kernels.dispatch(pass, 'dotsBlock', { P, ...r, T, partials }, [nb, s.kCount]);
+    this.kernels.dispatch(pass, 'sketchBlock', { P, delta: r.delta, lev: r.lev, partials }, [nb, s.kCount]);
     this.kernels.dispatch(pass, 'sumsCombine', { P, configs: r.configs, scalars: r.scalars, partials }, [
       s.kCount,
     ]);
@@ -456,7 +498,7 @@ export class ReduceStage {
   }
 }
 
-/** Elementwise n-vectors (vectors.wgsl): the gradient/Hessian right-hand sides, or the Hv vector. */
+/** Elementwise n-vectors (vectors.wgsl): the right-hand sides, δ∘t for Hv, the sketch's weights. */
 export class VectorStage {
   constructor(private readonly kernels: KernelSet) {}
 
@@ -475,18 +517,35 @@ export class VectorStage {
     this.kernels.dispatch(pass, 'buildRhs', { P, ...r, V, delta }, [groups, s.kCount]);
   }
 
-  /** V[k][0] = (diag(δ) + U C Uᵀ) t (needs ReduceStage.encodeDots first). */
-  encodeHvp(
+  /** V[k][0] = δ ∘ t for Hv products, V with R slots per config (needs encodeRhs with the same R). */
+  encodeDeltaTimes(
     pass: GPUComputePassEncoder,
     arena: UniformArena,
     s: GroupShape,
-    r: RowInputs,
+    R: number,
     T: GPUBuffer,
+    delta: GPUBuffer,
     V: GPUBuffer,
   ): void {
-    const P = arena.alloc({ ...s, R: 1 });
+    const P = arena.alloc({ ...s, R });
     const groups = Math.ceil(s.n / this.kernels.tuning.workgroupSize);
-    this.kernels.dispatch(pass, 'buildHvp', { P, ...r, T, V }, [groups, s.kCount]);
+    this.kernels.dispatch(pass, 'deltaTimes', { P, T, delta, V }, [groups, s.kCount]);
+  }
+
+  /**
+   * Replaces δ by the sketch's Gram weights (src/math/sketch.ts sketchWeights) for the seed key and
+   * expected row count (needs ReduceStage.encodeSketchSum first).
+   */
+  encodeSketchWeights(
+    pass: GPUComputePassEncoder,
+    arena: UniformArena,
+    s: GroupShape,
+    r: { delta: GPUBuffer; lev: GPUBuffer; scalars: GPUBuffer },
+    sketch: { seedKey: number; rows: number },
+  ): void {
+    const P = arena.alloc({ ...s, seedKey: sketch.seedKey, sketchRows: sketch.rows });
+    const groups = Math.ceil(s.n / this.kernels.tuning.workgroupSize);
+    this.kernels.dispatch(pass, 'sketchWeights', { P, ...r }, [groups, s.kCount]);
   }
 
   destroy(): void {}

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { randomProblem, randomVector, relErr } from '../testing/random-problem';
-import { evaluateAt, forward, gradient, hessian, hessianVectorProduct, lossParts } from './objective';
+import { createRng } from '../data/prng';
+import {
+  addLowRankProduct,
+  assembleHessian,
+  evaluateAt,
+  forward,
+  gradient,
+  hessian,
+  hessianVectorProduct,
+  lossParts,
+} from './objective';
 import type { Problem, Reading } from './types';
 
 const READINGS: Reading[] = ['global', 'separate'];
@@ -202,4 +212,76 @@ describe('the readings agree where they must', () => {
     expect(parts.l1 + parts.l2).toBeCloseTo(parts.l, 15);
     expect(parts.l2).toBeGreaterThanOrEqual(0);
   });
+});
+
+describe('the shared Hessian assembly (both engines use it)', () => {
+  it('is exactly symmetric and equals G + Σ C_pq a_p a_qᵀ on random inputs (k = 3, 5; G not symmetric)', () => {
+    const rng = createRng(20_261_130);
+    for (let trial = 0; trial < 200; trial++) {
+      const d = 1 + (trial % 13);
+      const k = trial % 2 === 0 ? 3 : 5;
+      const gram = Float64Array.from({ length: d * d }, () => rng.normal()); // as a float32 G may round
+      const AtU = Array.from({ length: k }, () => Float64Array.from({ length: d }, () => rng.normal()));
+      const C = new Float64Array(k * k);
+      for (let p = 0; p < k; p++) for (let q = p; q < k; q++) C[p * k + q] = C[q * k + p] = rng.normal();
+      const H = assembleHessian(d, gram, AtU, C);
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          expect(H[i * d + j], `trial ${trial}`).toBe(H[j * d + i]);
+          // Reference: the upper triangle of G plus the low-rank sum written out term by term.
+          let want = gram[Math.min(i, j) * d + Math.max(i, j)];
+          let scale = Math.abs(want);
+          for (let p = 0; p < k; p++) {
+            for (let q = 0; q < k; q++) {
+              want += AtU[p][i] * C[p * k + q] * AtU[q][j];
+              scale += Math.abs(AtU[p][i] * C[p * k + q] * AtU[q][j]);
+            }
+          }
+          expect(Math.abs(H[i * d + j] - want), `trial ${trial} (${i}, ${j})`).toBeLessThan(1e-14 * scale);
+        }
+      }
+      // The low-rank part of Hv (the GPU engine's) against the same dense low-rank matrix.
+      const v = Float64Array.from({ length: d }, () => rng.normal());
+      const zero = new Float64Array(d * d);
+      const Mlr = assembleHessian(d, zero, AtU, C);
+      const want = new Float64Array(d);
+      for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) want[i] += Mlr[i * d + j] * v[j];
+      expect(relErr(addLowRankProduct(new Float64Array(d), AtU, C, v), want)).toBeLessThan(1e-13);
+    }
+  });
+});
+
+describe('L is resolved to a rounding, whatever the row order (compensated sums)', () => {
+  // The line search accepts L(x + t·p) ≤ L(x) + c·t·slope + 1e-15·|L|: noise in L above that slack
+  // decides steps by rounding. Sequential sums left 2e-15 to 8e-15 here.
+  for (const reading of READINGS) {
+    it(`${reading}: L on row-permuted copies of the data agrees within 1e-15·|L|`, () => {
+      const [n, d] = [20_000, 6];
+      const p = randomProblem({ n, d, n1: 2000, gammaC: 0.1, reading, seed: 77 });
+      const rng = createRng(78);
+      for (const scale of [0, 0.5]) {
+        const x = randomVector(d, 79, scale);
+        const L0 = lossParts(p, x).L;
+        for (let trial = 0; trial < 4; trial++) {
+          const perm = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+          const q: Problem = {
+            ...p,
+            A: new Float64Array(n * d),
+            b: new Float64Array(n),
+            w: new Float64Array(n),
+            mask: new Uint8Array(n),
+          };
+          perm.forEach((src, i) => {
+            q.A.set(p.A.subarray(src * d, (src + 1) * d), i * d);
+            q.b[i] = p.b[src];
+            q.w[i] = p.w[src];
+            q.mask[i] = p.mask[src];
+          });
+          expect(Math.abs(lossParts(q, x).L - L0), `x scale ${scale}`).toBeLessThanOrEqual(
+            1e-15 * Math.abs(L0),
+          );
+        }
+      }
+    });
+  }
 });

@@ -5,7 +5,8 @@
  * over all rows) and 'separate' (a softmax over the copyrighted rows alone).
  */
 import { dot, matTVec, matVec, weightedGram } from './linalg';
-import type { Evaluation, LossParts, Problem } from './types';
+import { NeumaierSum } from './sum';
+import type { Evaluation, LossParts, Problem, Reading } from './types';
 
 /** Everything the derivatives need from one forward pass at x. */
 export interface ForwardState {
@@ -55,20 +56,103 @@ function softmaxSelected(u: Float64Array, select?: Uint8Array): Float64Array {
   for (let i = 0; i < n; i++) if ((!select || select[i]) && u[i] > max) max = u[i];
   const out = new Float64Array(n);
   if (max === -Infinity) return out;
-  let sum = 0;
+  // Compensated: the normaliser scales every f_i, so its rounding noise would reach ℓ and L whole.
+  const sum = new NeumaierSum();
   for (let i = 0; i < n; i++) {
     if (select && !select[i]) continue;
     const e = Math.exp(u[i] - max);
     out[i] = e;
-    sum += e;
+    sum.add(e);
   }
-  for (let i = 0; i < n; i++) out[i] /= sum;
+  const total = sum.value;
+  for (let i = 0; i < n; i++) out[i] /= total;
   return out;
 }
 
 /** The γc/ℓ1 term, taken as 0 when γc = 0 (even when ℓ1 = 0, where 0/0 would be NaN). */
 function copyrightTerm(gammaC: number, l1: number): number {
   return gammaC === 0 ? 0 : gammaC / l1;
+}
+
+/**
+ * The copyright term's derivative coefficients (math.md §4.3, §4.4): α = 2γc/ℓ1² in the gradient
+ * and the Hessian's δ and C, β3 = 8γc/ℓ1³ on the p1p1ᵀ block. Both are 0 when γc = 0, even at
+ * ℓ1 = 0. The one definition, used by the float64 objective and by the GPU engine's assembly (the
+ * WGSL computes its float32 α for the per-row vectors from the same formula, reduce.wgsl).
+ */
+export function copyrightCoefficients(gammaC: number, l1: number): { alpha: number; beta3: number } {
+  if (gammaC === 0) return { alpha: 0, beta3: 0 };
+  return { alpha: (2 * gammaC) / (l1 * l1), beta3: (8 * gammaC) / (l1 * l1 * l1) };
+}
+
+/** The sums over rows that the loss parts are made of. */
+export interface LossSums {
+  /** ℓ = Σ c_i². */
+  l: number;
+  /** ℓ1 = Σ m_i (φ_i − b_i)². */
+  l1: number;
+  /** Σ over the free rows of c_i² (ℓ2 under 'global'). */
+  l2Free: number;
+  /** ½ Σ (w_i u_i)². */
+  reg: number;
+}
+
+/**
+ * L, ℓ2 and τ from the row sums (math.md §3, §4.1): the one definition, used by {@link forward}
+ * and by the GPU engine on its float32 sums.
+ */
+export function lossPartsFromSums(
+  sums: LossSums,
+  gammaC: number,
+  reading: Reading,
+  n1: number,
+  n2: number,
+): LossParts {
+  const { l, l1, reg } = sums;
+  // Under 'global' ℓ − ℓ1 is exactly the loss on the free rows; summing it directly avoids the
+  // cancellation of a subtraction. Under 'separate' ℓ2 is defined as ℓ − ℓ1 (math.md §3) and may be < 0.
+  const l2 = reading === 'separate' ? l - l1 : sums.l2Free;
+  const L = 0.5 * l + copyrightTerm(gammaC, l1) + reg;
+  const tau = n1 > 0 && n2 > 0 ? l1 / n1 - l2 / n2 : NaN;
+  return { L, l, l1, l2, reg, tau, n1, n2 };
+}
+
+/** Number of low-rank vectors in the Hessian kernel's U: 3 under 'global', 5 under 'separate'. */
+export function lowRankSize(reading: Reading): 3 | 5 {
+  return reading === 'separate' ? 5 : 3;
+}
+
+/**
+ * The k×k matrix C of the Hessian kernel K = diag(δ) + U·C·Uᵀ (math.md §4.4), row-major, with
+ * κ0 = ‖f‖², κ1 = ‖m∘φ‖² and α, β3 from {@link copyrightCoefficients}. The one definition, used by
+ * {@link hessianKernel} and the GPU engine. The vectors U are [f, ρ, p1] ('global', ρ = r0 − α·r1,
+ * the two blocks merged since φ = f) or [f, r0, φ, r1, p1] ('separate').
+ */
+export function lowRankCoefficients(
+  reading: Reading,
+  kappa0: number,
+  kappa1: number,
+  alpha: number,
+  beta3: number,
+): Float64Array {
+  if (reading === 'global') {
+    const kappa = kappa0 - alpha * kappa1;
+    // prettier-ignore
+    return Float64Array.of(
+      kappa, -1, 0,
+      -1, 0, 0,
+      0, 0, beta3,
+    );
+  }
+  // C = blkdiag([[κ0, −1], [−1, 0]], α·[[−κ1, 1], [1, 0]], β3).
+  // prettier-ignore
+  return Float64Array.of(
+    kappa0, -1, 0, 0, 0,
+    -1, 0, 0, 0, 0,
+    0, 0, -alpha * kappa1, alpha, 0,
+    0, 0, alpha, 0, 0,
+    0, 0, 0, 0, beta3,
+  );
 }
 
 /** Forward pass and loss parts at x (O(n·d)). */
@@ -79,33 +163,29 @@ export function forward(problem: Problem, x: Float64Array): ForwardState {
   const phi = reading === 'separate' ? softmaxSelected(u, mask) : f;
   const c = new Float64Array(n);
   const ct = new Float64Array(n);
-  let l = 0;
-  let l1 = 0;
-  let l2Free = 0;
-  let reg = 0;
+  // Compensated sums: L must be resolved to ~1e-16 relative for the line search's 1e-15·|L| slack
+  // (a sequential sum over n = 1e5 rows left ~1e-14 of noise and cost Newton iterations).
+  const l = new NeumaierSum();
+  const l1 = new NeumaierSum();
+  const l2Free = new NeumaierSum();
+  const reg = new NeumaierSum();
   for (let i = 0; i < n; i++) {
     const ci = f[i] - b[i];
     c[i] = ci;
-    l += ci * ci;
+    l.add(ci * ci);
     if (mask[i]) {
       const cti = phi[i] - b[i];
       ct[i] = cti;
-      l1 += cti * cti;
+      l1.add(cti * cti);
     } else {
-      l2Free += ci * ci;
+      l2Free.add(ci * ci);
     }
     const wu = w[i] * u[i];
-    reg += wu * wu;
+    reg.add(wu * wu);
   }
-  reg *= 0.5;
-  // Under 'global' ℓ − ℓ1 is exactly the loss on the free rows; summing it directly avoids the
-  // cancellation of a subtraction. Under 'separate' ℓ2 is defined as ℓ − ℓ1 (math.md §3) and may be < 0.
-  const l2 = reading === 'separate' ? l - l1 : l2Free;
   const n1 = countMask(mask);
-  const n2 = n - n1;
-  const L = 0.5 * l + copyrightTerm(gammaC, l1) + reg;
-  const tau = n1 > 0 && n2 > 0 ? l1 / n1 - l2 / n2 : NaN;
-  return { u, f, phi, c, ct, parts: { L, l, l1, l2, reg, tau, n1, n2 } };
+  const sums = { l: l.value, l1: l1.value, l2Free: l2Free.value, reg: 0.5 * reg.value };
+  return { u, f, phi, c, ct, parts: lossPartsFromSums(sums, gammaC, reading, n1, n - n1) };
 }
 
 /** Loss parts only. */
@@ -119,7 +199,7 @@ function uGradient(problem: Problem, s: ForwardState): UGradient {
   const { f, phi, c, ct, u } = s;
   const s0 = dot(f, c);
   const s1 = dot(phi, ct);
-  const alpha = gammaC === 0 ? 0 : (2 * gammaC) / (s.parts.l1 * s.parts.l1);
+  const { alpha } = copyrightCoefficients(gammaC, s.parts.l1);
   const p1 = new Float64Array(n);
   const g = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -141,8 +221,7 @@ export function hessianKernel(problem: Problem, s: ForwardState, ug = uGradient(
   const { n, b, w, mask, gammaC, reading } = problem;
   const { f, phi } = s;
   const { s0, p1, alpha } = ug;
-  const l1 = s.parts.l1;
-  const beta3 = gammaC === 0 ? 0 : (8 * gammaC) / (l1 * l1 * l1);
+  const { beta3 } = copyrightCoefficients(gammaC, s.parts.l1);
   let kappa0 = 0;
   let kappa1 = 0;
   const r0 = new Float64Array(n);
@@ -155,39 +234,31 @@ export function hessianKernel(problem: Problem, s: ForwardState, ug = uGradient(
     r1[i] = (mask[i] ? phi[i] * phi[i] : 0) + p1[i];
     delta[i] = r0[i] - alpha * r1[i] + w[i] * w[i];
   }
+  const C = lowRankCoefficients(reading, kappa0, kappa1, alpha, beta3);
   if (reading === 'global') {
-    // φ = f, so the two blocks merge: U = [f, ρ, p1] with ρ = r0 − α·r1 and κ = κ0 − α·κ1.
     const rho = new Float64Array(n);
     for (let i = 0; i < n; i++) rho[i] = r0[i] - alpha * r1[i];
-    const kappa = kappa0 - alpha * kappa1;
-    // prettier-ignore
-    const C = Float64Array.of(
-      kappa, -1, 0,
-      -1, 0, 0,
-      0, 0, beta3,
-    );
     return { delta, U: [f, rho, p1], C };
   }
-  // U = [f, r0, φ, r1, p1], C = blkdiag([[κ0, −1], [−1, 0]], α·[[−κ1, 1], [1, 0]], β3).
-  // prettier-ignore
-  const C = Float64Array.of(
-    kappa0, -1, 0, 0, 0,
-    -1, 0, 0, 0, 0,
-    0, 0, -alpha * kappa1, alpha, 0,
-    0, 0, alpha, 0, 0,
-    0, 0, 0, 0, beta3,
-  );
   return { delta, U: [f, r0, phi, r1, p1], C };
 }
 
 /**
- * Adds (AᵀU)·C·(AᵀU)ᵀ to the symmetric d×d matrix H, given the d-vectors a_k = Aᵀu_k and a
- * symmetric k×k C. Entries are computed on the upper triangle and mirrored, so H stays exactly
- * symmetric (Cholesky and the eigen-solver rely on it).
+ * ∇²L = G + (AᵀU)·C·(AᵀU)ᵀ from the weighted Gram G = Aᵀdiag(δ)A (d×d; only its upper triangle
+ * is read), the d-vectors a_p = Aᵀu_p and the k×k C of {@link lowRankCoefficients}. The one
+ * assembly both engines use (the GPU engine passes its float32 G and AᵀU; the sum is float64).
+ * Each entry is computed once, on the upper triangle, and written to both triangles, so H is
+ * exactly symmetric whatever the inputs' rounding: Cholesky and the eigen-solver rely on it.
  */
-export function addLowRank(H: Float64Array, d: number, AtU: Float64Array[], C: Float64Array): void {
+export function assembleHessian(
+  d: number,
+  gram: ArrayLike<number>,
+  AtU: readonly ArrayLike<number>[],
+  C: ArrayLike<number>,
+): Float64Array {
   const k = AtU.length;
-  // B = C·(AtU)ᵀ as k d-vectors: b_p = Σ_q C_pq a_q, so the update is Σ_p a_p b_pᵀ.
+  if (C.length !== k * k) throw new Error(`assembleHessian: C has ${C.length} entries for k = ${k}`);
+  // B = C·(AᵀU)ᵀ as k d-vectors: b_p = Σ_q C_pq a_q, so the low-rank part is Σ_p a_p b_pᵀ.
   const B = AtU.map((_, p) => {
     const bp = new Float64Array(d);
     for (let q = 0; q < k; q++) {
@@ -198,27 +269,51 @@ export function addLowRank(H: Float64Array, d: number, AtU: Float64Array[], C: F
     }
     return bp;
   });
+  const H = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++) {
-      let s = 0;
+      let s = gram[i * d + j];
       for (let p = 0; p < k; p++) s += AtU[p][i] * B[p][j];
-      H[i * d + j] += s;
-      if (j !== i) H[j * d + i] = H[i * d + j];
+      H[i * d + j] = s;
+      H[j * d + i] = s;
     }
   }
+  return H;
+}
+
+/**
+ * out += (AᵀU)·C·(AᵀU)ᵀ·v, the low-rank part of ∇²L·v from the d-vectors a_p = Aᵀu_p and the C of
+ * {@link lowRankCoefficients} (O(d·k²)); returns out. The GPU engine's Hessian-vector products add
+ * it in float64 to their float32 Aᵀdiag(δ)A·v.
+ */
+export function addLowRankProduct(
+  out: Float64Array,
+  AtU: readonly ArrayLike<number>[],
+  C: ArrayLike<number>,
+  v: ArrayLike<number>,
+): Float64Array {
+  const k = AtU.length;
+  const d = out.length;
+  const proj = AtU.map((a) => dot(a, v));
+  for (let p = 0; p < k; p++) {
+    let coef = 0;
+    for (let q = 0; q < k; q++) coef += C[p * k + q] * proj[q];
+    if (coef === 0) continue;
+    const ap = AtU[p];
+    for (let j = 0; j < d; j++) out[j] += coef * ap[j];
+  }
+  return out;
+}
+
+/** The d-vectors Aᵀu_p of the kernel's low-rank vectors, A n×d (O(n·d·k)). */
+export function kernelAtU(A: Float64Array, n: number, d: number, K: HessianKernel): Float64Array[] {
+  return K.U.map((v) => matTVec(A, n, d, v));
 }
 
 /** ∇²L = Aᵀ·diag(δ)·A + (AᵀU)·C·(AᵀU)ᵀ from a kernel (O(n·d²)). */
 export function hessianFromKernel(problem: Problem, K: HessianKernel): Float64Array {
   const { A, n, d } = problem;
-  const H = weightedGram(A, n, d, K.delta);
-  addLowRank(
-    H,
-    d,
-    K.U.map((v) => matTVec(A, n, d, v)),
-    K.C,
-  );
-  return H;
+  return assembleHessian(d, weightedGram(A, n, d, K.delta), kernelAtU(A, n, d, K), K.C);
 }
 
 /** ∇²L at x, d×d row-major. */

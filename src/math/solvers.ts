@@ -4,38 +4,93 @@
  * configurations in lock step (a run and its γc = 0 twin, or a whole sweep): each engine call
  * evaluates all of them at once, which is what lets a GPU read A once per step for all configs.
  *
- * - newton: damped Newton. Cholesky of ∇²L; if it fails, μI is added with μ ×10 until it succeeds
- *   (math.md §4.5); then Armijo backtracking on L.
- * - gd: gradient descent with Armijo backtracking (step grows ×2 after each accepted step), or a
- *   fixed step when `gdStep` is given.
- * - sketched: the DLS23 approximate Newton (math.md §2): the diagonal part of the Hessian is
- *   replaced by leverage-score row sampling, the low-rank part kept exact. The full step t = 1 is
- *   tried first (the DLS23 update), then backtracking guards it far from the optimum.
+ * The methods (newton, gd, sketched, newton-cg) are strategies (solver-strategies.ts): each says
+ * which Hessian it wants, its search direction and its first trial step. BatchSolver owns the rest:
+ * an Armijo backtracking line search on L, the ℓ1 guard and the stopping rules.
  *
  * Steps that make L non-finite or drive ℓ1 to 0 (where γc/ℓ1 blows up) are rejected. A run stops
- * on ‖∇L‖ ≤ tol, at maxIter, when the line search can make no progress, or with 'diverged' (and the
- * iteration and reason) on NaN/Inf, keeping the last good iterate.
+ * on ‖∇L‖ ≤ tol, at maxIter, when it can make no more progress at the engine's precision (then
+ * 'converged' to that precision when ‖∇L‖ is within the precision floor, see
+ * {@link effectiveTolerance}, else 'stalled'), or with 'diverged' (and the iteration and reason) on
+ * NaN/Inf, keeping the last good iterate. A start where γc > 0 and ℓ1 = 0 (to the engine's
+ * precision) cannot be run at all (γc/ℓ1 is infinite there) and says so.
+ *
+ * Everything derived from the engine's precision (line-search slack, ℓ1 guard, no-progress test,
+ * precision floor) is read from the engine in use at the time, so it follows replaceEngine.
  */
-import type { Engine, EvalOptions, EvalRequest, HessianMode } from '../engine/engine';
-import { dampedCholeskySolve, dot, lambdaMin, norm2 } from './linalg';
+import type { Engine, EvalOptions, EvalRequest } from '../engine/engine';
+import { dot, lambdaMin, norm2 } from './linalg';
+import { createStrategy, type SolverStrategy } from './solver-strategies';
 import type { Evaluation, LossParts, ObjectiveConfig } from './types';
 
-export type SolverName = 'newton' | 'gd' | 'sketched';
+export type SolverName = 'newton' | 'gd' | 'sketched' | 'newton-cg';
 
-export const SOLVER_NAMES: readonly SolverName[] = ['newton', 'gd', 'sketched'];
+export const SOLVER_NAMES: readonly SolverName[] = ['newton', 'gd', 'sketched', 'newton-cg'];
 
 /** Default iteration limit of each solver: gradient descent needs many more, cheaper steps. */
 export const DEFAULT_MAX_ITER: Readonly<Record<SolverName, number>> = {
   newton: 100,
   sketched: 100,
+  'newton-cg': 100,
   gd: 5000,
 };
 
+/** Arithmetic an engine evaluates in. */
+export type EnginePrecision = 'float64' | 'float32';
+
+/** The precision of the engine's arithmetic (an engine that declares none is float64). */
+export function enginePrecision(engine: Engine): EnginePrecision {
+  // `capabilities` is the engine's declaration; `precision` the older field wrappers may still carry.
+  return engine.capabilities?.precision ?? engine.precision ?? 'float64';
+}
+
+/** Unit roundoff u of the arithmetic: 2⁻²⁴ ≈ 6.0e-8 (float32), 2⁻⁵³ ≈ 1.1e-16 (float64). */
+export function unitRoundoff(precision: EnginePrecision): number {
+  return precision === 'float32' ? 2 ** -24 : 2 ** -53;
+}
+
+/** The factor C of the precision floor C·u·(1 + |L|) (see {@link precisionFloor}). */
+export const PRECISION_FLOOR_FACTOR = 64;
+
+/**
+ * The precision floor of ‖∇L‖: C·u·(1 + |L|), with u the unit roundoff of the engine's arithmetic,
+ * L the objective at the point and C = {@link PRECISION_FLOOR_FACTOR}. L's own resolution is u·|L|
+ * (the 1 keeps the floor from vanishing where L is tiny); the gradient is a sum of terms of about
+ * L's size per unit of x, and its rounding error is a modest multiple of u times that.
+ *
+ * Measured (the float32 WebGPU engine through SwiftShader, Newton at the default tol 1e-8, 80
+ * problems: 60 random with n 50…10,000, d 3…32, γc 0…1, ρ 0.03…3, both readings, both generators,
+ * x0 = 0 or seeded, and 20 of the default generator with n 60…20,000, d 4…32): 9 reached tol; 68
+ * stopped where L stopped changing with ‖∇L‖ ≤ 38·u·(1 + |L|), within C = 64; 3 stopped there with
+ * ‖∇L‖ = 87…561·u·(1 + |L|) and stay 'stalled' (slow runs: one needs over 100 iterations in float64
+ * too). In float64 the floor is ≈ 7e-15·(1 + |L|), far below the default tol 1e-8.
+ */
+export function precisionFloor(precision: EnginePrecision, L: number): number {
+  return PRECISION_FLOOR_FACTOR * unitRoundoff(precision) * (1 + Math.abs(L));
+}
+
+/**
+ * The effective tolerance on an engine: max(tol, C·u·(1 + |L|)) (see {@link precisionFloor}). A run
+ * converges when ‖∇L‖ ≤ tol; or, once it can make no more progress at the engine's precision (L
+ * flat over the no-progress window, or a line search that finds no decrease), when
+ * ‖∇L‖ ≤ effectiveTolerance — 'converged to float32 precision' where tol is below what float32
+ * resolves. The floor only judges a run that has already stopped moving, so a tiny tol is never
+ * cut short: the run goes as far as the arithmetic allows.
+ */
+export function effectiveTolerance(tol: number, precision: EnginePrecision, L: number): number {
+  return Math.max(tol, precisionFloor(precision, L));
+}
+
+/** Default ℓ1 guard (math.md §4.5): trial points with ℓ1 at or below it are rejected when γc > 0. */
+export function defaultL1Floor(precision: EnginePrecision): number {
+  return precision === 'float32' ? 1e-6 : 1e-12;
+}
+
 export interface SolverOptions {
   solver: SolverName;
-  /** Iteration limit (default 100 for newton/sketched, 5000 for gd). */
+  /** Iteration limit (default {@link DEFAULT_MAX_ITER} of the solver). */
   maxIter?: number;
-  /** Stop when ‖∇L‖₂ ≤ tol (default 1e-8). */
+  /** Stop when ‖∇L‖₂ ≤ tol (default 1e-8; see {@link effectiveTolerance} for float32). */
   tol?: number;
   /** Fixed GD step; omit for Armijo backtracking. */
   gdStep?: number;
@@ -43,17 +98,21 @@ export interface SolverOptions {
   sketchRows?: number;
   /** Seed for the sketch's row sampling (default 1). */
   seed?: number;
+  /** Most Hessian-vector products per Newton-CG solve (default 2·d; per damping level). */
+  cgMaxIter?: number;
+  /** Newton-CG on negative curvature: damp ∇²L + μI as Newton does (default), or steepest descent. */
+  cgNegativeCurvature?: 'damp' | 'steepest';
   /** Record λ_min(∇²L) on Newton iterations (default: when d ≤ 128; costs O(d³) per iteration). */
   trackLambdaMin?: boolean;
   /** Armijo sufficient-decrease constant (default 1e-4). */
   armijoC?: number;
   /** Smallest step the line search tries before giving up (default 1e-12). */
   minStep?: number;
-  /** Trial points with ℓ1 ≤ this are rejected when γc > 0 (default 1e-12, or 1e-6 on a float32 engine). */
+  /** Trial points with ℓ1 ≤ this are rejected when γc > 0 (default {@link defaultL1Floor} of the engine in use). */
   l1Floor?: number;
   /**
-   * Stop as 'stalled' when L changed by less than its resolution over this many iterations
-   * (default 5): with a float32 engine ‖∇L‖ has a noise floor that a tight tol never reaches.
+   * Stop when L changed by less than its resolution over this many iterations (default 5): with a
+   * float32 engine ‖∇L‖ has a noise floor that a tight tol never reaches.
    */
   stallWindow?: number;
 }
@@ -73,11 +132,29 @@ export interface IterationRecord {
   lambdaMin?: number;
   /** Damping μ that the Newton solve needed at the previous point (0 = Hessian was PD). */
   damping?: number;
+  /** Hessian-vector products (CG iterations) Newton-CG spent on the direction at the previous point. */
+  cgIterations?: number;
   /** Milliseconds since the solver started. */
   elapsedMs: number;
 }
 
 export type SolveStatus = 'running' | 'converged' | 'max-iter' | 'stalled' | 'diverged';
+
+/**
+ * Why a run stopped, for code (the reason says it for people):
+ * - tolerance: ‖∇L‖ ≤ tol (status 'converged');
+ * - precision: no more progress at the engine's precision with ‖∇L‖ ≤ {@link effectiveTolerance}
+ *   (status 'converged': "converged to float32 precision");
+ * - max-iter: the iteration limit;
+ * - no-progress: no more progress at the engine's precision, ‖∇L‖ above the floor ('stalled');
+ * - cancelled: stopped by the caller ('stalled');
+ * - non-finite: NaN/Inf in L, ∇L, the Hessian or a direction, or a fixed step that overshot
+ *   ('diverged');
+ * - invalid-start: γc > 0 and ℓ1 = 0 at the start, where γc/ℓ1 is infinite; no step was taken
+ *   ('diverged'; the advice is in the reason, not "try another solver").
+ */
+export type StopCause =
+  'tolerance' | 'precision' | 'max-iter' | 'no-progress' | 'cancelled' | 'non-finite' | 'invalid-start';
 
 export interface SolveResult {
   /** The last good iterate. */
@@ -88,6 +165,8 @@ export interface SolveResult {
   status: SolveStatus;
   /** Why the run stopped, for people (always set once stopped). */
   reason?: string;
+  /** Why the run stopped, for code (always set once stopped). */
+  cause?: StopCause;
   gradNorm: number;
   history: IterationRecord[];
 }
@@ -99,11 +178,14 @@ interface RunState {
   iter: number;
   status: SolveStatus;
   reason?: string;
+  cause?: StopCause;
   history: IterationRecord[];
-  /** Last accepted GD step, to start the next line search from (×2). */
+  /** Last accepted step, to start the next GD line search from (×2). */
   lastStep: number;
   /** Damping used by the last Newton direction. */
   lastMu?: number;
+  /** Hessian-vector products of the last Newton-CG direction. */
+  lastCg?: number;
 }
 
 interface Trial {
@@ -113,6 +195,9 @@ interface Trial {
   t: number;
   accepted?: { x: Float64Array };
 }
+
+type ResolvedOptions = Required<Omit<SolverOptions, 'gdStep' | 'l1Floor' | 'cgNegativeCurvature'>> &
+  Pick<SolverOptions, 'gdStep' | 'l1Floor' | 'cgNegativeCurvature'>;
 
 function allFinite(v: ArrayLike<number>): boolean {
   for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
@@ -127,9 +212,8 @@ function fmt(v: number): string {
 export class BatchSolver {
   private engine: Engine;
   private readonly states: RunState[];
-  private readonly opts: Required<Omit<SolverOptions, 'gdStep'>> & { gdStep?: number };
-  /** Unit roundoff of the engine's arithmetic. */
-  private readonly eps: number;
+  private readonly opts: ResolvedOptions;
+  private readonly strategy: SolverStrategy;
   private readonly start = now();
   private initialized = false;
 
@@ -144,20 +228,19 @@ export class BatchSolver {
   ) {
     this.engine = engine;
     const { n, d } = engine.dataset;
-    const f32 = engine.precision === 'float32';
-    this.eps = f32 ? 2 ** -24 : 2 ** -53;
     const defaults = {
       maxIter: DEFAULT_MAX_ITER[options.solver],
       tol: 1e-8,
       sketchRows: Math.min(n, 20 * d + 100),
       seed: 1,
+      cgMaxIter: 2 * d,
       trackLambdaMin: d <= 128,
       armijoC: 1e-4,
       minStep: 1e-12,
-      l1Floor: f32 ? 1e-6 : 1e-12,
       stallWindow: 5,
     };
-    this.opts = { ...defaults, ...stripUndefined(options) } as typeof this.opts;
+    this.opts = { ...defaults, ...stripUndefined(options) } as ResolvedOptions;
+    this.strategy = createStrategy(this.opts);
     this.states = configs.map((config, k) => ({
       config,
       x: new Float64Array(Array.isArray(x0) ? x0[k] : x0),
@@ -174,9 +257,25 @@ export class BatchSolver {
     return this.states.every((s) => s.status !== 'running');
   }
 
+  /** Precision of the engine in use now (it changes with replaceEngine, or under a failover engine). */
+  private get precision(): EnginePrecision {
+    return enginePrecision(this.engine);
+  }
+
+  /** Unit roundoff of the engine in use now. */
+  private get eps(): number {
+    return unitRoundoff(this.precision);
+  }
+
+  /** The ℓ1 guard: the caller's, else the default for the engine in use now. */
+  private get l1Floor(): number {
+    return this.opts.l1Floor ?? defaultL1Floor(this.precision);
+  }
+
   /**
    * Swaps the engine (e.g. to CpuEngine after a lost GPU device) without losing the runs: current
-   * iterates and histories are kept, and the next step re-evaluates at the current points.
+   * iterates and histories are kept, and the next step re-evaluates at the current points. Slack,
+   * ℓ1 guard, no-progress test and precision floor follow the new engine's precision.
    */
   replaceEngine(engine: Engine): void {
     this.engine = engine;
@@ -188,19 +287,10 @@ export class BatchSolver {
     for (const s of this.states) {
       if (s.status === 'running') {
         s.status = 'stalled';
+        s.cause = 'cancelled';
         s.reason = reason;
       }
     }
-  }
-
-  private hessianMode(iter: number): HessianMode {
-    if (this.opts.solver === 'newton') return 'exact';
-    if (this.opts.solver === 'sketched') {
-      // A fresh sample each iteration, reproducible from (seed, iteration).
-      const seed = Number.isSafeInteger(this.opts.seed + iter) ? this.opts.seed + iter : iter;
-      return { sketch: { rows: this.opts.sketchRows, seed } };
-    }
-    return 'none';
   }
 
   private async evaluate(
@@ -212,14 +302,88 @@ export class BatchSolver {
     return this.engine.evaluate(batch, options);
   }
 
+  private stop(s: RunState, status: Exclude<SolveStatus, 'running'>, cause: StopCause, reason: string): void {
+    s.status = status;
+    s.cause = cause;
+    s.reason = reason;
+  }
+
+  /**
+   * ℓ1 that is zero to the engine's precision: ((n + 8)·u)²·Σ_{copyrighted i} b_i². At a point
+   * that fits the copyrighted rows, f_i = softmax(Ax)_i carries a relative rounding error of at
+   * most (n − 1)·u from summing n exponentials plus a few u from exp, the division and f_i − b_i;
+   * an ℓ1 below this bound cannot be told from 0. (Real data sits many orders above it: the
+   * default generator has ℓ1(0) ≈ 4e-5…6e-4 for n = 200…50,000, against a bound ≤ 3e-9 in float32 at
+   * n = 50,000.) 0 when no row is tagged.
+   */
+  private l1Resolution(config: ObjectiveConfig): number {
+    const { b, n } = this.engine.dataset;
+    let sum = 0;
+    for (let i = 0; i < b.length; i++) if (config.mask[i]) sum += b[i] * b[i];
+    const rel = (n + 8) * this.eps;
+    return rel * rel * sum;
+  }
+
+  /**
+   * A start where γc > 0 and ℓ1 is 0 to the engine's precision: γc/ℓ1 is infinite (or only rounding
+   * keeps it finite), so no step can be measured from there. Returns the reason, or null for a start
+   * that can be run. A small but resolved ℓ1 is left to the line search and its ℓ1 guard.
+   */
+  private invalidStart(s: RunState, ev: Evaluation): string | null {
+    if (!(s.config.gammaC > 0) || !(ev.l1 <= this.l1Resolution(s.config))) return null;
+    const gamma = `γc = ${s.config.gammaC}`;
+    if (ev.n1 === 0)
+      return `cannot start: ${gamma} > 0 but no row is tagged copyrighted, so ℓ1 = 0 and γc/ℓ1 is infinite. Tag some rows, or set γc = 0`;
+    const l1 = ev.l1 === 0 ? 'ℓ1 = 0' : `ℓ1 = ${fmt(ev.l1)}, zero to ${this.precision} precision`;
+    return `cannot start: at the start point the copyrighted rows are fitted exactly (${l1}), so γc/ℓ1 is infinite (${gamma}). Start from another point (a nonzero x0 seed), or set γc = 0`;
+  }
+
+  /**
+   * The run can make no more progress at the engine's precision: 'converged' to that precision when
+   * ‖∇L‖ is within the effective tolerance, else 'stalled'. `what` says how it was seen.
+   */
+  private stopAtPrecision(s: RunState, gradNorm: number, L: number, what: string): void {
+    const p = this.precision;
+    const tol = this.opts.tol;
+    const floor = effectiveTolerance(tol, p, L);
+    if (gradNorm <= floor) {
+      this.stop(
+        s,
+        'converged',
+        'precision',
+        `converged to ${p} precision: ${what}, with ‖∇L‖ = ${fmt(gradNorm)} within the ${p} floor ${fmt(floor)} = ${PRECISION_FLOOR_FACTOR}·u·(1 + |L|), u = ${p === 'float32' ? '2⁻²⁴' : '2⁻⁵³'} (tol ${fmt(tol)} is below what ${p} resolves)`,
+      );
+    } else {
+      this.stop(
+        s,
+        'stalled',
+        'no-progress',
+        `${what}; stopped at ‖∇L‖ = ${fmt(gradNorm)} (tol ${fmt(tol)}; above the ${p} precision floor ${fmt(floor)})`,
+      );
+    }
+  }
+
   /** Records the evaluation at the state's current point and checks the stopping rules. */
   private record(s: RunState, ev: Evaluation, step: number): IterationRecord | null {
+    if (s.history.length === 0) {
+      const why = this.invalidStart(s, ev);
+      if (why) {
+        // Keep the start's loss parts (ℓ1, ℓ2, τ there are finite and true); no history row.
+        s.ev = ev;
+        this.stop(s, 'diverged', 'invalid-start', why);
+        return null;
+      }
+    }
     const grad = ev.grad;
     if (!grad || !Number.isFinite(ev.L) || !allFinite(grad) || (ev.hessian && !allFinite(ev.hessian))) {
-      s.status = 'diverged';
-      s.reason = `iteration ${s.iter}: ${
-        !Number.isFinite(ev.L) ? `L is ${ev.L}` : 'the gradient or Hessian has NaN/Inf entries'
-      }; kept the last finite iterate`;
+      this.stop(
+        s,
+        'diverged',
+        'non-finite',
+        `iteration ${s.iter}: ${
+          !Number.isFinite(ev.L) ? `L is ${ev.L}` : 'the gradient or Hessian has NaN/Inf entries'
+        }; kept the last finite iterate`,
+      );
       return null;
     }
     s.ev = ev;
@@ -235,22 +399,33 @@ export class BatchSolver {
       step,
       elapsedMs: now() - this.start,
     };
-    if (ev.hessian && this.opts.solver === 'newton' && this.opts.trackLambdaMin) {
+    if (ev.hessian && this.strategy.exactHessian && this.opts.trackLambdaMin) {
       rec.lambdaMin = lambdaMin(ev.hessian, this.engine.dataset.d);
     }
     if (s.lastMu !== undefined) rec.damping = s.lastMu;
+    if (s.lastCg !== undefined) rec.cgIterations = s.lastCg;
     s.history.push(rec);
     if (gradNorm <= this.opts.tol) {
-      s.status = 'converged';
-      s.reason = `‖∇L‖ = ${fmt(gradNorm)} ≤ tol ${fmt(this.opts.tol)} after ${s.iter} iterations`;
+      this.stop(
+        s,
+        'converged',
+        'tolerance',
+        `‖∇L‖ = ${fmt(gradNorm)} ≤ tol ${fmt(this.opts.tol)} after ${s.iter} iterations`,
+      );
     } else if (s.iter >= this.opts.maxIter) {
-      s.status = 'max-iter';
-      s.reason = `reached the iteration limit (${this.opts.maxIter}) with ‖∇L‖ = ${fmt(gradNorm)}`;
+      this.stop(
+        s,
+        'max-iter',
+        'max-iter',
+        `reached the iteration limit (${this.opts.maxIter}) with ‖∇L‖ = ${fmt(gradNorm)}`,
+      );
     } else if (this.noProgress(s)) {
-      s.status = 'stalled';
-      s.reason = `iteration ${s.iter}: L changed by less than its ${
-        this.engine.precision ?? 'float64'
-      } resolution over ${this.opts.stallWindow} iterations; stopped at ‖∇L‖ = ${fmt(gradNorm)} (tol ${fmt(this.opts.tol)})`;
+      this.stopAtPrecision(
+        s,
+        gradNorm,
+        ev.L,
+        `iteration ${s.iter}: L changed by less than its ${this.precision} resolution over ${this.opts.stallWindow} iterations`,
+      );
     }
     return rec;
   }
@@ -272,39 +447,26 @@ export class BatchSolver {
     const evs = await this.evaluate(
       stale,
       stale.map((s) => s.x),
-      { gradient: true, hessian: this.hessianMode(0) },
+      { gradient: true, hessian: this.strategy.hessian(0) },
     );
     stale.forEach((s, k) => {
       // Only the very first evaluation is a history row; a refresh after replaceEngine is not.
       if (s.history.length === 0) out[this.states.indexOf(s)] = this.record(s, evs[k], 0);
       else if (evs[k].grad && allFinite(evs[k].grad!) && Number.isFinite(evs[k].L)) s.ev = evs[k];
-      else {
-        s.status = 'diverged';
-        s.reason = `iteration ${s.iter}: the new engine returned non-finite values`;
-      }
+      else
+        this.stop(
+          s,
+          'diverged',
+          'non-finite',
+          `iteration ${s.iter}: the new engine returned non-finite values`,
+        );
     });
     return out;
   }
 
-  /** Search direction for one state, or null when none can be computed. */
-  private direction(s: RunState): Float64Array | null {
-    const ev = s.ev!;
-    const g = ev.grad!;
-    const d = g.length;
-    if (this.opts.solver === 'gd' || !ev.hessian) {
-      return g.map((v) => -v);
-    }
-    const neg = g.map((v) => -v);
-    const sol = dampedCholeskySolve(ev.hessian, d, neg);
-    if (!sol) return null;
-    s.lastMu = sol.mu;
-    // A damped solve of an SPD system always gives a descent direction; guard rounding anyway.
-    return dot(sol.x, g) < 0 ? sol.x : neg;
-  }
-
   private acceptable(s: RunState, trial: Trial, ev: Evaluation): boolean {
     if (!Number.isFinite(ev.L)) return false;
-    if (s.config.gammaC > 0 && !(ev.l1 > this.opts.l1Floor)) return false;
+    if (s.config.gammaC > 0 && !(ev.l1 > this.l1Floor)) return false;
     const L0 = s.ev!.L;
     // Accept steps that are not worse than L's own rounding (≈1e-15·|L| in float64).
     const slack = Math.max(1e-15, 8 * this.eps) * Math.abs(L0);
@@ -324,19 +486,29 @@ export class BatchSolver {
     await this.refresh();
     const out: (IterationRecord | null)[] = this.states.map(() => null);
     const trials: Trial[] = [];
-    for (const s of this.states) {
-      if (s.status !== 'running') continue;
-      const dir = this.direction(s);
-      if (!dir || !allFinite(dir)) {
-        s.status = 'diverged';
-        s.reason = `iteration ${s.iter}: could not compute a search direction (non-finite Hessian)`;
-        continue;
+    const running = this.states.filter((s) => s.status === 'running');
+    const directions = running.length
+      ? await this.strategy.directions(
+          this.engine,
+          running.map((s) => ({ x: s.x, config: s.config, ev: s.ev! })),
+        )
+      : [];
+    running.forEach((s, k) => {
+      const direction = directions[k];
+      if (!direction || !allFinite(direction.dir)) {
+        this.stop(
+          s,
+          'diverged',
+          'non-finite',
+          `iteration ${s.iter}: could not compute a search direction (${this.strategy.directionFailure})`,
+        );
+        return;
       }
-      const slope = dot(s.ev!.grad!, dir);
-      const fixed = this.opts.solver === 'gd' && this.opts.gdStep !== undefined;
-      const t = fixed ? this.opts.gdStep! : this.opts.solver === 'gd' ? s.lastStep * 2 : 1;
-      trials.push({ state: s, dir, slope, t });
-    }
+      if (direction.damping !== undefined) s.lastMu = direction.damping;
+      if (direction.cgIterations !== undefined) s.lastCg = direction.cgIterations;
+      const slope = dot(s.ev!.grad!, direction.dir);
+      trials.push({ state: s, dir: direction.dir, slope, t: this.strategy.firstStep(s.lastStep) });
+    });
 
     // Backtracking line search, all pending configurations evaluated together.
     let pending = trials;
@@ -350,14 +522,17 @@ export class BatchSolver {
       const next: Trial[] = [];
       pending.forEach((tr, k) => {
         const s = tr.state;
-        const fixed = this.opts.solver === 'gd' && this.opts.gdStep !== undefined;
-        if (fixed) {
+        if (this.strategy.fixedStep) {
           const ev = evs[k];
-          if (!Number.isFinite(ev.L) || (s.config.gammaC > 0 && !(ev.l1 > this.opts.l1Floor))) {
-            s.status = 'diverged';
-            s.reason = `iteration ${s.iter + 1}: the fixed step ${fmt(tr.t)} gave ${
-              Number.isFinite(ev.L) ? `ℓ1 = ${fmt(ev.l1)} (γc/ℓ1 blows up)` : `L = ${ev.L}`
-            }; kept the last finite iterate`;
+          if (!Number.isFinite(ev.L) || (s.config.gammaC > 0 && !(ev.l1 > this.l1Floor))) {
+            this.stop(
+              s,
+              'diverged',
+              'non-finite',
+              `iteration ${s.iter + 1}: the fixed step ${fmt(tr.t)} gave ${
+                Number.isFinite(ev.L) ? `ℓ1 = ${fmt(ev.l1)} (γc/ℓ1 blows up)` : `L = ${ev.L}`
+              }; kept the last finite iterate`,
+            );
           } else tr.accepted = { x: xs[k] };
           return;
         }
@@ -367,10 +542,14 @@ export class BatchSolver {
         }
         tr.t /= 2;
         if (tr.t < this.opts.minStep) {
-          s.status = 'stalled';
-          s.reason = `iteration ${s.iter + 1}: the line search found no decrease of L down to step ${fmt(
-            this.opts.minStep,
-          )} (‖∇L‖ = ${fmt(norm2(s.ev!.grad!))}); L is flat at this precision`;
+          this.stopAtPrecision(
+            s,
+            norm2(s.ev!.grad!),
+            s.ev!.L,
+            `iteration ${s.iter + 1}: the line search found no decrease of L down to step ${fmt(
+              this.opts.minStep,
+            )}; L is flat at ${this.precision} precision`,
+          );
           return;
         }
         next.push(tr);
@@ -385,7 +564,7 @@ export class BatchSolver {
       const evs = await this.evaluate(
         moved.map((tr) => tr.state),
         moved.map((tr) => tr.accepted!.x),
-        { gradient: true, hessian: this.hessianMode(nextIter) },
+        { gradient: true, hessian: this.strategy.hessian(nextIter) },
       );
       moved.forEach((tr, k) => {
         const s = tr.state;
@@ -428,6 +607,7 @@ export class BatchSolver {
         converged: s.status === 'converged',
         status: s.status,
         reason: s.reason,
+        cause: s.cause,
         gradNorm: last ? last.gradNorm : NaN,
         history: s.history.slice(),
       };
