@@ -29,13 +29,41 @@ export default tseslint.config(
   },
   {
     // Pure math, data and engine code must not reach for React, the DOM or WebGPU.
-    files: ['src/math/**/*.ts', 'src/data/**/*.ts'],
+    files: ['src/math/**/*.ts', 'src/data/**/*.ts', 'src/solve/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: ['react', 'react-dom', 'react/*', 'webgpu', '../gpu/*', '../../app/*', 'zustand'] },
       ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator'],
+    },
+  },
+  {
+    // src/math is the float64 reference: it depends on nothing else in src/ (solvers live in
+    // src/solve, engines in src/engine, data in src/data), so it can be checked on its own. Its
+    // tests may use the seeded generators of src/data and src/testing.
+    files: ['src/math/**/*.ts'],
+    ignores: ['src/math/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'react',
+            'react-dom',
+            'react/*',
+            'webgpu',
+            'zustand',
+            '../gpu/*',
+            '../engine/*',
+            '../data/*',
+            '../solve/*',
+            '../cli/*',
+            '../testing/*',
+            '../../app/*',
+          ],
+        },
+      ],
     },
   },
 );

@@ -39,7 +39,7 @@ import { runSweep, type SweepResult, type SweepSpec } from '../src/engine/sweep'
 import { acquireGpu, describeAdapter } from '../src/gpu/device';
 import { GpuEngine } from '../src/gpu/gpu-engine';
 import { dampedCholeskySolve, lambdaMin } from '../src/math/linalg';
-import { BatchSolver, solve, type SolveResult, type SolverOptions } from '../src/math/solvers';
+import { BatchSolver, solve, type SolveResult, type SolverOptions } from '../src/solve/solvers';
 import type { Dataset, Evaluation, ObjectiveConfig } from '../src/math/types';
 import { tfLossGrad, tfProblem } from './gpu-tf';
 

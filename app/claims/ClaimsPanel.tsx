@@ -7,7 +7,7 @@
 import { useMemo } from 'react';
 import { sigmaMin } from '../../src/math/linalg';
 import { minSquared } from '../../src/math/metrics';
-import type { IterationRecord } from '../../src/math/solvers';
+import type { IterationRecord } from '../../src/solve/solvers';
 import { Term } from '../learn/Term';
 import type { TermId } from '../learn/glossary';
 import { useProgressValue } from '../run/use-progress';

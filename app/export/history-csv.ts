@@ -2,7 +2,7 @@
  * Run histories (the curves of the live charts) as CSV: one row per iteration and configuration,
  * full precision, so a spreadsheet or a plotting script can redraw every chart.
  */
-import type { IterationRecord } from '../../src/math/solvers';
+import type { IterationRecord } from '../../src/solve/solvers';
 
 /** Columns of a history row, in order (also used by the manifest's compact history). */
 export const HISTORY_COLUMNS = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { IterationRecord } from '../../src/math/solvers';
+import type { IterationRecord } from '../../src/solve/solvers';
 import { DEFAULT_SETTINGS, cloneSettings } from '../store/settings';
 import { historyCsv } from './history-csv';
 import { MANIFEST_FORMAT, buildManifest, compareTau, manifestJson, parseManifest } from './manifest';

@@ -4,7 +4,7 @@
  * back and run it again. Pure: building, parsing and validating live here without React, and
  * every problem with a file becomes one readable sentence (the page never shows a stack trace).
  */
-import type { IterationRecord } from '../../src/math/solvers';
+import type { IterationRecord } from '../../src/solve/solvers';
 import type { LossParts } from '../../src/math/types';
 import type { Settings } from '../store/settings';
 import { HISTORY_COLUMNS, historyValue } from './history-csv';

@@ -10,7 +10,7 @@ import { maskFromSettings } from '../data/settings-mask';
 import { CpuEngine } from '../../src/engine/cpu-engine';
 import type { Engine } from '../../src/engine/engine';
 import { runSweep, type SweepResult } from '../../src/engine/sweep';
-import { BatchSolver, type SolveResult } from '../../src/math/solvers';
+import { BatchSolver, type SolveResult } from '../../src/solve/solvers';
 import type { Dataset } from '../../src/math/types';
 import { generatorSpec, scaledDataset } from '../data/generator-spec';
 import { runConfigs, solverOptionsFrom, startPoint, sweepSpec } from '../run/run-config';

@@ -3,7 +3,7 @@
  * Plotly traces. Hover shows the iteration and the value.
  */
 import type * as PlotlyTypes from 'plotly.js';
-import type { IterationRecord } from '../../src/math/solvers';
+import type { IterationRecord } from '../../src/solve/solvers';
 import { tauBound } from '../../src/math/metrics';
 import type { ProgressChannel } from '../run/progress';
 import type { AppState } from '../store/app-store';

@@ -5,7 +5,7 @@
  * it; the claim only judges it. Pure: no solver, DOM or React here.
  */
 import type { SweepResult, SweepSummaryRow } from '../../src/engine/sweep';
-import type { SolveResult } from '../../src/math/solvers';
+import type { SolveResult } from '../../src/solve/solvers';
 import { distance } from '../../src/math/linalg';
 import { tauBound } from '../../src/math/metrics';
 

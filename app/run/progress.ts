@@ -3,7 +3,7 @@
  * zustand store, so thousands of iterations per second cost no re-renders. Plots subscribe and
  * redraw at most once per animation frame (see plots/use-frame-redraw.ts).
  */
-import type { IterationRecord } from '../../src/math/solvers';
+import type { IterationRecord } from '../../src/solve/solvers';
 import type { RunSummary } from './protocol';
 
 type Listener = () => void;

@@ -2,7 +2,7 @@
  * Messages between the page and a solver loop (in a Web Worker for the CPU engine, on the main
  * thread for the GPU engine). Every message has a `type` field, so both ends can switch on it.
  */
-import type { IterationRecord, SolveStatus, SolverOptions, StopCause } from '../../src/math/solvers';
+import type { IterationRecord, SolveStatus, SolverOptions, StopCause } from '../../src/solve/solvers';
 import type { Dataset, LossParts, ObjectiveConfig } from '../../src/math/types';
 
 /** What the page sends. */

@@ -5,7 +5,7 @@
  * engine and device loss). Coarse state goes to the store; per-iteration records go to the
  * progress channel.
  */
-import { BatchSolver, effectiveTolerance } from '../../src/math/solvers';
+import { BatchSolver, effectiveTolerance } from '../../src/solve/solvers';
 import { distance, norm2 } from '../../src/math/linalg';
 import {
   CPU_AFTER_LOSS_LABEL,
@@ -133,7 +133,7 @@ function describeStop(summary: RunSummary, label: string): string {
     case 'converged': {
       if (summary.cause === 'precision') {
         // The tolerance is below what the engine resolves: the run stopped where L stopped changing,
-        // within the precision floor (src/math/solvers.ts effectiveTolerance).
+        // within the precision floor (src/solve/solvers.ts effectiveTolerance).
         const p = useAppStore.getState().activeBackend === 'gpu' ? 'float32' : 'float64';
         const tol = useAppStore.getState().settings.tol;
         return `${label} converged to ${p} precision after ${summary.iterations} iterations (‖∇L‖ = ${summary.gradNorm.toExponential(2)}, within the effective tolerance ${effectiveTolerance(tol, p, summary.parts.L).toExponential(1)}; the tolerance ${tol} is below what ${p} resolves).`;

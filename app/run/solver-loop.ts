@@ -6,7 +6,7 @@
  * With a playback speed (iterations per second) each iteration is sent on its own and the loop
  * waits out the rest of its time slot, so a class can follow Newton's few steps one by one.
  */
-import type { BatchSolver, IterationRecord, SolveResult } from '../../src/math/solvers';
+import type { BatchSolver, IterationRecord, SolveResult } from '../../src/solve/solvers';
 import type { LoopEvent, RunSummary } from './protocol';
 
 /** How often progress is sent while playing (ms). */

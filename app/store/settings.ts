@@ -6,7 +6,7 @@
 
 import { DEFAULT_REG, type GeneratorSpec } from '../../src/data/generators';
 import type { TagRule as DataTagRule } from '../../src/data/tagging';
-import type { SolverName } from '../../src/math/solvers';
+import type { SolverName } from '../../src/solve/solvers';
 import type { Reading } from '../../src/math/types';
 
 /** Which synthetic generator makes the data (src/data/generators.ts). */
@@ -37,7 +37,7 @@ export interface GeneratorSettings {
  */
 export type TagRule = Exclude<DataTagRule, { kind: 'rows' }> | { kind: 'manual' };
 
-/** Solver choice: src/math/solvers.ts's solver names. */
+/** Solver choice: src/solve/solvers.ts's solver names. */
 export type SolverChoice = SolverName;
 
 /** Which backend the user asked for; `auto` tries WebGPU and falls back to the CPU. */

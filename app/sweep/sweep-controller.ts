@@ -47,7 +47,7 @@ function describeDone(elapsedMs: number, batchSize: number): string {
   if (lostMidSweep !== null) text += ` ${continuedText(lostMidSweep)}`;
   if (unconverged > 0) {
     text += ` ${unconverged} stopped before the tolerance (${stopReasons(cells)}); their τ is where they stopped.`;
-    // Cells that stopped where L stopped changing above the float32 precision floor (src/math/solvers.ts).
+    // Cells that stopped where L stopped changing above the float32 precision floor (src/solve/solvers.ts).
     if (startedOnGpu && cells.some((c) => c.status === 'stalled'))
       text +=
         ' On WebGPU (float32) these stopped above the precision floor: use the CPU backend for float64.';

@@ -3,7 +3,7 @@
  * worker owns one SolverLoop at a time; a new `start` replaces the previous run.
  */
 import { CpuEngine } from '../../src/engine/cpu-engine';
-import { BatchSolver } from '../../src/math/solvers';
+import { BatchSolver } from '../../src/solve/solvers';
 import type { LoopCommand, LoopEvent } from '../run/protocol';
 import { SolverLoop, friendlyError } from '../run/solver-loop';
 

@@ -10,7 +10,7 @@ import { applyTagRule, encodeMaskBitset } from '../data/tagging';
 import { parseCsv, writeCsv } from '../data/csv';
 import { writeProblemJson } from '../data/problem-json';
 import { evaluateAt } from '../math/objective';
-import { BatchSolver } from '../math/solvers';
+import { BatchSolver } from '../solve/solvers';
 import { CpuEngine } from '../engine/cpu-engine';
 import { startPoint } from '../engine/solver-settings';
 import { presetById } from '../../app/presets/presets';

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { clipEcho } from '../data/echo';
 import { paperClaims, minSquared, tauBound } from '../math/metrics';
 import { sigmaMin } from '../math/linalg';
-import { DEFAULT_MAX_ITER, SOLVER_NAMES, solve, type SolveResult, type SolverName } from '../math/solvers';
+import { DEFAULT_MAX_ITER, SOLVER_NAMES, solve, type SolveResult, type SolverName } from '../solve/solvers';
 import type { Dataset } from '../math/types';
 import { CpuEngine } from '../engine/cpu-engine';
 import type { Engine, EngineKind } from '../engine/engine';

@@ -74,7 +74,7 @@ export interface Engine {
   /** What the engine supports; requests outside it reject instead of being served differently. */
   readonly capabilities: EngineCapabilities;
   /**
-   * @deprecated Same as `capabilities.precision` (kept while src/math/solvers.ts reads it; absent
+   * @deprecated Same as `capabilities.precision` (kept while src/solve/solvers.ts reads it; absent
    * means 'float64').
    */
   readonly precision?: EngineCapabilities['precision'];

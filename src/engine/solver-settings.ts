@@ -4,14 +4,14 @@
  * so that a link reproduces the same iterates everywhere (same sketch seed, same start point).
  */
 import { createRng } from '../data/prng';
-import type { SolverName, SolverOptions } from '../math/solvers';
+import type { SolverName, SolverOptions } from '../solve/solvers';
 
 /** The solver part of the settings (app/store/settings.ts Settings has these fields). */
 export interface SolverSettings {
   solver: SolverName;
   /**
    * Stop when ‖∇L‖ ≤ tol; below what the engine resolves (float32), a run that stops moving with
-   * ‖∇L‖ within the precision floor counts as converged (effectiveTolerance in src/math/solvers).
+   * ‖∇L‖ within the precision floor counts as converged (effectiveTolerance in src/solve/solvers).
    */
   tol: number;
   maxIter: number;

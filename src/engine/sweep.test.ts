@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyTagRule } from '../data/tagging';
-import { SpyEngine } from '../math/solver-test-engines';
-import { solve } from '../math/solvers';
+import { SpyEngine } from '../solve/solver-test-engines';
+import { solve } from '../solve/solvers';
 import { randomProblem, splitProblem } from '../testing/random-problem';
 import { CpuEngine } from './cpu-engine';
 import { runSweep, sweepCellsToCsv } from './sweep';

@@ -12,7 +12,7 @@ import {
   type SolverOptions,
   type SolveStatus,
   type StopCause,
-} from '../math/solvers';
+} from '../solve/solvers';
 import type { ObjectiveConfig, Reading } from '../math/types';
 import type { Engine } from './engine';
 

@@ -11,7 +11,7 @@ import { applyTagRule, generate } from '../data';
 import { CpuEngine } from '../engine/cpu-engine';
 import type { EvalRequest } from '../engine/engine';
 import { matVec } from '../math/linalg';
-import { solve } from '../math/solvers';
+import { solve } from '../solve/solvers';
 import type { Dataset, ObjectiveConfig, Reading } from '../math/types';
 import type { GpuContext } from './device';
 import { GpuDeviceLostError, GpuEngine, type GpuEngineOptions } from './gpu-engine';

@@ -4,9 +4,9 @@ import { CpuEngine } from '../engine/cpu-engine';
 import { randomProblem, relErr, splitProblem } from '../testing/random-problem';
 import { startPoint } from '../engine/solver-settings';
 import { BatchSolver, effectiveTolerance, solve } from './solvers';
-import { evaluateAt } from './objective';
+import { evaluateAt } from '../math/objective';
 import { Float32Rounded } from './solver-test-engines';
-import type { Dataset, Problem } from './types';
+import type { Dataset, Problem } from '../math/types';
 
 function setup(p: Problem) {
   const { dataset, config } = splitProblem(p);

@@ -19,9 +19,9 @@
  * precision floor) is read from the engine in use at the time, so it follows replaceEngine.
  */
 import type { Engine, EvalOptions, EvalRequest } from '../engine/engine';
-import { dot, lambdaMin, norm2 } from './linalg';
+import { dot, lambdaMin, norm2 } from '../math/linalg';
 import { createStrategy, type SolverStrategy } from './solver-strategies';
-import type { Evaluation, LossParts, ObjectiveConfig } from './types';
+import type { Evaluation, LossParts, ObjectiveConfig } from '../math/types';
 
 export type SolverName = 'newton' | 'gd' | 'sketched' | 'newton-cg';
 

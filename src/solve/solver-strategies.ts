@@ -14,10 +14,10 @@
  *   Hessian at all. First step t = 1.
  */
 import type { Engine, HessianMode } from '../engine/engine';
-import { dampedCholeskySolve, dot } from './linalg';
+import { dampedCholeskySolve, dot } from '../math/linalg';
 import { truncatedCg } from './newton-cg';
 import type { SolverName } from './solvers';
-import type { Evaluation, ObjectiveConfig } from './types';
+import type { Evaluation, ObjectiveConfig } from '../math/types';
 
 /** One run as a strategy sees it when it computes a direction. */
 export interface DirectionPoint {

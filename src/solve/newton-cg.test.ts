@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../data/prng';
 import { CpuEngine } from '../engine/cpu-engine';
 import { randomProblem, relErr, splitProblem } from '../testing/random-problem';
-import { cholesky, choleskySolve, lambdaMin, norm2 } from './linalg';
+import { cholesky, choleskySolve, lambdaMin, norm2 } from '../math/linalg';
 import { truncatedCg, type HessianVectorProducts } from './newton-cg';
-import { evaluateAt } from './objective';
+import { evaluateAt } from '../math/objective';
 import { Float32Rounded, SpyEngine } from './solver-test-engines';
 import { BatchSolver, solve } from './solvers';
 

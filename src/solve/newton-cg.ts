@@ -28,7 +28,7 @@
  * for the products of all systems still iterating in ONE call, so a GPU engine reads A once per
  * CG iteration for the whole batch.
  */
-import { dot } from './linalg';
+import { dot } from '../math/linalg';
 
 /** How one system's CG ended. */
 export type CgExit = 'residual' | 'negative-curvature' | 'iteration-limit';

@@ -6,7 +6,7 @@
 import { createRng } from '../data/prng';
 import { CpuEngine } from '../engine/cpu-engine';
 import type { EngineCapabilities, EvalOptions, EvalRequest, HessianMode } from '../engine/engine';
-import type { Dataset, Evaluation } from './types';
+import type { Dataset, Evaluation } from '../math/types';
 
 const FLOAT32: EngineCapabilities = { precision: 'float32', sketch: 'sampled' };
 
