@@ -234,3 +234,28 @@ test('frac=1.7 in a link leaves a row on each side, so Play runs', async ({ page
   await runToEnd(page);
   await expect(page.getByTestId('final-tau')).toHaveAttribute('data-status', 'converged');
 });
+
+test('a CSV whose b is uniform cannot start at γc > 0 from x0 = 0, and the page says why', async ({
+  page,
+}) => {
+  // At x0 = 0 the softmax is uniform, so with uniform b every row is fitted exactly: ℓ1 = 0 and
+  // γc/ℓ1 is infinite. Before, the page showed "Final τ = NaN" and advised Newton to Newton users.
+  const rows = Array.from(
+    { length: 12 },
+    (_, i) => `${(i % 5) - 2},${(i % 3) - 1},0.0833333333333333,${i < 3 ? 1 : 0}`,
+  );
+  const csv = ['x1,x2,b,copyright', ...rows].join('\n');
+  await page.goto('/?backend=cpu#v=2&speed=0&g=0.1');
+  await waitForData(page, 200, 10);
+  await page
+    .getByTestId('csv-input')
+    .setInputFiles({ name: 'uniform.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await waitForData(page, 12, 2);
+  await setNumber(page, 'gamma-input', 0.1);
+  await page.getByTestId('play').click();
+  await expect(page.getByTestId('run-message')).toContainText('cannot start', { timeout: 60_000 });
+  await expect(page.getByTestId('run-message')).toContainText('copyrighted rows are fitted exactly');
+  await expect(page.getByTestId('run-message')).not.toContainText('Newton solver');
+  await expect(page.getByTestId('final-tau')).toHaveCount(0);
+  await expect(page.getByTestId('export-manifest')).toBeDisabled();
+});

@@ -106,27 +106,30 @@ function onEvent(event: DataEvent): void {
       // A file chosen for a link keeps the link's tags and w; a fresh upload uses the file's own.
       const fromLink = awaiting !== null;
       installingUpload = true;
-      store.updateSettings((s) => {
-        s.source = 'csv';
-        s.csvHash = event.sha256;
-        if (!fromLink) {
-          s.reg = 1;
-          if (event.hasCopyrightColumn) s.tagRule = { kind: 'manual' };
-        }
-      });
-      const settings = useAppStore.getState().settings;
-      const baseW = event.dataset.w;
-      store.setLoading({ busy: false, label: '', progress: 0 });
-      store.setAwaitingCsv(null);
-      store.setData({
-        dataset: scaledDataset(event.dataset, baseW, settings.reg),
-        baseW,
-        featureNames: event.featureNames,
-        clusters: null,
-        origin: { kind: 'csv', fileName: event.fileName, sha256: event.sha256, notices },
-        csvMask: !fromLink && event.hasCopyrightColumn ? event.mask : null,
-      });
-      installingUpload = false;
+      try {
+        store.updateSettings((s) => {
+          s.source = 'csv';
+          s.csvHash = event.sha256;
+          if (!fromLink) {
+            s.reg = 1;
+            if (event.hasCopyrightColumn) s.tagRule = { kind: 'manual' };
+          }
+        });
+        const settings = useAppStore.getState().settings;
+        const baseW = event.dataset.w;
+        store.setLoading({ busy: false, label: '', progress: 0 });
+        store.setAwaitingCsv(null);
+        store.setData({
+          dataset: scaledDataset(event.dataset, baseW, settings.reg),
+          baseW,
+          featureNames: event.featureNames,
+          clusters: null,
+          origin: { kind: 'csv', fileName: event.fileName, sha256: event.sha256, notices },
+          csvMask: !fromLink && event.hasCopyrightColumn ? event.mask : null,
+        });
+      } finally {
+        installingUpload = false;
+      }
       applyRule();
       if (file) for (const fn of parsedListeners) fn(file, event.sha256);
       break;
@@ -199,7 +202,10 @@ export function startDataSync(): () => void {
       (p.source !== 'csv' || s.csvHash !== p.csvHash) &&
       !(state.origin?.kind === 'csv' && state.origin.sha256 === s.csvHash);
     if (namesOtherFile && !installingUpload) {
-      latestGenerate = 0; // a generation still under way no longer applies
+      // A generation or an upload still under way no longer applies, as on a page opened fresh.
+      latestGenerate = 0;
+      latestParse = 0;
+      filesById.clear();
       useAppStore.getState().clearData();
       useAppStore.getState().setAwaitingCsv(s.csvHash);
       return;

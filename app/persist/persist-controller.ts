@@ -180,6 +180,9 @@ export function startPersistence(openedHash: string): () => void {
     const origin = state.origin;
     if (origin?.kind !== 'csv') return;
     const s = state.settings;
+    // Only the settings of the upload that is the data: while a new upload installs (its settings
+    // first, then its data), the settings are the new file's and the origin still the old one.
+    if (s.source !== 'csv' || s.csvHash !== origin.sha256) return;
     const p = prev.settings;
     if (
       s.tagRule === p.tagRule &&

@@ -2,7 +2,13 @@
  * Messages between the page and a solver loop (in a Web Worker for the CPU engine, on the main
  * thread for the GPU engine). Every message has a `type` field, so both ends can switch on it.
  */
-import type { IterationRecord, SolveStatus, SolverOptions, StopCause } from '../../src/solve/solvers';
+import type {
+  EnginePrecision,
+  IterationRecord,
+  SolveStatus,
+  SolverOptions,
+  StopCause,
+} from '../../src/solve/solvers';
 import type { Dataset, LossParts, ObjectiveConfig } from '../../src/math/types';
 
 /** What the page sends. */
@@ -32,6 +38,8 @@ export interface RunSummary {
   reason: string;
   /** Why it stopped, for code ('precision': converged to the engine's precision; 'invalid-start'). */
   cause?: StopCause;
+  /** Precision of the engine the run ended on (float64 after a lost GPU device mid-run). */
+  precision?: EnginePrecision;
   gradNorm: number;
 }
 

@@ -5,7 +5,7 @@
  * engine and device loss). Coarse state goes to the store; per-iteration records go to the
  * progress channel.
  */
-import { BatchSolver, effectiveTolerance } from '../../src/solve/solvers';
+import { BatchSolver, effectiveTolerance, tagCountProblem } from '../../src/solve/solvers';
 import { distance, norm2 } from '../../src/math/linalg';
 import {
   CPU_AFTER_LOSS_LABEL,
@@ -134,7 +134,9 @@ function describeStop(summary: RunSummary, label: string): string {
       if (summary.cause === 'precision') {
         // The tolerance is below what the engine resolves: the run stopped where L stopped changing,
         // within the precision floor (src/solve/solvers.ts effectiveTolerance).
-        const p = useAppStore.getState().activeBackend === 'gpu' ? 'float32' : 'float64';
+        // The engine the run ended on (float64 after a device lost mid-run), not the page's backend.
+        const p =
+          summary.precision ?? (useAppStore.getState().activeBackend === 'gpu' ? 'float32' : 'float64');
         const tol = useAppStore.getState().settings.tol;
         return `${label} converged to ${p} precision after ${summary.iterations} iterations (‖∇L‖ = ${summary.gradNorm.toExponential(2)}, within the effective tolerance ${effectiveTolerance(tol, p, summary.parts.L).toExponential(1)}; the tolerance ${tol} is below what ${p} resolves).`;
       }
@@ -143,8 +145,7 @@ function describeStop(summary: RunSummary, label: string): string {
     case 'max-iter': {
       // float32 gradients rarely go below ~1e-6, so a float64-sized tolerance is never reached there.
       const gpuHint =
-        useAppStore.getState().activeBackend === 'gpu' &&
-        summary.gradNorm > useAppStore.getState().settings.tol
+        summary.precision === 'float32' && summary.gradNorm > useAppStore.getState().settings.tol
           ? ' On WebGPU (float32) ‖∇L‖ seldom falls below about 1e-6: raise the tolerance, or use the CPU backend for float64.'
           : '';
       return `${label} reached the iteration limit (${summary.iterations}) before the tolerance (‖∇L‖ = ${summary.gradNorm.toExponential(2)}).${gpuHint}`;
@@ -231,7 +232,7 @@ let pendingLoss: string | null = null;
 let runGeneration = 0;
 
 /** Whether anything of a run is on screen (a status, an outcome or curves). */
-function runShown(): boolean {
+export function runShown(): boolean {
   const s = useAppStore.getState();
   return s.runStatus !== 'idle' || s.outcome !== null || progress.histories.some((h) => h.length > 0);
 }
@@ -278,6 +279,11 @@ function handleEvent(event: LoopEvent): void {
     }
     case 'done': {
       const [run, twin] = event.results;
+      // A run that could not start has no result: the reason, and no final τ or exports.
+      if (run.cause === 'invalid-start') {
+        store.setRun({ runStatus: 'error', runMessage: describeStop(run, 'The run'), outcome: null });
+        break;
+      }
       store.setRun({
         runStatus: 'finished',
         runMessage: describeStop(run, 'The run'),
@@ -312,7 +318,7 @@ function stopWaiting(): void {
  * preset's data was still being generated ran on the previous data set).
  */
 function startWhenDataReady(autoplay: boolean): void {
-  const why = dataMismatch(useAppStore.getState());
+  const why = notReady(useAppStore.getState());
   if (why === null) {
     stopWaiting();
     void startRun(autoplay);
@@ -326,16 +332,31 @@ function startWhenDataReady(autoplay: boolean): void {
   waitingForData = {
     autoplay,
     unsubscribe: useAppStore.subscribe((state) => {
-      if (!waitingForData || dataMismatch(state) !== null) return;
+      if (!waitingForData) return;
+      // The data the run waits for failed to load: stop waiting and say why, instead of forever.
+      if (state.dataError !== null && !state.loading.busy && dataMismatch(state) !== null) {
+        stopWaiting();
+        state.setRun({ runMessage: `The run did not start: ${state.dataError}` });
+        return;
+      }
+      if (notReady(state) !== null) return;
       // After the update that brought the data has finished (the tags follow it in the same task).
       queueMicrotask(() => {
-        if (!waitingForData || dataMismatch(useAppStore.getState()) !== null) return;
+        if (!waitingForData || notReady(useAppStore.getState()) !== null) return;
         const { autoplay: play } = waitingForData;
         stopWaiting();
         void startRun(play);
       });
     }),
   };
+}
+
+/**
+ * Why a run cannot start yet: the data is not the data the settings describe, or the backend is
+ * still being chosen (a run started then would be reset when the choice lands).
+ */
+function notReady(state: ReturnType<typeof useAppStore.getState>): string | null {
+  return dataMismatch(state) ?? (state.activeBackend === null ? 'Choosing the backend…' : null);
 }
 
 /** Whether a Play or Step is waiting for the data (the run panel says so). */
@@ -364,15 +385,11 @@ async function startRun(autoplay: boolean): Promise<void> {
   }
   const state = useAppStore.getState();
   const { dataset, mask, settings } = state;
-  if (!dataset || dataMismatch(state) !== null) return;
-  if (state.n1 === 0 || state.n1 === dataset.n) {
-    state.setRun({
-      runStatus: 'error',
-      runMessage:
-        state.n1 === 0
-          ? 'Tag at least one row as copyrighted first: ℓ1/n1 and τ need n1 ≥ 1.'
-          : 'Leave at least one row untagged: ℓ2/n2 and τ need n2 ≥ 1.',
-    });
+  if (!dataset || notReady(state) !== null) return;
+  const tagProblem = tagCountProblem(state.n1, dataset.n);
+  if (tagProblem !== null) {
+    const what = state.n1 === 0 ? 'Tag at least one row first' : 'Leave at least one row untagged';
+    state.setRun({ runStatus: 'error', runMessage: `${what}: ${tagProblem}.` });
     return;
   }
   resetRun();

@@ -7,17 +7,16 @@
  */
 import { useAppStore, type AppState } from '../store/app-store';
 import { scopeKey } from '../store/settings-table';
-import { progress } from './progress';
-import { resetRun, selectBackend, setPlaybackSpeed } from './run-controller';
+import { resetRun, runShown, selectBackend, setPlaybackSpeed } from './run-controller';
 import { keysDiffer } from './settings-key';
 
 function runKey(s: AppState): unknown[] {
   return [s.dataset, s.mask, s.activeBackend, ...scopeKey(s.settings, 'run')];
 }
 
-/** Whether anything of a run is on screen (a status, a message, an outcome or curves). */
+/** Whether anything of a run is on screen in state s (a status, an outcome or curves). */
 function hasRunState(s: AppState): boolean {
-  return s.runStatus !== 'idle' || s.outcome !== null || progress.histories.some((h) => h.length > 0);
+  return s.runStatus !== 'idle' || s.outcome !== null || runShown();
 }
 
 /** Starts watching; returns the unsubscribe function. */

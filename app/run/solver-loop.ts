@@ -20,6 +20,7 @@ function summarize(r: SolveResult): RunSummary {
     status: r.status,
     reason: r.reason ?? '',
     cause: r.cause,
+    precision: r.precision,
     gradNorm: r.gradNorm,
   };
 }

@@ -5,7 +5,7 @@
  * Each change is written at once (at the end of the current task, so the several store updates
  * one event makes become one write) while fewer than {@link WRITE_BUDGET} writes were made in the
  * last {@link WRITE_WINDOW_MS}; beyond that (dragging a slider) at most once per
- * {@link WRITE_DELAY_MS}, because browsers refuse more than ~100 replaceState calls per 10 s.
+ * {@link WRITE_DELAY_MS}, because browsers refuse too many replaceState calls (Safari: 100 per 30 s).
  * Written at once matters: a reload reloads the URL as it is when the reload starts, before any
  * unload event, so a tag clicked just before F5 is only kept if it is already in the link. A
  * delayed write still pending when the page goes away is flushed on `beforeunload` / `pagehide`
@@ -15,11 +15,14 @@ import { useAppStore } from './app-store';
 import { parseHash, serializeSettings } from './url-codec';
 
 /** Spacing of URL writes once the budget is spent (ms). */
-export const WRITE_DELAY_MS = 250;
-/** Writes made at once within {@link WRITE_WINDOW_MS}: half of what browsers allow. */
+export const WRITE_DELAY_MS = 1000;
+/**
+ * Writes made at once within {@link WRITE_WINDOW_MS}. Safari refuses more than 100 replaceState
+ * calls per 30 s (Chrome 200 per 10 s): 40 at once plus one per second stays under both.
+ */
 export const WRITE_BUDGET = 40;
-/** The window over which browsers count replaceState calls (ms). */
-export const WRITE_WINDOW_MS = 10_000;
+/** The window over which writes are counted (ms). */
+export const WRITE_WINDOW_MS = 30_000;
 
 /** What the page was opened with, before the sync rewrote the hash into its normalised form. */
 export interface OpenedLink {
@@ -48,12 +51,18 @@ export function startUrlSync(): { opened: OpenedLink; stop: () => void } {
   };
   apply();
 
-  const write = (hash: string): void => {
-    window.history.replaceState(
-      window.history.state,
-      '',
-      `${window.location.pathname}${window.location.search}#${hash}`,
-    );
+  /** Writes the hash; false when the browser refused (too many calls): the caller retries later. */
+  const write = (hash: string): boolean => {
+    try {
+      window.history.replaceState(
+        window.history.state,
+        '',
+        `${window.location.pathname}${window.location.search}#${hash}`,
+      );
+      return true;
+    } catch {
+      return false;
+    }
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
   /** A leading-edge write is queued for the end of the current task. */
@@ -69,9 +78,9 @@ export function startUrlSync(): { opened: OpenedLink; stop: () => void } {
     queued = false;
     const next = serializeSettings(useAppStore.getState().settings);
     if (next === lastWritten) return;
-    lastWritten = next;
     writesAt.push(performance.now());
-    write(next);
+    if (write(next)) lastWritten = next;
+    else timer = setTimeout(writeNow, WRITE_DELAY_MS); // refused: the link stays pending
   };
   const unsubscribe = useAppStore.subscribe((state, prev) => {
     if (state.settings === prev.settings) return;

@@ -411,11 +411,8 @@ describe('CLI --link', () => {
     [['solve', '--link', LINK_SKETCHED, '--data', 'd.csv'], /the link uses generated data; drop --data/],
     [['eval', '--link', LINK_SKETCHED], /--link is for solve and sweep, not eval/],
     // The page refuses to run without a tagged and an untagged row; so does the CLI.
-    [['solve', '--link', '#v=2&n=60&d=4&tag=first&first=0'], /--link: the link tags no row as copyrighted/],
-    [
-      ['solve', '--link', '#v=2&n=60&d=4&tag=first&first=60'],
-      /--link: the link tags every row as copyrighted/,
-    ],
+    [['solve', '--link', '#v=2&n=60&d=4&tag=first&first=0'], /--link: no row is tagged as copyrighted/],
+    [['solve', '--link', '#v=2&n=60&d=4&tag=first&first=60'], /--link: every row is tagged as copyrighted/],
     [
       ['solve', '--link', '#v=2&src=csv&sha=' + 'ab'.repeat(32)],
       /uploaded CSV .*give the file with --data FILE/,

@@ -14,7 +14,14 @@ import { parseArgs } from 'node:util';
 import { clipEcho } from '../data/echo';
 import { paperClaims, minSquared, tauBound } from '../math/metrics';
 import { sigmaMin } from '../math/linalg';
-import { DEFAULT_MAX_ITER, SOLVER_NAMES, solve, type SolveResult, type SolverName } from '../solve/solvers';
+import {
+  DEFAULT_MAX_ITER,
+  SOLVER_NAMES,
+  solve,
+  tagCountProblem,
+  type SolveResult,
+  type SolverName,
+} from '../solve/solvers';
 import type { Dataset } from '../math/types';
 import { CpuEngine } from '../engine/cpu-engine';
 import type { Engine, EngineKind } from '../engine/engine';
@@ -321,9 +328,8 @@ async function cmdLink(verb: 'solve' | 'sweep', flags: Flags): Promise<unknown> 
   }
   // The page refuses to run without a tagged and an untagged row; so does the CLI.
   const n1 = problem.mask.reduce((k, v) => k + v, 0);
-  if (n1 === 0) throw new UsageError('--link: the link tags no row as copyrighted; ℓ1/n1 and τ need n1 ≥ 1');
-  if (n1 === problem.dataset.n)
-    throw new UsageError('--link: the link tags every row as copyrighted; ℓ2/n2 and τ need n2 ≥ 1');
+  const tagProblem = tagCountProblem(n1, problem.dataset.n);
+  if (tagProblem !== null) throw new UsageError(`--link: ${tagProblem}`);
   const solved = await solveSettingsOn(kind, settings, problem);
   return {
     link: raw,

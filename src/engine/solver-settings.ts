@@ -4,7 +4,7 @@
  * so that a link reproduces the same iterates everywhere (same sketch seed, same start point).
  */
 import { createRng } from '../data/prng';
-import type { SolverName, SolverOptions } from '../solve/solvers';
+import { DEFAULT_SKETCH_SEED, type SolverName, type SolverOptions } from '../solve/solvers';
 
 /** The solver part of the settings (app/store/settings.ts Settings has these fields). */
 export interface SolverSettings {
@@ -28,7 +28,7 @@ export interface SolverSettings {
  * data seed, so that a sketched run depends only on its solver settings: the page, the CLI and a
  * link agree for uploaded data too, which has no data seed.
  */
-export const SKETCH_SEED = 1;
+export const SKETCH_SEED = DEFAULT_SKETCH_SEED;
 
 /** Standard deviation of a seeded start point's entries. */
 const X0_SCALE = 0.1;

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../data/prng';
 import { CpuEngine } from '../engine/cpu-engine';
+import type { Engine, EngineCapabilities, EvalOptions, EvalRequest } from '../engine/engine';
 import { randomProblem, relErr, splitProblem } from '../testing/random-problem';
 import { startPoint } from '../engine/solver-settings';
 import { BatchSolver, effectiveTolerance, solve } from './solvers';
 import { evaluateAt } from '../math/objective';
 import { Float32Rounded } from './solver-test-engines';
-import type { Dataset, Problem } from '../math/types';
+import type { Dataset, Evaluation, Problem } from '../math/types';
 
 function setup(p: Problem) {
   const { dataset, config } = splitProblem(p);
@@ -193,6 +194,62 @@ describe('solvers on a float32 engine', () => {
         // The float64 gradient at the end, recomputed from scratch, agrees.
         expect(Math.hypot(...evaluateAt(q, r.x, { gradient: true }).grad!)).toBeLessThanOrEqual(1e-6);
         expect(Math.abs(r.parts.L - ref.parts.L) / ref.parts.L).toBeLessThan(1e-9);
+      }
+    },
+  );
+});
+
+/**
+ * A float32 engine that becomes the float64 CPU engine after `switchAfter` evaluate calls, as a
+ * FailoverEngine does when the device is lost under a sweep (no replaceEngine is called).
+ */
+class SwitchingEngine implements Engine {
+  readonly kind = 'cpu' as const;
+  readonly description = 'float32, then CPU float64';
+  private calls = 0;
+  private readonly f32: Float32Rounded;
+  private readonly f64: CpuEngine;
+  constructor(
+    readonly dataset: Dataset,
+    private readonly switchAfter: number,
+  ) {
+    this.f32 = new Float32Rounded(dataset);
+    this.f64 = new CpuEngine(dataset);
+  }
+  private get current(): Engine {
+    return this.calls >= this.switchAfter ? this.f64 : this.f32;
+  }
+  get capabilities(): EngineCapabilities {
+    return this.current.capabilities;
+  }
+  evaluate(batch: readonly EvalRequest[], options?: EvalOptions): Promise<Evaluation[]> {
+    const engine = this.current;
+    this.calls++;
+    return engine.evaluate(batch, options);
+  }
+  hessianVectorProducts(batch: readonly EvalRequest[], v: readonly Float64Array[]): Promise<Float64Array[]> {
+    return this.current.hessianVectorProducts(batch, v);
+  }
+  dispose(): void {}
+}
+
+describe('an engine whose precision changes underneath (failover without replaceEngine)', () => {
+  it.each(['gd', 'newton'] as const)(
+    '%s re-evaluates at the new precision and converges to the CPU tolerance',
+    async (solver) => {
+      for (const seed of [13, 14, 15]) {
+        const q = randomProblem({ n: 40, d: 5, n1: 8, gammaC: 0.2, seed, wLow: 0.05, wHigh: 0.15 });
+        const { dataset: ds, config: cfg } = splitProblem(q);
+        const options = { solver, tol: 1e-6 };
+        const [r] = await new BatchSolver(
+          new SwitchingEngine(ds, 6),
+          [cfg],
+          new Float64Array(5),
+          options,
+        ).run();
+        expect(r.status, `seed ${seed}: ${r.reason}`).toBe('converged');
+        expect(r.cause).toBe('tolerance');
+        expect(Math.hypot(...evaluateAt(q, r.x, { gradient: true }).grad!)).toBeLessThanOrEqual(1e-6);
       }
     },
   );

@@ -27,6 +27,19 @@ export type SolverName = 'newton' | 'gd' | 'sketched' | 'newton-cg';
 
 export const SOLVER_NAMES: readonly SolverName[] = ['newton', 'gd', 'sketched', 'newton-cg'];
 
+/**
+ * Why a run over n rows with n1 tagged cannot give τ (null when it can): ℓ1/n1 needs a tagged
+ * row and ℓ2/n2 an untagged one. The page and the CLI refuse with these words.
+ */
+export function tagCountProblem(n1: number, n: number): string | null {
+  if (n1 === 0) return 'no row is tagged as copyrighted: ℓ1/n1 and τ need n1 ≥ 1';
+  if (n1 === n) return 'every row is tagged as copyrighted: ℓ2/n2 and τ need n2 ≥ 1';
+  return null;
+}
+
+/** Seed of the sketch's row sampling when none is given (the page, links and the CLI use it). */
+export const DEFAULT_SKETCH_SEED = 1;
+
 /** Default iteration limit of each solver: gradient descent needs many more, cheaper steps. */
 export const DEFAULT_MAX_ITER: Readonly<Record<SolverName, number>> = {
   newton: 100,
@@ -167,6 +180,8 @@ export interface SolveResult {
   reason?: string;
   /** Why the run stopped, for code (always set once stopped). */
   cause?: StopCause;
+  /** The precision of the engine the run ended on (it changes after a lost GPU device). */
+  precision: EnginePrecision;
   gradNorm: number;
   history: IterationRecord[];
 }
@@ -211,6 +226,8 @@ function fmt(v: number): string {
 /** Runs a batch of configurations in lock step; see the module comment. */
 export class BatchSolver {
   private engine: Engine;
+  /** The engine precision the current evaluations were made at (null before the first step). */
+  private evaluatedAt: EnginePrecision | null = null;
   private readonly states: RunState[];
   private readonly opts: ResolvedOptions;
   private readonly strategy: SolverStrategy;
@@ -232,7 +249,7 @@ export class BatchSolver {
       maxIter: DEFAULT_MAX_ITER[options.solver],
       tol: 1e-8,
       sketchRows: Math.min(n, 20 * d + 100),
-      seed: 1,
+      seed: DEFAULT_SKETCH_SEED,
       cgMaxIter: 2 * d,
       trackLambdaMin: d <= 128,
       armijoC: 1e-4,
@@ -479,6 +496,12 @@ export class BatchSolver {
    * for configurations that did not produce one (already stopped, or stopped now).
    */
   async step(): Promise<(IterationRecord | null)[]> {
+    // The engine's precision changed under us (a failover engine switched to the CPU after a lost
+    // device, without replaceEngine): evaluations made at the old precision must not meet trial
+    // points at the new one in the Armijo test, so every current point is evaluated again.
+    const precision = this.precision;
+    if (this.evaluatedAt !== null && this.evaluatedAt !== precision) for (const s of this.states) s.ev = null;
+    this.evaluatedAt = precision;
     if (!this.initialized) {
       this.initialized = true;
       return this.refresh();
@@ -608,6 +631,7 @@ export class BatchSolver {
         status: s.status,
         reason: s.reason,
         cause: s.cause,
+        precision: this.precision,
         gradNorm: last ? last.gradNorm : NaN,
         history: s.history.slice(),
       };
