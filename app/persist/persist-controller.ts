@@ -53,6 +53,22 @@ function asFile(entry: StoredUpload): File {
 }
 
 /**
+ * Calls `onLoaded` once the upload with this SHA-256 has become the data; stops watching when it
+ * has, or when loading failed (a data error with nothing loading), so nothing lingers after a
+ * failed parse. `onEnd` runs either way.
+ */
+function whenLoaded(sha256: string, onLoaded: () => void, onEnd: () => void = () => undefined): void {
+  const off = useAppStore.subscribe((state) => {
+    const loaded = state.origin?.kind === 'csv' && state.origin.sha256 === sha256;
+    const failed = state.dataError !== null && !state.loading.busy;
+    if (!loaded && !failed) return;
+    off();
+    if (loaded) onLoaded();
+    onEnd();
+  });
+}
+
+/**
  * Loads the stored upload with this SHA-256 as the data the page is waiting for. Returns false
  * when this browser does not have it (the caller then asks for the file).
  */
@@ -69,6 +85,12 @@ export async function restoreUpload(sha256: string): Promise<boolean> {
   restoring.add(sha256);
   useAppStore.getState().setAwaitingCsv(sha256);
   loadCsvFile(asFile(entry));
+  // Watched from here, where the load has cleared any earlier data error and is busy.
+  whenLoaded(
+    sha256,
+    () => undefined,
+    () => restoring.delete(sha256),
+  );
   say(`Loaded ${entry.fileName} from this browser's storage.`);
   return true;
 }
@@ -96,9 +118,8 @@ export async function acceptOffer(): Promise<void> {
   const sha256 = entry.sha256;
   // Tags are applied once the file has become the data, so they are decoded against its rows.
   const tags = entry.tags;
-  const off = useAppStore.subscribe((state) => {
-    if (state.origin?.kind !== 'csv' || state.origin.sha256 !== sha256) return;
-    off();
+  loadCsvFile(asFile(entry));
+  whenLoaded(sha256, () => {
     if (tags) {
       useAppStore.getState().updateSettings((s) => {
         s.tagRule = tags.tagRule;
@@ -107,7 +128,6 @@ export async function acceptOffer(): Promise<void> {
       });
     }
   });
-  loadCsvFile(asFile(entry));
   say(`Loaded ${entry.fileName} from this browser's storage${tags ? ', with its tags' : ''}.`);
 }
 
