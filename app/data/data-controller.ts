@@ -82,7 +82,7 @@ function onEvent(event: DataEvent): void {
         clusters: event.clusters,
         origin: { kind: 'generated', spec: { ...store.settings.gen } },
       });
-      applyRule();
+      // setData applies the tag rule to the new rows itself (app-store.ts).
       break;
     }
     case 'progress': {
@@ -130,7 +130,6 @@ function onEvent(event: DataEvent): void {
       } finally {
         installingUpload = false;
       }
-      applyRule();
       if (file) for (const fn of parsedListeners) fn(file, event.sha256);
       break;
     }

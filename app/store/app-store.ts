@@ -132,6 +132,23 @@ function countOnes(mask: Uint8Array): number {
   return k;
 }
 
+/**
+ * The mask the settings give over n rows and what else that changes in the store: a manual bitset
+ * that does not fit tags no rows, adds a notice and leaves the settings (so the rewritten link does
+ * not carry it on); a rule that cannot apply tags no rows and sets the data error.
+ */
+function settingsMask(
+  s: Settings,
+  n: number,
+  clusters: Int32Array | null,
+  linkNotices: string[],
+): Pick<AppState, 'mask'> & Partial<Pick<AppState, 'settings' | 'linkNotices' | 'dataError'>> {
+  const { mask, notice } = maskFromSettings(s, n, clusters);
+  if (!notice) return { mask };
+  if (s.tagRule.kind !== 'manual') return { mask, dataError: notice };
+  return { mask, linkNotices: [...linkNotices, notice], settings: { ...cloneSettings(s), manualBits: '' } };
+}
+
 /** Creates the store; exported as a factory so unit tests get a fresh one. */
 export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
   return create<AppState>()((set, get) => ({
@@ -164,28 +181,13 @@ export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
     },
     setData({ dataset, baseW, featureNames, clusters, origin, csvMask }) {
       const s = get().settings;
-      const extra: Partial<AppState> = {};
-      let mask = get().mask;
-      if (s.tagRule.kind === 'manual') {
-        if (csvMask) {
-          mask = csvMask;
-          extra.settings = { ...cloneSettings(s), manualBits: encodeMaskBitset(csvMask) };
-        } else {
-          const m = maskFromSettings(s, dataset.n);
-          mask = m.mask;
-          if (m.notice) {
-            extra.linkNotices = [...get().linkNotices, m.notice];
-            // The rejected bitset leaves the settings, so the rewritten link does not carry it on.
-            extra.settings = { ...cloneSettings(s), manualBits: '' };
-          }
-        }
-      } else {
-        // The rule's tags for the new rows, in the same update as the data: a run waiting for the
-        // data (run-controller.ts) must never see new rows with the old or an empty mask.
-        const m = maskFromSettings(s, dataset.n, clusters);
-        mask = m.mask;
-        if (m.notice) extra.dataError = m.notice;
-      }
+      // A CSV's own copyright column becomes the manual tags; otherwise the settings' tags, in the
+      // same update as the data: a run waiting for the data (run-controller.ts) must never see new
+      // rows with the old or an empty mask.
+      const { mask, ...extra } =
+        s.tagRule.kind === 'manual' && csvMask
+          ? { mask: csvMask, settings: { ...cloneSettings(s), manualBits: encodeMaskBitset(csvMask) } }
+          : settingsMask(s, dataset.n, clusters, get().linkNotices);
       set({
         dataset,
         baseW,
@@ -232,20 +234,11 @@ export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
       get().setRowTags([row], get().mask[row] !== 1);
     },
     applyManualBits() {
-      const { settings, dataset, linkNotices } = get();
+      const { settings, dataset, mask } = get();
       if (!dataset || settings.tagRule.kind !== 'manual') return;
-      if (encodeMaskBitset(get().mask) === settings.manualBits && get().mask.length === dataset.n) return;
-      const m = maskFromSettings(settings, dataset.n);
-      set({
-        mask: m.mask,
-        n1: countOnes(m.mask),
-        ...(m.notice
-          ? {
-              linkNotices: [...linkNotices, m.notice],
-              settings: { ...cloneSettings(settings), manualBits: '' },
-            }
-          : {}),
-      });
+      if (encodeMaskBitset(mask) === settings.manualBits && mask.length === dataset.n) return;
+      const next = settingsMask(settings, dataset.n, null, get().linkNotices);
+      set({ ...next, n1: countOnes(next.mask) });
     },
     setMask(mask) {
       set({ mask, n1: countOnes(mask) });
