@@ -24,8 +24,8 @@ export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   ['default-src', "'self'"],
   // Vite's module chunks, Plotly's chunk (a dynamic import) and the workers' imports: all files
   // from this origin. No 'unsafe-inline' (the build has no inline script) and no 'unsafe-eval':
-  // Plotly's strict bundle draws scattergl from precompiled WebGL commands instead of building
-  // them with Function() as the regular bundle does.
+  // Plotly's cartesian bundle (app/plots/plotly-loader.ts) has no WebGL traces, the part of
+  // Plotly's regular bundles that builds code with Function(), and draws everything in SVG.
   ['script-src', "'self'"],
   // Plotly needs inline styles: it adds <style> elements at run time (an empty one it fills
   // through insertRule, and its bundled CSS as text) and sets `style="…"` attributes on SVG

@@ -2,9 +2,10 @@
  * The production build under its Content-Security-Policy: the build's index.html carries the
  * policy of build/csp.ts (the dev server's does not), and the page works under it with no
  * violation — a run to the end on the CPU worker and on WebGPU, every chart type the page draws
- * (scatter, bar, heatmap, and scattergl for the projection of more than 2,000 rows, lasso
- * included), a sweep in its worker, PNG and CSV downloads. Then a script injected into the page is
- * refused and eval throws, which shows that the policy is in force rather than merely present.
+ * (scatter, bar, heatmap, and the projection's fixed sample of a large dataset, with a lasso that
+ * tags the rows it holds, drawn or not), a sweep in its worker, PNG and CSV downloads. Then a
+ * script injected into the page is refused and eval throws, which shows that the policy is in
+ * force rather than merely present.
  *
  * The site is built here (vite build, the same config as `npm run build`) into its own folder, so
  * that the test never overwrites a dist/ someone is using, and served by `vite preview`.
@@ -12,8 +13,13 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { build, preview, type PreviewServer } from 'vite';
+import { generatorSpec } from '../app/data/generator-spec';
 import { INTRO_DISMISSED_KEY } from '../app/learn/intro-state';
+import { pca2 } from '../app/plots/pca';
+import { sampleSizes } from '../app/plots/projection-sample';
+import { parseHash } from '../app/store/url-codec';
 import { CONTENT_SECURITY_POLICY } from '../build/csp';
+import { generate } from '../src/data/generators';
 import { runToEnd, setNumber, snapshot } from './helpers/app';
 
 /** Port of the preview server (E2E_PREVIEW_PORT, as E2E_PORT is the dev server's). */
@@ -230,40 +236,96 @@ async function lassoLeftHalf(page: Page): Promise<void> {
   await page.mouse.up();
 }
 
-test('the projection of more than 2,000 rows (WebGL scattergl) draws, selects and exports under the policy', async ({
+/** What the page's plotly_selected events reported: the lasso's vertices and the drawn points. */
+interface SelectedReport {
+  lasso: { x: number[]; y: number[] } | null;
+  drawn: number;
+}
+
+/** Even-odd crossing test, boundary aside (a projected point exactly on the lasso is not expected). */
+function insidePolygon(x: number, y: number, xs: number[], ys: number[]): boolean {
+  let inside = false;
+  for (let i = 0, j = xs.length - 1; i < xs.length; j = i++) {
+    if (ys[i] > y !== ys[j] > y && x < xs[i] + ((y - ys[i]) * (xs[j] - xs[i])) / (ys[j] - ys[i])) {
+      inside = !inside;
+    }
+  }
+  return inside;
+}
+
+test('the projection of 50,000 rows draws a fixed SVG sample, and a lasso tags every row inside it, drawn or not, under the policy', async ({
   page,
 }) => {
   const { consoleErrors } = await watchPolicy(page);
-  await page.goto('/#v=2&speed=0&backend=cpu&n=2500&d=4&tag=first&first=0&view=projection');
-  await expect(page.getByTestId('data-summary')).toContainText('n = 2500 rows, d = 4 features');
+  const hash = 'v=2&speed=0&backend=cpu&n=50000&d=4&seed=3&tag=first&first=0&view=projection';
+  await page.goto(`/#${hash}`);
+  await expect(page.getByTestId('data-summary')).toContainText('n = 50000 rows, d = 4 features');
   await expect(page.getByTestId('projection-plot')).toHaveAttribute('data-empty', 'false');
-  // Plotly's full data: two WebGL traces holding all 2,500 rows.
+  // Plotly's full data: two SVG scatter traces holding the sample of 4,000 rows (none tagged yet).
   const traces = (): Promise<string> =>
     page.evaluate(() => {
       const el = document.querySelector('[data-testid="projection-plot"] .js-plotly-plot') as
         (HTMLElement & { _fullData?: { type: string; x: ArrayLike<number> }[] }) | null;
       return (el?._fullData ?? []).map((t) => `${t.type}:${t.x.length}`).join(' ');
     });
-  await expect.poll(traces).toBe('scattergl:2500 scattergl:0');
-  // Plotly shows this notice over the chart when it cannot set up WebGL drawing (as when the
-  // policy refuses the Function() calls of the regular bundle).
-  await expect(
-    page.locator('[data-testid="projection-plot"] .no-webgl'),
-    'Plotly could not draw WebGL traces (is its bundle the strict one, without Function()?)',
-  ).toHaveCount(0);
-  await expect(page.locator('[data-testid="projection-plot"] canvas.gl-canvas-context')).toBeAttached();
+  await expect.poll(traces).toBe('scatter:4000 scatter:0');
+  await expect(page.locator('[data-testid="projection-plot"] g.trace.scatter path.point')).toHaveCount(4000);
+  await expect(page.getByTestId('projection-sample-note')).toContainText(
+    'Showing 4,000 of 50,000 rows, a fixed sample; a selection tags every row inside it',
+  );
+  await expect(page.locator('[data-testid="projection-plot"] .gtitle')).toContainText(
+    '4,000 of 50,000 drawn (a fixed sample)',
+  );
 
-  // A lasso tags the rows inside it: the points are redrawn in two WebGL traces.
+  // Record what Plotly reports to the page's own handler (a second listener on the same chart).
+  await page.evaluate(() => {
+    const w = window as unknown as { __selected: SelectedReport[] };
+    w.__selected = [];
+    const el = document.querySelector('[data-testid="projection-plot"] .js-plotly-plot') as HTMLElement & {
+      on(
+        event: string,
+        f: (e?: { points?: unknown[]; lassoPoints?: { x: number[]; y: number[] } }) => void,
+      ): void;
+    };
+    el.on('plotly_selected', (e) =>
+      w.__selected.push({
+        lasso: e?.lassoPoints ? { x: [...e.lassoPoints.x], y: [...e.lassoPoints.y] } : null,
+        drawn: e?.points?.length ?? 0,
+      }),
+    );
+  });
+
+  // A lasso tags every row inside it, the undrawn ones too.
   await lassoLeftHalf(page);
   await expect(page.getByTestId('tag-rule')).toHaveValue('manual');
   const n1 = Number(/n1 = (\d+)/.exec((await page.getByTestId('n1-readout').textContent()) ?? '')?.[1]);
-  expect(n1).toBeGreaterThan(0);
-  expect(n1).toBeLessThan(2500);
-  await expect.poll(traces).toBe(`scattergl:${2500 - n1} scattergl:${n1}`);
-
+  const reports = await page.evaluate(
+    () => (window as unknown as { __selected: SelectedReport[] }).__selected,
+  );
+  const lasso = reports.find((r) => r.lasso)?.lasso;
+  if (!lasso) throw new Error(`no plotly_selected event with lassoPoints: ${JSON.stringify(reports)}`);
+  // The rows inside, counted here: the same data (the generator the page's worker runs, from the
+  // same link), the same projection, and a plain crossing test of the lasso Plotly reported.
+  const { dataset } = generate(generatorSpec(parseHash(hash).settings));
+  const p = pca2(dataset.A, dataset.n, dataset.d);
+  let inside = 0;
+  for (let i = 0; i < dataset.n; i++) if (insidePolygon(p.x[i], p.y[i], lasso.x, lasso.y)) inside++;
+  expect(inside).toBeGreaterThan(1000);
+  expect(n1).toBe(inside);
+  // ...far more than the drawn points the lasso held (about 4,000 of 50,000 of them).
+  const drawnSelected = reports.find((r) => r.lasso)?.drawn ?? 0;
+  expect(drawnSelected).toBeGreaterThan(0);
+  expect(n1).toBeGreaterThan(2 * drawnSelected);
+  // The sample is redrawn with its tags: 4,000 rows in both traces, as many of each as
+  // sampleSizes gives for the new tags.
+  const drawnCounts = async (): Promise<number[]> =>
+    (await traces()).split(' ').map((t) => Number(t.split(':')[1]));
+  await expect.poll(async () => (await drawnCounts())[1]).toBeGreaterThan(0);
+  const sizes = sampleSizes(dataset.n - n1, n1);
+  expect(await drawnCounts()).toEqual([sizes.free, sizes.copyrighted]);
   const png = await download(page, 'projection-plot-png');
   expect([...png.bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
-  await snapshot(page, 'csp-build-scattergl');
+  await snapshot(page, 'csp-build-projection-sample');
   expect(await violations(page)).toEqual([]);
   expect(consoleErrors).toEqual([]);
 });

@@ -1,14 +1,20 @@
 /**
  * The rows projected on their two leading principal axes, coloured and shaped by tag. Box or
  * lasso selection tags (or untags) the selected rows.
+ *
+ * The chart is SVG (Plotly's cartesian bundle has no WebGL), so above PROJECTION_POINTS_MAX rows it
+ * draws a fixed sample (projection-sample.ts) and says so; a selection then tags every row whose
+ * projected point lies inside the selected shape, drawn or not, found from the shape Plotly
+ * reports rather than from the drawn points it selected.
  */
 import { useId, useMemo, useRef, useState } from 'react';
 import type * as PlotlyTypes from 'plotly.js';
 import { useAppStore } from '../store/app-store';
-import { rowsWithTag, tagMarker } from './charts';
+import { tagMarker } from './charts';
 import { LivePlot, type PlotSpec } from './LivePlot';
-import { pca2 } from './pca';
+import { pca2, type Projection } from './pca';
 import { baseLayout, plotTheme } from './plotly-loader';
+import { PROJECTION_POINTS_MAX, projectionRows, rowsInside, selectionShape } from './projection-sample';
 
 /** A number per mask object, so each new set of tags gets a new selection revision. */
 const maskIds = new WeakMap<Uint8Array, number>();
@@ -30,27 +36,36 @@ export function ProjectionPlot() {
   const modeRef = useRef(mode);
   modeRef.current = mode;
   const groupId = useId();
+  const projectionRef = useRef<Projection | null>(projection);
+  projectionRef.current = projection;
+  const sampled = dataset !== null && dataset.n > PROJECTION_POINTS_MAX;
 
   const build = (): PlotSpec => {
     const { mask } = useAppStore.getState();
     if (!projection || !dataset || mask.length !== dataset.n) return null;
     const t = plotTheme();
+    const rows = projectionRows(mask, dataset.n);
+    // Smaller markers once thousands of them share the plot area.
+    const size = dataset.n > 2000 ? 5 : 7;
     const trace = (tagged: boolean): PlotlyTypes.Data => {
-      const idx = rowsWithTag(mask, dataset.n, tagged);
+      const idx = tagged ? rows.copyrighted : rows.free;
       return {
-        type: dataset.n > 2000 ? 'scattergl' : 'scatter',
+        type: 'scatter',
         mode: 'markers',
         name: tagged ? 'copyrighted' : 'free',
         x: idx.map((i) => projection.x[i]),
         y: idx.map((i) => projection.y[i]),
         customdata: idx,
-        marker: tagMarker(t, tagged, 7),
+        marker: tagMarker(t, tagged, size),
         hovertemplate: 'row %{customdata}<extra></extra>',
       } as PlotlyTypes.Data;
     };
     const [e1, e2] = projection.explained;
+    const drawn = rows.free.length + rows.copyrighted.length;
     const layout = baseLayout(
-      'Rows on their two principal axes (select with box or lasso)',
+      rows.sampled
+        ? `Rows on their two principal axes: ${drawn.toLocaleString('en')} of ${dataset.n.toLocaleString('en')} drawn (a fixed sample)`
+        : 'Rows on their two principal axes (select with box or lasso)',
       `PC1 (${(100 * e1).toFixed(0)}% of variance)`,
       `PC2 (${(100 * e2).toFixed(0)}%)`,
     );
@@ -75,6 +90,12 @@ export function ProjectionPlot() {
           untags rows
         </label>
       </fieldset>
+      {sampled && dataset && (
+        <p className="hint" data-testid="projection-sample-note" style={{ margin: '0 0 0.3rem' }}>
+          Showing {PROJECTION_POINTS_MAX.toLocaleString('en')} of {dataset.n.toLocaleString('en')} rows, a
+          fixed sample; a selection {mode === 'tag' ? 'tags' : 'untags'} every row inside it, drawn or not.
+        </p>
+      )}
       <LivePlot
         key={dataset ? `${dataset.n}x${dataset.d}-${projection?.x[0]}` : 'none'}
         label="Rows projected on two principal axes, coloured by copyright tag; select points to tag them"
@@ -85,8 +106,16 @@ export function ProjectionPlot() {
         watch={(s) => s.mask}
         onReady={(_plotly, el) => {
           el.on('plotly_selected', (event) => {
-            if (!event || !event.points || event.points.length === 0) return;
-            const rows = event.points.map((p) => Number(p.customdata));
+            if (!event) return;
+            // The drawn points Plotly selected (with Shift, those of earlier shapes too)...
+            const rows = new Set((event.points ?? []).map((p) => Number(p.customdata)));
+            // ...and, for a sample, every row inside the latest shape, drawn or not.
+            const p = projectionRef.current;
+            const shape = selectionShape(event);
+            if (p && shape && p.x.length > PROJECTION_POINTS_MAX) {
+              for (const row of rowsInside(shape, p.x, p.y)) rows.add(row);
+            }
+            if (rows.size === 0) return;
             useAppStore.getState().setRowTags(rows, modeRef.current === 'tag');
           });
         }}

@@ -1,9 +1,16 @@
 /**
- * Plotly is large (~4.9 MB unminified chunk), so it is loaded on first use with a dynamic import:
- * the first paint shows the controls without waiting for it. The bundle is served from this origin
- * like any other chunk (no CDN). It is Plotly's strict bundle, which draws WebGL traces (the
- * projection's scattergl above 2,000 rows) without `new Function`, so the built site's
- * Content-Security-Policy needs no 'unsafe-eval' (build/csp.ts).
+ * Plotly is loaded on first use with a dynamic import, so the first paint shows the controls
+ * without waiting for it; the chunk is served from this origin like any other (no CDN).
+ *
+ * The bundle is plotly.js-cartesian-dist-min: the 2-D trace types the page draws (scatter, bar,
+ * heatmap) and no more, about 446 kB gzipped where the full strict bundle was 1.33 MB, most of
+ * the page's weight (e2e/page-weight.spec.ts measures it). It has no WebGL traces, so the
+ * projection draws SVG with at most PROJECTION_POINTS_MAX rows (projection-sample.ts). It builds no
+ * code with Function() or eval: the regular bundles do so for their WebGL traces, which this one
+ * lacks, and its three remaining Function() calls are fallbacks a current browser never reaches
+ * (webpack's global-object lookup after globalThis, a bind polyfill, a generator probe). So the
+ * built site's Content-Security-Policy needs no 'unsafe-eval' (build/csp.ts), and
+ * e2e/app-csp.spec.ts draws every chart under it with no violation.
  */
 import type * as PlotlyTypes from 'plotly.js';
 
@@ -13,7 +20,7 @@ let loading: Promise<PlotlyModule> | null = null;
 
 /** The Plotly module, loaded once. */
 export function loadPlotly(): Promise<PlotlyModule> {
-  loading ??= import('plotly.js-strict-dist').then(
+  loading ??= import('plotly.js-cartesian-dist-min').then(
     (m) => (m as unknown as { default: PlotlyModule }).default,
   );
   return loading;

@@ -4,7 +4,8 @@
  * ever formed. Both readings of f1 are supported: 'global' (f1 = copyrighted entries of the softmax
  * over all rows) and 'separate' (a softmax over the copyrighted rows alone).
  */
-import { dot, matTVec, matVec, weightedGram } from './linalg';
+import { dot, matTVec, weightedGram } from './linalg';
+import { plainRowKernels, type AsyncRowKernels, type RowKernels } from './row-kernels';
 import { NeumaierSum } from './sum';
 import type { Evaluation, LossParts, Problem, Reading } from './types';
 
@@ -155,10 +156,19 @@ export function lowRankCoefficients(
   );
 }
 
-/** Forward pass and loss parts at x (O(n·d)). */
-export function forward(problem: Problem, x: Float64Array): ForwardState {
-  const { n, d, A, b, w, mask, gammaC, reading } = problem;
-  const u = matVec(A, n, d, x);
+/** The kernels to use for a problem: the given ones, or the plain-TypeScript reference. */
+function kernelsFor(problem: Problem, kernels?: RowKernels): RowKernels {
+  return kernels ?? plainRowKernels(problem.A, problem.n, problem.d);
+}
+
+/** Forward pass and loss parts at x (O(n·d)); `kernels` (default: the reference) computes A·x. */
+export function forward(problem: Problem, x: Float64Array, kernels?: RowKernels): ForwardState {
+  return forwardFromU(problem, kernelsFor(problem, kernels).matVec(x));
+}
+
+/** The forward pass from u = A·x (O(n)): everything after the pass over A. */
+export function forwardFromU(problem: Problem, u: Float64Array): ForwardState {
+  const { n, b, w, mask, gammaC, reading } = problem;
   const f = softmaxSelected(u);
   const phi = reading === 'separate' ? softmaxSelected(u, mask) : f;
   const c = new Float64Array(n);
@@ -340,11 +350,26 @@ export function applyKernel(K: HessianKernel, z: Float64Array): Float64Array {
 }
 
 /** ∇²L(x)·v without forming the Hessian: Aᵀ·K·(A·v), O(n·d). */
-export function hessianVectorProduct(problem: Problem, x: Float64Array, v: Float64Array): Float64Array {
-  const { A, n, d } = problem;
-  const s = forward(problem, x);
-  const K = hessianKernel(problem, s);
-  return matTVec(A, n, d, applyKernel(K, matVec(A, n, d, v)));
+export function hessianVectorProduct(
+  problem: Problem,
+  x: Float64Array,
+  v: Float64Array,
+  kernels?: RowKernels,
+): Float64Array {
+  const k = kernelsFor(problem, kernels);
+  const K = hessianKernel(problem, forward(problem, x, k));
+  return k.matTVecs([applyKernel(K, k.matVec(v))])[0];
+}
+
+/** {@link hessianVectorProduct} on kernels that answer later (row shards). */
+export async function hessianVectorProductAsync(
+  problem: Problem,
+  x: Float64Array,
+  v: Float64Array,
+  kernels: AsyncRowKernels,
+): Promise<Float64Array> {
+  const K = hessianKernel(problem, forwardFromU(problem, await kernels.matVec(x)));
+  return (await kernels.matTVecs([applyKernel(K, await kernels.matVec(v))]))[0];
 }
 
 /** Options for {@link evaluateAt}. */
@@ -353,13 +378,72 @@ export interface EvaluateOptions {
   hessian?: boolean;
 }
 
-/** Loss parts, and on request ∇L and ∇²L, from one forward pass. */
-export function evaluateAt(problem: Problem, x: Float64Array, opts: EvaluateOptions = {}): Evaluation {
-  const s = forward(problem, x);
-  const out: Evaluation = { ...s.parts };
-  if (opts.gradient === false && !opts.hessian) return out;
+/**
+ * What the derivatives ask of the second pass over A, from a forward pass: the n-vectors to
+ * multiply by Aᵀ (g first when ∇L is wanted) and, for ∇²L, the kernel whose δ weights the Gram.
+ * Null when no derivative is wanted.
+ */
+interface DerivativePass {
+  vs: Float64Array[];
+  K: HessianKernel | null;
+  wantGrad: boolean;
+}
+
+function derivativePass(problem: Problem, s: ForwardState, opts: EvaluateOptions): DerivativePass | null {
+  const wantGrad = opts.gradient !== false;
+  if (!wantGrad && !opts.hessian) return null;
   const ug = uGradient(problem, s);
-  if (opts.gradient !== false) out.grad = matTVec(problem.A, problem.n, problem.d, ug.g);
-  if (opts.hessian) out.hessian = hessianFromKernel(problem, hessianKernel(problem, s, ug));
+  if (!opts.hessian) return { vs: [ug.g], K: null, wantGrad };
+  const K = hessianKernel(problem, s, ug);
+  return { vs: wantGrad ? [ug.g, ...K.U] : K.U, K, wantGrad };
+}
+
+/** The evaluation from the forward pass and the second pass's results (Aᵀv_p, and the Gram). */
+function finishEvaluation(
+  problem: Problem,
+  s: ForwardState,
+  pass: DerivativePass,
+  atv: Float64Array[],
+  gram: Float64Array | null,
+): Evaluation {
+  const out: Evaluation = { ...s.parts };
+  if (pass.wantGrad) out.grad = atv[0];
+  if (pass.K && gram)
+    out.hessian = assembleHessian(problem.d, gram, pass.wantGrad ? atv.slice(1) : atv, pass.K.C);
   return out;
+}
+
+/**
+ * Loss parts, and on request ∇L and ∇²L, from one forward pass. `kernels` (default: the reference
+ * loops) does the passes over A: one for A·x, then one for ∇L, or one for ∇L and ∇²L together
+ * (the Gram, Aᵀg and AᵀU read the same rows).
+ */
+export function evaluateAt(
+  problem: Problem,
+  x: Float64Array,
+  opts: EvaluateOptions = {},
+  kernels?: RowKernels,
+): Evaluation {
+  const k = kernelsFor(problem, kernels);
+  const s = forward(problem, x, k);
+  const pass = derivativePass(problem, s, opts);
+  if (!pass) return { ...s.parts };
+  if (!pass.K) return finishEvaluation(problem, s, pass, k.matTVecs(pass.vs), null);
+  const { gram, atv } = k.gramAndMatTVecs(pass.K.delta, pass.vs);
+  return finishEvaluation(problem, s, pass, atv, gram);
+}
+
+/** {@link evaluateAt} on kernels that answer later (row shards): the same stages, awaited. */
+export async function evaluateAtAsync(
+  problem: Problem,
+  x: Float64Array,
+  opts: EvaluateOptions,
+  kernels: AsyncRowKernels,
+): Promise<Evaluation> {
+  const s = forwardFromU(problem, await kernels.matVec(x));
+  const pass = derivativePass(problem, s, opts);
+  if (!pass) return { ...s.parts };
+  if (!pass.K) return finishEvaluation(problem, s, pass, await kernels.matTVecs(pass.vs), null);
+  const { gram, atv } = await kernels.gramAndMatTVecs(pass.K.delta, pass.vs);
+  return finishEvaluation(problem, s, pass, atv, gram);
 }
