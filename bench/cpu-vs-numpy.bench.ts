@@ -1,7 +1,8 @@
 /**
  * The float64 CPU engine against NumPy, side by side in one run: the TypeScript reference kernels,
- * the WebAssembly SIMD kernels and NumPy (bench/numpy-server.py, OpenBLAS at one thread) take turns
- * rep by rep on the same problem, and the medians and their ratios are printed. Also the machine's
+ * the WebAssembly SIMD kernels, the same on row shards (worker threads, --shards=K, default 2) and
+ * NumPy (bench/numpy-server.py, OpenBLAS at one thread) take turns rep by rep on the same problem,
+ * and the medians and their ratios are printed. Also the machine's
  * one-thread stream bandwidth (JS, four accumulators) and NumPy's dgemm rate, to put GB/s and
  * GFLOP/s in context. Prints figures only; never fails on time. NumPy is optional (skipped when
  * `python3 -c 'import numpy'` fails).
@@ -18,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { generate } from '../src/data/generators';
 import { applyTagRule } from '../src/data/tagging';
 import { CpuEngine } from '../src/engine/cpu-engine';
+import { nodeShardPort } from '../src/engine/node-shard-port';
 import type { EvalOptions, EvalRequest } from '../src/engine/engine';
 import { solve } from '../src/solve/solvers';
 
@@ -44,6 +46,8 @@ const SOLVE_SIZE: [number, number] = quick ? [30_000, 128] : [100_000, 256];
 /** Wall-clock budget per (size, operation): alternating rounds until it is spent (≥ 3 rounds). */
 const BUDGET_MS = quick ? 2_000 : 8_000;
 const GAMMA = 0.2;
+/** Row shards of the sharded program (worker threads; the engine's own thread is shard 0). */
+const SHARDS = Number(args.find((a) => a.startsWith('--shards='))?.slice(9) ?? 2);
 
 function median(v: number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -108,8 +112,10 @@ if (numpy) {
   console.log(`NumPy dgemm AᵀA (4000×512, 1 thread): ${fmt(g.gflops as number, 1)} GFLOP/s`);
 } else console.log('NumPy: not found (python3 -c "import numpy" failed); ours only');
 
-type Program = 'ts' | 'wasm' | 'numpy';
-const PROGRAMS: Program[] = numpy ? ['ts', 'wasm', 'numpy'] : ['ts', 'wasm'];
+type Program = 'ts' | 'wasm' | 'shards' | 'numpy';
+const PROGRAMS: Program[] = numpy ? ['ts', 'wasm', 'shards', 'numpy'] : ['ts', 'wasm', 'shards'];
+const sharded = (dataset: ConstructorParameters<typeof CpuEngine>[0]) =>
+  new CpuEngine(dataset, { shards: { count: SHARDS, spawn: () => nodeShardPort() } });
 const rows: string[] = [];
 
 async function problemFor(n: number, d: number) {
@@ -127,7 +133,11 @@ async function problemFor(n: number, d: number) {
 
 for (const [n, d] of SIZES) {
   const { dataset, mask } = await problemFor(n, d);
-  const engines = { ts: new CpuEngine(dataset, { kernels: 'typescript' }), wasm: new CpuEngine(dataset) };
+  const engines = {
+    ts: new CpuEngine(dataset, { kernels: 'typescript' }),
+    wasm: new CpuEngine(dataset),
+    shards: sharded(dataset),
+  };
   const x = Float64Array.from({ length: d }, (_, j) => 0.01 * Math.sin(j + 1));
   if (numpy) await numpy.ask(`x ${Array.from(x).join(',')}`);
   const req: EvalRequest[] = [{ x, config: { gammaC: GAMMA, mask, reading: 'global' } }];
@@ -143,19 +153,19 @@ for (const [n, d] of SIZES) {
 
   for (const op of ['grad', 'hess'] as const) {
     const opts: EvalOptions = op === 'grad' ? { gradient: true } : { gradient: true, hessian: 'exact' };
-    const times: Record<Program, number[]> = { ts: [], wasm: [], numpy: [] };
-    const timeOurs = (p: 'ts' | 'wasm') => {
+    const times: Record<Program, number[]> = { ts: [], wasm: [], shards: [], numpy: [] };
+    const timeOurs = async (p: 'ts' | 'wasm' | 'shards') => {
       const t0 = performance.now();
-      engines[p].evaluateSync(req, opts);
+      await engines[p].evaluate(req, opts);
       return performance.now() - t0;
     };
-    timeOurs('ts');
-    timeOurs('wasm'); // warm-up (JIT, first-use copy of A into WebAssembly memory)
+    // Warm-up (JIT, first-use copy of A into WebAssembly memory, shard start).
+    for (const p of ['ts', 'wasm', 'shards'] as const) await timeOurs(p);
     const start = performance.now();
     while (times.ts.length < 3 || (performance.now() - start < BUDGET_MS && times.ts.length < 30)) {
       for (const p of PROGRAMS) {
         if (p === 'numpy') times.numpy.push((await numpy!.ask(op)).ms as number);
-        else times[p].push(timeOurs(p));
+        else times[p].push(await timeOurs(p));
       }
     }
     const med = Object.fromEntries(PROGRAMS.map((p) => [p, median(times[p])])) as Record<Program, number>;
@@ -164,18 +174,17 @@ for (const [n, d] of SIZES) {
     const flops = op === 'grad' ? 4 * n * d : 4 * n * d + n * d * d + 8 * n * d;
     const np = numpy ? med.numpy : NaN;
     rows.push(
-      `| ${n} × ${d} | ${op === 'grad' ? 'loss+grad' : 'loss+grad+Hessian'} | ${fmt(med.ts)} | ${fmt(med.wasm)} | ${fmt(np)} | ${fmt(med.ts / med.wasm)}× | ${fmt(med.wasm / np)}× | ${fmt(med.ts / np)}× | ${fmt(bytes / med.wasm / 1e6, 1)} | ${fmt(flops / med.wasm / 1e6, 2)} | ${times.ts.length} |`,
+      `| ${n} × ${d} | ${op === 'grad' ? 'loss+grad' : 'loss+grad+Hessian'} | ${fmt(med.ts)} | ${fmt(med.wasm)} | ${fmt(med.shards)} | ${fmt(np)} | ${fmt(med.ts / med.wasm)}× | ${fmt(med.wasm / np)}× | ${fmt(med.shards / np)}× | ${fmt(med.ts / np)}× | ${fmt(bytes / med.wasm / 1e6, 1)} | ${fmt(flops / med.wasm / 1e6, 2)} | ${times.ts.length} |`,
     );
     console.log(rows[rows.length - 1] + (op === 'grad' ? `  (grad agreement: ${agree})` : ''));
   }
-  engines.ts.dispose();
-  engines.wasm.dispose();
+  Object.values(engines).forEach((e) => e.dispose());
 }
 
 console.log(
-  '\n| n × d | op | TS ms | WASM ms | NumPy ms | TS/WASM | WASM/NumPy | TS/NumPy | WASM GB/s (A) | WASM GFLOP/s | rounds |',
+  `\n| n × d | op | TS ms | WASM ms | WASM × ${SHARDS} shards ms | NumPy ms | TS/WASM | WASM/NumPy | shards/NumPy | TS/NumPy | WASM GB/s (A) | WASM GFLOP/s | rounds |`,
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
 
 if (SOLVE) {
@@ -183,14 +192,17 @@ if (SOLVE) {
   const { dataset, mask } = await problemFor(n, d);
   const config = { gammaC: GAMMA, mask, reading: 'global' as const };
   const out: string[] = [];
-  for (const p of ['ts', 'wasm', 'numpy'] as const) {
+  for (const p of ['ts', 'wasm', 'shards', 'numpy'] as const) {
     if (p === 'numpy' && !numpy) continue;
     if (p === 'numpy') {
       const r = await numpy!.ask('solve 1e-8 100');
       out.push(`| NumPy | ${fmt((r.ms as number) / 1000)} s | ${r.iters} | ${r.status} | ${r.L} |`);
       continue;
     }
-    const engine = new CpuEngine(dataset, { kernels: p === 'ts' ? 'typescript' : 'auto' });
+    const engine =
+      p === 'shards'
+        ? sharded(dataset)
+        : new CpuEngine(dataset, { kernels: p === 'ts' ? 'typescript' : 'auto' });
     const t0 = performance.now();
     const r = await solve(engine, config, new Float64Array(d), {
       solver: 'newton',
@@ -199,9 +211,8 @@ if (SOLVE) {
       trackLambdaMin: false,
     });
     const s = (performance.now() - t0) / 1000;
-    out.push(
-      `| ${p === 'ts' ? 'TypeScript' : 'WASM SIMD'} | ${fmt(s)} s | ${r.iterations} | ${r.status} | ${r.parts.L} |`,
-    );
+    const label = { ts: 'TypeScript', wasm: 'WASM SIMD', shards: `WASM SIMD × ${SHARDS} shards` }[p];
+    out.push(`| ${label} | ${fmt(s)} s | ${r.iterations} | ${r.status} | ${r.parts.L} |`);
     engine.dispose();
   }
   console.log(`\nNewton solve, n = ${n}, d = ${d}, γc = ${GAMMA}, tol 1e-8, from x = 0 (one run each):`);

@@ -26,7 +26,10 @@ export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   // from this origin. No 'unsafe-inline' (the build has no inline script) and no 'unsafe-eval':
   // Plotly's cartesian bundle (app/plots/plotly-loader.ts) has no WebGL traces, the part of
   // Plotly's regular bundles that builds code with Function(), and draws everything in SVG.
-  ['script-src', "'self'"],
+  // 'wasm-unsafe-eval' lets the page compile WebAssembly and nothing else (no eval, no
+  // Function()): the float64 CPU engine's SIMD kernels (src/wasm) run on this page when a lost GPU
+  // device hands a run to the CPU; without it they would fall back to the slower TypeScript loops.
+  ['script-src', "'self' 'wasm-unsafe-eval'"],
   // Plotly needs inline styles: it adds <style> elements at run time (an empty one it fills
   // through insertRule, and its bundled CSS as text) and sets `style="…"` attributes on SVG
   // nodes through d3. With style-src 'self' the first <style> is refused and no chart draws.

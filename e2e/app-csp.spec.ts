@@ -202,9 +202,25 @@ test('the built page carries the policy, works under it with no violation, and r
         }
       }, 0),
     );
-    return { ran: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true, evalBlocked };
+    // WebAssembly compiles ('wasm-unsafe-eval'; the CPU engine's SIMD kernels after a lost GPU).
+    const wasmCompiles = await new Promise<boolean>((resolve) =>
+      setTimeout(() => {
+        try {
+          // The smallest module: magic number and version.
+          new WebAssembly.Module(Uint8Array.of(0, 0x61, 0x73, 0x6d, 1, 0, 0, 0));
+          resolve(true);
+        } catch {
+          resolve(false);
+        }
+      }, 0),
+    );
+    return {
+      ran: (window as unknown as { __inlineRan?: boolean }).__inlineRan === true,
+      evalBlocked,
+      wasmCompiles,
+    };
   });
-  expect(probe).toEqual({ ran: false, evalBlocked: true });
+  expect(probe).toEqual({ ran: false, evalBlocked: true, wasmCompiles: true });
   await expect
     .poll(async () => (await violations(page)).map((v) => `${v.directive} ${v.blockedURI}`))
     .toEqual(['script-src-elem inline', 'script-src eval']);

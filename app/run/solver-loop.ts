@@ -165,9 +165,12 @@ export class SolverLoop {
         this.emit({ type: 'state', state: 'paused' });
       }
     } catch (e) {
+      // After dispose() the run is gone: a step that fails because its engine was released with
+      // it (e.g. row shards closed) is not news for the page.
+      const disposed = this.finished;
       this.finished = true;
       this.playing = false;
-      this.emit({ type: 'error', message: friendlyError(e) });
+      if (!disposed) this.emit({ type: 'error', message: friendlyError(e) });
     } finally {
       this.busy = false;
       this.drainQueued();

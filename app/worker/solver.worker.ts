@@ -6,8 +6,11 @@ import { CpuEngine } from '../../src/engine/cpu-engine';
 import { BatchSolver } from '../../src/solve/solvers';
 import type { LoopCommand, LoopEvent } from '../run/protocol';
 import { SolverLoop, friendlyError } from '../run/solver-loop';
+import { browserShards } from './shard-port';
 
 let loop: SolverLoop | null = null;
+/** The current run's engine, released (with its row-shard workers) when a new run replaces it. */
+let engine: CpuEngine | null = null;
 
 function post(event: LoopEvent): void {
   (self as unknown as Worker).postMessage(event);
@@ -19,7 +22,9 @@ self.onmessage = (message: MessageEvent<LoopCommand>) => {
     switch (command.type) {
       case 'start': {
         loop?.dispose();
-        const engine = new CpuEngine(command.dataset);
+        engine?.dispose();
+        // The rows split over one worker per core (the same bits as one thread: row-shards.ts).
+        engine = new CpuEngine(command.dataset, { shards: browserShards() });
         const solver = new BatchSolver(engine, command.configs, command.x0, command.options);
         loop = new SolverLoop(solver, post);
         loop.setSpeed(command.speed);

@@ -44,6 +44,23 @@ export interface ShardPort {
   close(): void;
 }
 
+/**
+ * The reply bookkeeping of a port over a message channel: requests are answered in order, so each
+ * reply settles the oldest pending request; a channel error fails them all.
+ */
+export function replyQueue(): {
+  wait(): Promise<ShardReply>;
+  settle(reply: ShardReply): void;
+  failAll(error: Error): void;
+} {
+  const pending: Array<{ resolve: (r: ShardReply) => void; reject: (e: Error) => void }> = [];
+  return {
+    wait: () => new Promise<ShardReply>((resolve, reject) => pending.push({ resolve, reject })),
+    settle: (reply) => pending.shift()?.resolve(reply),
+    failAll: (error) => pending.splice(0).forEach((p) => p.reject(error)),
+  };
+}
+
 /** A shard's state and its answer to each request: the same code behind every transport. */
 export function createShardHandler(): (message: ShardRequest) => {
   reply: ShardReply;
