@@ -81,6 +81,40 @@ describe('CLI', () => {
     expect(bad.stderr).toMatch(/--preset sets every setting itself; drop --gamma/);
   });
 
+  it('--shards splits the rows over worker threads and prints the same answer to the last bit', () => {
+    const args = [
+      'solve',
+      '--generate',
+      'gaussian',
+      '--n',
+      '6000',
+      '--d',
+      '8',
+      '--fraction',
+      '0.1',
+      '--gamma',
+      '0.1',
+      '--no-history',
+    ];
+    const one = cli(...args);
+    const three = cli(...args, '--shards', '3');
+    const auto = cli(...args, '--shards', 'auto');
+    expect(one.code).toBe(0);
+    expect(three.stderr).toBe('');
+    expect(three.code).toBe(0);
+    // Everything but the engine's name, as printed (full precision), is the same (no history:
+    // it has wall-clock times).
+    const withoutEngine = (text: string) => JSON.stringify({ ...JSON.parse(text), engine: undefined });
+    expect(JSON.parse(one.stdout).iterations).toBeGreaterThan(1);
+    expect(JSON.parse(one.stdout).engine).toBe('CPU float64 (WebAssembly SIMD)');
+    expect(JSON.parse(three.stdout).engine).toBe('CPU float64 (WebAssembly SIMD × 3 row shards)');
+    expect(withoutEngine(three.stdout)).toBe(withoutEngine(one.stdout));
+    expect(withoutEngine(auto.stdout)).toBe(withoutEngine(one.stdout));
+    const bad = cli(...args, '--shards', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--shards/);
+  });
+
   it('solve on a generated problem converges and reports τ, τ_c and the history', () => {
     const args = ['solve', '--generate', 'gaussian', '--n', '60', '--d', '5', '--seed', '3'];
     args.push('--fraction', '0.2', '--gamma', '0.2');
