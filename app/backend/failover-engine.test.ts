@@ -9,7 +9,7 @@ function failingGpu(base: CpuEngine, error: Error): Engine {
   return {
     kind: 'gpu',
     description: 'stand-in GPU engine',
-    capabilities: { precision: 'float32', sketch: 'sampled' },
+    capabilities: { precision: 'float32', sketch: 'sampled', methods: ['paper'] },
     precision: 'float32',
     dataset: base.dataset,
     evaluate: () => Promise.reject(error),

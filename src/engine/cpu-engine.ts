@@ -12,6 +12,7 @@ import {
   hessianVectorProduct,
   hessianVectorProductAsync,
 } from '../math/objective';
+import { METHOD_NAMES } from '../math/methods';
 import { plainRowKernels, type AsyncRowKernels, type RowKernels } from '../math/row-kernels';
 import { leverageScores, sketchedHessian } from '../math/sketch';
 import { createWasmRowKernels, REDUCTION_BLOCK_ROWS } from '../wasm/wasm-kernels';
@@ -25,8 +26,12 @@ import {
   type EvalRequest,
 } from './engine';
 
-/** The CPU engine's capabilities: float64, and the sampled sketch of src/math/sketch.ts. */
-export const CPU_CAPABILITIES: EngineCapabilities = { precision: 'float64', sketch: 'sampled' };
+/** The CPU engine's capabilities: float64, the sampled sketch of src/math/sketch.ts, every method. */
+export const CPU_CAPABILITIES: EngineCapabilities = {
+  precision: 'float64',
+  sketch: 'sampled',
+  methods: METHOD_NAMES,
+};
 
 /**
  * Which row kernels a CpuEngine runs: 'auto' = WebAssembly SIMD where available, else TypeScript;
@@ -110,7 +115,7 @@ export class CpuEngine implements Engine {
 
   /** Synchronous form of {@link evaluate}, for callers that are not async (workers, CLI). */
   evaluateSync(batch: readonly EvalRequest[], options: EvalOptions = {}): Evaluation[] {
-    assertSupported(this.capabilities, options);
+    assertSupported(this.capabilities, options, batch);
     const mode = options.hessian ?? 'none';
     const wantGrad = options.gradient !== false;
     return batch.map((req) => {
@@ -129,7 +134,7 @@ export class CpuEngine implements Engine {
 
   /** As {@link evaluateSync}, on the row shards when there are any (sketched Hessians stay local). */
   async evaluate(batch: readonly EvalRequest[], options: EvalOptions = {}): Promise<Evaluation[]> {
-    assertSupported(this.capabilities, options);
+    assertSupported(this.capabilities, options, batch);
     const mode = options.hessian ?? 'none';
     const sharded = typeof mode === 'object' ? null : await this.shardedKernels();
     if (!sharded) return this.evaluateSync(batch, options);

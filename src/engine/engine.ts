@@ -4,6 +4,7 @@
  * read A once for all of them. CpuEngine (float64, src/math) is the reference; GpuEngine (WebGPU,
  * float32) implements the same contract.
  */
+import { METHODS, type MethodName } from '../math/methods';
 import type { Dataset, Evaluation, ObjectiveConfig } from '../math/types';
 
 /** One point to evaluate: a parameter vector (length d) and the objective it is evaluated under. */
@@ -45,6 +46,8 @@ export interface EngineCapabilities {
    * so; 'unsupported' = such a request rejects.
    */
   readonly sketch: 'sampled' | 'unsupported';
+  /** The protection methods (src/math/methods.ts) it evaluates; a config with another rejects. */
+  readonly methods: readonly MethodName[];
 }
 
 /** Rejection of a request the engine cannot honour as asked (see {@link EngineCapabilities}). */
@@ -59,11 +62,23 @@ export class UnsupportedRequestError extends Error {
  * Throws {@link UnsupportedRequestError} when `options` ask for something `capabilities` exclude;
  * every engine calls it before serving an evaluation, so nothing is silently served differently.
  */
-export function assertSupported(capabilities: EngineCapabilities, options: EvalOptions = {}): void {
+export function assertSupported(
+  capabilities: EngineCapabilities,
+  options: EvalOptions = {},
+  batch: readonly EvalRequest[] = [],
+): void {
   if (typeof options.hessian === 'object' && capabilities.sketch === 'unsupported') {
     throw new UnsupportedRequestError(
       'this engine cannot sample rows for a sketched Hessian; use the exact Hessian or another engine',
     );
+  }
+  for (const { config } of batch) {
+    const method = config.method ?? 'paper';
+    if (!capabilities.methods.includes(method)) {
+      throw new UnsupportedRequestError(
+        `this engine does not evaluate the ${METHODS[method].label} method; use the CPU engine`,
+      );
+    }
   }
 }
 

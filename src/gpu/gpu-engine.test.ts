@@ -191,7 +191,7 @@ describe('GpuEngine vs CpuEngine', () => {
   it('a sketched Hessian samples the CPU engine’s rows: equal to its sketch up to float32', async () => {
     const ds = problem(700, 9);
     const g = await GpuEngine.create(ds, { device: gpu.device, workgroupSize: 32 });
-    expect(g.capabilities).toEqual({ precision: 'float32', sketch: 'sampled' });
+    expect(g.capabilities).toEqual({ precision: 'float32', sketch: 'sampled', methods: ['paper'] });
     const c = new CpuEngine(ds);
     const batch = configs(ds.n, ['global', 'separate'], [0, 0.3]).map((config) => ({
       config,

@@ -127,8 +127,15 @@ function maskKey(mask: Uint8Array): string {
   return `${(h >>> 0).toString(16)}:${n1}:${mask.length}`;
 }
 
-/** The GPU engine's capabilities: float32 kernels, and the same sampled sketch as the CPU engine. */
-export const GPU_CAPABILITIES: EngineCapabilities = { precision: 'float32', sketch: 'sampled' };
+/**
+ * The GPU engine's capabilities: float32 kernels, the same sampled sketch as the CPU engine, and
+ * the paper's method only (its WGSL computes the §4 per-row vectors; the §9 family is CPU-only).
+ */
+export const GPU_CAPABILITIES: EngineCapabilities = {
+  precision: 'float32',
+  sketch: 'sampled',
+  methods: ['paper'],
+};
 
 /** The WebGPU float32 engine. Create with {@link GpuEngine.create}. */
 export class GpuEngine implements Engine {
@@ -439,7 +446,7 @@ export class GpuEngine implements Engine {
 
   private async evaluateNow(batch: readonly EvalRequest[], options: EvalOptions): Promise<Evaluation[]> {
     this.check();
-    assertSupported(this.capabilities, options);
+    assertSupported(this.capabilities, options, batch);
     const K = batch.length;
     if (K === 0) return [];
     const { n, d } = this.dataset;
@@ -524,6 +531,7 @@ export class GpuEngine implements Engine {
       const K = batch.length;
       if (K === 0) return [];
       if (v.length !== K) throw new Error('hessianVectorProducts: one v per request');
+      assertSupported(this.capabilities, {}, batch);
       const { n, d } = this.dataset;
       v.forEach((vk) => {
         if (vk.length !== d) throw new Error(`hessianVectorProducts: v length ${vk.length} != d = ${d}`);

@@ -5,6 +5,7 @@
  * over all rows) and 'separate' (a softmax over the copyrighted rows alone).
  */
 import { dot, matTVec, weightedGram } from './linalg';
+import { DEFAULT_TAU_TARGET, methodOf, type FValues, type MethodName } from './methods';
 import { plainRowKernels, type AsyncRowKernels, type RowKernels } from './row-kernels';
 import { NeumaierSum } from './sum';
 import type { Evaluation, LossParts, Problem, Reading } from './types';
@@ -98,9 +99,44 @@ export interface LossSums {
   reg: number;
 }
 
+/** The part of a configuration that picks F (methods.ts): method and τ-target's t. */
+export interface MethodChoice {
+  method?: MethodName;
+  tauTarget?: number;
+}
+
 /**
- * L, ℓ2 and τ from the row sums (math.md §3, §4.1): the one definition, used by {@link forward}
- * and by the GPU engine on its float32 sums.
+ * F and its derivatives at (ℓ1, ℓ2) for a configuration's method with strength s (math.md §9).
+ */
+export function methodValues(
+  choice: MethodChoice,
+  s: number,
+  l1: number,
+  l2: number,
+  n1: number,
+  n2: number,
+): FValues {
+  return methodOf(choice).F(l1, l2, { s, n1, n2, tauTarget: choice.tauTarget ?? DEFAULT_TAU_TARGET });
+}
+
+/** Whether a configuration runs the paper's method (the §4 formulas, both readings). */
+export function isPaperMethod(choice: MethodChoice): boolean {
+  return (choice.method ?? 'paper') === 'paper';
+}
+
+/** Throws when a method is asked for under a reading it is not defined for. */
+export function assertMethodReading(choice: MethodChoice, reading: Reading): void {
+  const info = methodOf(choice);
+  if (reading === 'separate' && !info.bothReadings) {
+    throw new RangeError(`the ${info.label} method is defined under the global reading only (math.md §9)`);
+  }
+}
+
+/**
+ * L, ℓ2 and τ from the row sums (math.md §3, §4.1, §9): the one definition, used by
+ * {@link forward} and by the GPU engine on its float32 sums. `choice` picks F (default: the
+ * paper's, L = ½ℓ + γc/ℓ1 + reg, computed as before); other methods give L = F(ℓ1, ℓ2) + reg
+ * with `gammaC` as their strength.
  */
 export function lossPartsFromSums(
   sums: LossSums,
@@ -108,12 +144,15 @@ export function lossPartsFromSums(
   reading: Reading,
   n1: number,
   n2: number,
+  choice: MethodChoice = {},
 ): LossParts {
   const { l, l1, reg } = sums;
   // Under 'global' ℓ − ℓ1 is exactly the loss on the free rows; summing it directly avoids the
   // cancellation of a subtraction. Under 'separate' ℓ2 is defined as ℓ − ℓ1 (math.md §3) and may be < 0.
   const l2 = reading === 'separate' ? l - l1 : sums.l2Free;
-  const L = 0.5 * l + copyrightTerm(gammaC, l1) + reg;
+  const L = isPaperMethod(choice)
+    ? 0.5 * l + copyrightTerm(gammaC, l1) + reg
+    : methodValues(choice, gammaC, l1, l2, n1, n2).F + reg;
   const tau = n1 > 0 && n2 > 0 ? l1 / n1 - l2 / n2 : NaN;
   return { L, l, l1, l2, reg, tau, n1, n2 };
 }
@@ -169,6 +208,7 @@ export function forward(problem: Problem, x: Float64Array, kernels?: RowKernels)
 /** The forward pass from u = A·x (O(n)): everything after the pass over A. */
 export function forwardFromU(problem: Problem, u: Float64Array): ForwardState {
   const { n, b, w, mask, gammaC, reading } = problem;
+  assertMethodReading(problem, reading);
   const f = softmaxSelected(u);
   const phi = reading === 'separate' ? softmaxSelected(u, mask) : f;
   const c = new Float64Array(n);
@@ -195,7 +235,7 @@ export function forwardFromU(problem: Problem, u: Float64Array): ForwardState {
   }
   const n1 = countMask(mask);
   const sums = { l: l.value, l1: l1.value, l2Free: l2Free.value, reg: 0.5 * reg.value };
-  return { u, f, phi, c, ct, parts: lossPartsFromSums(sums, gammaC, reading, n1, n - n1) };
+  return { u, f, phi, c, ct, parts: lossPartsFromSums(sums, gammaC, reading, n1, n - n1, problem) };
 }
 
 /** Loss parts only. */
@@ -220,14 +260,90 @@ function uGradient(problem: Problem, s: ForwardState): UGradient {
   return { g, s0, s1, p1, alpha };
 }
 
+/** The u-space gradient of the method family and what its Hessian reuses (math.md §9). */
+interface FamilyGradient {
+  g: Float64Array;
+  p1: Float64Array;
+  p2: Float64Array;
+  F: FValues;
+}
+
+/**
+ * u-space gradient of L = F(ℓ1, ℓ2) + ½‖w∘u‖² under the global reading (math.md §9):
+ * g = 2F₁·p1 + 2F₂·p2 + w²∘u with p_μ = f∘e_μ − ⟨f, e_μ⟩f, e_μ = μ∘c for μ ∈ {m, 1 − m}.
+ */
+function familyGradient(problem: Problem, s: ForwardState): FamilyGradient {
+  const { n, w, mask, gammaC } = problem;
+  const { f, c, u, parts } = s;
+  const F = methodValues(problem, gammaC, parts.l1, parts.l2, parts.n1, parts.n2);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < n; i++) {
+    if (mask[i]) s1 += f[i] * c[i];
+    else s2 += f[i] * c[i];
+  }
+  const p1 = new Float64Array(n);
+  const p2 = new Float64Array(n);
+  const g = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const fc = f[i] * c[i];
+    p1[i] = (mask[i] ? fc : 0) - s1 * f[i];
+    p2[i] = (mask[i] ? 0 : fc) - s2 * f[i];
+    g[i] = 2 * F.F1 * p1[i] + 2 * F.F2 * p2[i] + w[i] * w[i] * u[i];
+  }
+  return { g, p1, p2, F };
+}
+
+/**
+ * The family's Hessian kernel (math.md §9): δ = ρ + w², U = [f, ρ, p1, p2] and
+ * C = [[κ, −1, 0, 0], [−1, 0, 0, 0], [0, 0, 4F₁₁, 4F₁₂], [0, 0, 4F₁₂, 4F₂₂]], with
+ * r_μ = μ∘f∘f + p_μ, ρ = 2F₁r1 + 2F₂r2, κ_μ = ⟨μ∘f, f⟩ and κ = 2F₁κ1 + 2F₂κ2.
+ */
+function familyHessianKernel(problem: Problem, s: ForwardState, fg: FamilyGradient): HessianKernel {
+  const { n, w, mask } = problem;
+  const { f } = s;
+  const { p1, p2, F } = fg;
+  let kappa1 = 0;
+  let kappa2 = 0;
+  const rho = new Float64Array(n);
+  const delta = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const ff = f[i] * f[i];
+    if (mask[i]) kappa1 += ff;
+    else kappa2 += ff;
+    const r1 = (mask[i] ? ff : 0) + p1[i];
+    const r2 = (mask[i] ? 0 : ff) + p2[i];
+    rho[i] = 2 * F.F1 * r1 + 2 * F.F2 * r2;
+    delta[i] = rho[i] + w[i] * w[i];
+  }
+  const kappa = 2 * F.F1 * kappa1 + 2 * F.F2 * kappa2;
+  // prettier-ignore
+  const C = Float64Array.of(
+    kappa, -1, 0, 0,
+    -1, 0, 0, 0,
+    0, 0, 4 * F.F11, 4 * F.F12,
+    0, 0, 4 * F.F12, 4 * F.F22,
+  );
+  return { delta, U: [f, rho, p1, p2], C };
+}
+
 /** ∇L at x. */
 export function gradient(problem: Problem, x: Float64Array): Float64Array {
   const s = forward(problem, x);
-  return matTVec(problem.A, problem.n, problem.d, uGradient(problem, s).g);
+  const g = isPaperMethod(problem) ? uGradient(problem, s).g : familyGradient(problem, s).g;
+  return matTVec(problem.A, problem.n, problem.d, g);
 }
 
-/** The Hessian kernel K with ∇²L = AᵀKA, from a forward pass (math.md §4.2, §4.4). */
-export function hessianKernel(problem: Problem, s: ForwardState, ug = uGradient(problem, s)): HessianKernel {
+/**
+ * The Hessian kernel K with ∇²L = AᵀKA, from a forward pass (math.md §4.2, §4.4; §9 for the
+ * methods other than the paper's, whose `ug` is not used).
+ */
+export function hessianKernel(problem: Problem, s: ForwardState, ug?: UGradient): HessianKernel {
+  if (!isPaperMethod(problem)) return familyHessianKernel(problem, s, familyGradient(problem, s));
+  return paperHessianKernel(problem, s, ug ?? uGradient(problem, s));
+}
+
+function paperHessianKernel(problem: Problem, s: ForwardState, ug: UGradient): HessianKernel {
   const { n, b, w, mask, gammaC, reading } = problem;
   const { f, phi } = s;
   const { s0, p1, alpha } = ug;
@@ -392,6 +508,12 @@ interface DerivativePass {
 function derivativePass(problem: Problem, s: ForwardState, opts: EvaluateOptions): DerivativePass | null {
   const wantGrad = opts.gradient !== false;
   if (!wantGrad && !opts.hessian) return null;
+  if (!isPaperMethod(problem)) {
+    const fg = familyGradient(problem, s);
+    if (!opts.hessian) return { vs: [fg.g], K: null, wantGrad };
+    const K = familyHessianKernel(problem, s, fg);
+    return { vs: wantGrad ? [fg.g, ...K.U] : K.U, K, wantGrad };
+  }
   const ug = uGradient(problem, s);
   if (!opts.hessian) return { vs: [ug.g], K: null, wantGrad };
   const K = hessianKernel(problem, s, ug);

@@ -3,6 +3,8 @@
  * dense and row-major (entry (i, j) of an r×c matrix sits at index i*c + j).
  */
 
+import type { MethodName } from './methods';
+
 /** Which f1 the copyright term uses (math.md §3). */
 export type Reading = 'global' | 'separate';
 
@@ -22,12 +24,19 @@ export interface Dataset {
 
 /** What may differ between configurations over the same data. */
 export interface ObjectiveConfig {
-  /** γc ≥ 0, weight of the γc/ℓ1 term. */
+  /**
+   * The protection method's strength s ≥ 0: γc, the weight of the paper's γc/ℓ1 term, for the
+   * paper's method (the default); s of F(ℓ1, ℓ2) for the others (methods.ts, math.md §9).
+   */
   gammaC: number;
   /** Length n; 1 marks a copyrighted row. Any rows, not only a leading block. */
   mask: Uint8Array;
-  /** Default 'global' (reading A). */
+  /** Default 'global' (reading A). The methods other than the paper's are defined under 'global' only. */
   reading: Reading;
+  /** The protection objective (absent: 'paper', the paper's γc/ℓ1). */
+  method?: MethodName;
+  /** τ-target's target gap t > 0 (absent: DEFAULT_TAU_TARGET); other methods ignore it. */
+  tauTarget?: number;
 }
 
 /** A single problem: data plus objective. */
@@ -35,7 +44,7 @@ export interface Problem extends Dataset, ObjectiveConfig {}
 
 /** Loss and its parts at one x (math.md §4.1, §5.1). */
 export interface LossParts {
-  /** L = ½ℓ + γc/ℓ1 + ½‖w∘Ax‖². */
+  /** L = F(ℓ1, ℓ2) + ½‖w∘Ax‖²; the paper's: ½ℓ + γc/ℓ1 + ½‖w∘Ax‖². */
   L: number;
   /** ℓ = ‖f − b‖². */
   l: number;

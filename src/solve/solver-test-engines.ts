@@ -6,9 +6,10 @@
 import { createRng } from '../data/prng';
 import { CpuEngine } from '../engine/cpu-engine';
 import type { EngineCapabilities, EvalOptions, EvalRequest, HessianMode } from '../engine/engine';
+import { METHOD_NAMES } from '../math/methods';
 import type { Dataset, Evaluation } from '../math/types';
 
-const FLOAT32: EngineCapabilities = { precision: 'float32', sketch: 'sampled' };
+const FLOAT32: EngineCapabilities = { precision: 'float32', sketch: 'sampled', methods: METHOD_NAMES };
 
 /**
  * CpuEngine whose results are rounded to float32, with additive gradient (and Hessian-vector

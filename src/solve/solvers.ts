@@ -20,6 +20,7 @@
  */
 import type { Engine, EvalOptions, EvalRequest } from '../engine/engine';
 import { dot, lambdaMin, norm2 } from '../math/linalg';
+import { methodOf } from '../math/methods';
 import { createStrategy, type SolverStrategy } from './solver-strategies';
 import type { Evaluation, LossParts, ObjectiveConfig } from '../math/types';
 
@@ -94,7 +95,15 @@ export function effectiveTolerance(tol: number, precision: EnginePrecision, L: n
   return Math.max(tol, precisionFloor(precision, L));
 }
 
-/** Default ℓ1 guard (math.md §4.5): trial points with ℓ1 at or below it are rejected when γc > 0. */
+/**
+ * Whether trial points need ℓ1 above a floor: the method's F grows without bound as ℓ1 → 0 (the
+ * paper's γc/ℓ1, the log barrier) and its strength is > 0.
+ */
+export function needsL1Guard(config: ObjectiveConfig): boolean {
+  return config.gammaC > 0 && methodOf(config).needsL1Floor;
+}
+
+/** Default ℓ1 guard (math.md §4.5): trial points with ℓ1 at or below it are rejected when {@link needsL1Guard}. */
 export function defaultL1Floor(precision: EnginePrecision): number {
   return precision === 'float32' ? 1e-6 : 1e-12;
 }
@@ -347,12 +356,18 @@ export class BatchSolver {
    * that can be run. A small but resolved ℓ1 is left to the line search and its ℓ1 guard.
    */
   private invalidStart(s: RunState, ev: Evaluation): string | null {
-    if (!(s.config.gammaC > 0) || !(ev.l1 <= this.l1Resolution(s.config))) return null;
-    const gamma = `γc = ${s.config.gammaC}`;
+    const method = methodOf(s.config);
+    if (method.name === 'tau-target' && s.config.gammaC > 0 && (ev.n1 === 0 || ev.n2 === 0))
+      return `cannot start: the τ target needs both copyrighted and free rows (τ = ℓ1/n1 − ℓ2/n2), but ${ev.n1 === 0 ? 'no row is' : 'every row is'} tagged copyrighted. Change the tags, or set s = 0`;
+    if (!needsL1Guard(s.config) || !(ev.l1 <= this.l1Resolution(s.config))) return null;
+    const paper = method.name === 'paper';
+    const strength = paper ? `γc = ${s.config.gammaC}` : `s = ${s.config.gammaC}`;
+    const term = paper ? 'γc/ℓ1' : '−s·log ℓ1';
+    const zero = paper ? 'set γc = 0' : 'set s = 0';
     if (ev.n1 === 0)
-      return `cannot start: ${gamma} > 0 but no row is tagged copyrighted, so ℓ1 = 0 and γc/ℓ1 is infinite. Tag some rows, or set γc = 0`;
+      return `cannot start: ${strength} > 0 but no row is tagged copyrighted, so ℓ1 = 0 and ${term} is infinite. Tag some rows, or ${zero}`;
     const l1 = ev.l1 === 0 ? 'ℓ1 = 0' : `ℓ1 = ${fmt(ev.l1)}, zero to ${this.precision} precision`;
-    return `cannot start: at the start point the copyrighted rows are fitted exactly (${l1}), so γc/ℓ1 is infinite (${gamma}). Start from another point (a nonzero x0 seed), or set γc = 0`;
+    return `cannot start: at the start point the copyrighted rows are fitted exactly (${l1}), so ${term} is infinite (${strength}). Start from another point (a nonzero x0 seed), or ${zero}`;
   }
 
   /**
@@ -483,7 +498,7 @@ export class BatchSolver {
 
   private acceptable(s: RunState, trial: Trial, ev: Evaluation): boolean {
     if (!Number.isFinite(ev.L)) return false;
-    if (s.config.gammaC > 0 && !(ev.l1 > this.l1Floor)) return false;
+    if (needsL1Guard(s.config) && !(ev.l1 > this.l1Floor)) return false;
     const L0 = s.ev!.L;
     // Accept steps that are not worse than L's own rounding (≈1e-15·|L| in float64).
     const slack = Math.max(1e-15, 8 * this.eps) * Math.abs(L0);
@@ -547,7 +562,7 @@ export class BatchSolver {
         const s = tr.state;
         if (this.strategy.fixedStep) {
           const ev = evs[k];
-          if (!Number.isFinite(ev.L) || (s.config.gammaC > 0 && !(ev.l1 > this.l1Floor))) {
+          if (!Number.isFinite(ev.L) || (needsL1Guard(s.config) && !(ev.l1 > this.l1Floor))) {
             this.stop(
               s,
               'diverged',

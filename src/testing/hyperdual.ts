@@ -45,6 +45,12 @@ export class HyperDual {
     return this.mul(HyperDual.of(o).inv());
   }
 
+  /** log x: (log a, b/a, c/a, d/a − bc/a²). */
+  log(): HyperDual {
+    const { a, b, c, d } = this;
+    return new HyperDual(Math.log(a), b / a, c / a, d / a - (b * c) / (a * a));
+  }
+
   /** e^x: e^a·(1, b, c, d + bc). */
   exp(): HyperDual {
     const e = Math.exp(this.a);
