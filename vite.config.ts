@@ -15,6 +15,19 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173 },
   worker: { format: 'es' },
+  // The dev server pre-bundles CommonJS dependencies when it first meets them; those reached only
+  // through an on-demand import (papaparse for an upload, ml-matrix for a GPU run) would otherwise
+  // be met mid-session, and the dev server then reloads the page, losing what it holds.
+  optimizeDeps: { include: ['papaparse', 'ml-matrix', 'plotly.js-cartesian-dist-min'] },
+  build: {
+    rolldownOptions: {
+      // Everything the entry imports in one chunk, as Rollup makes it: left to itself, Rolldown puts
+      // each module that an on-demand chunk shares with the entry (app/lazy.tsx, app/export, …) in a
+      // small chunk of its own, which the first visit then downloads as separate files (and gzip
+      // compresses less well).
+      output: { codeSplitting: { groups: [{ name: 'app', tags: ['$initial'] }] } },
+    },
+  },
   test: {
     include: ['src/**/*.test.ts', 'app/**/*.test.ts', 'app/**/*.test.tsx'],
     environment: 'node',

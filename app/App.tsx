@@ -1,16 +1,14 @@
 /**
  * The playground layout: settings on the left; on the right the single run (run, claims, charts,
- * rows) or the sweep, switched by the view tabs.
+ * rows) or the sweep, switched by the view tabs. The sweep view, the classroom modes and the introduction load on demand (app/lazy.tsx).
  */
 import { useState } from 'react';
 import { ClaimsPanel } from './claims/ClaimsPanel';
 import { ExportPanel } from './export/ExportPanel';
-import { IntroDialog } from './learn/IntroDialog';
 import { LessonPanel } from './learn/LessonPanel';
 import { startLesson } from './learn/lesson-store';
 import { isIntroDismissed, rememberIntroDismissed } from './learn/intro-state';
-import { EmbedView } from './modes/EmbedView';
-import { PresentView } from './modes/PresentView';
+import { Deferred, EmbedView, IntroDialog, PresentView, SweepView } from './lazy';
 import { DataPanel } from './panels/DataPanel';
 import { Header } from './panels/Header';
 import { LinkNotices } from './panels/LinkNotices';
@@ -22,7 +20,6 @@ import { TagPanel } from './panels/TagPanel';
 import { PlotsPanel } from './plots/PlotsPanel';
 import { PresetPicker } from './presets/PresetPicker';
 import { useAppStore } from './store/app-store';
-import { SweepView } from './sweep/SweepView';
 import { VIEW_PANEL_ID, ViewSwitch } from './sweep/ViewSwitch';
 
 /** The whole page. */
@@ -33,19 +30,21 @@ export function App() {
   // The first-visit introduction (app/learn), until dismissed once; "About" reopens it.
   const [introOpen, setIntroOpen] = useState(() => !isIntroDismissed());
   // Classroom modes (app/modes) replace the whole layout, without the introduction.
-  if (embed) return <EmbedView />;
-  if (present) return <PresentView />;
+  if (embed || present) return <Deferred>{embed ? <EmbedView /> : <PresentView />}</Deferred>;
   return (
     <>
       <Header onAbout={() => setIntroOpen(true)} />
       {introOpen && (
-        <IntroDialog
-          onClose={() => {
-            rememberIntroDismissed();
-            setIntroOpen(false);
-          }}
-          onStartLesson={startLesson}
-        />
+        // A modal over the page: nothing to hold its place while its code loads.
+        <Deferred fallback={null}>
+          <IntroDialog
+            onClose={() => {
+              rememberIntroDismissed();
+              setIntroOpen(false);
+            }}
+            onStartLesson={startLesson}
+          />
+        </Deferred>
       )}
       <LinkNotices />
       <div className="lesson-bar">
@@ -64,7 +63,9 @@ export function App() {
           {/* Only the shown view is mounted, so hidden charts never redraw. */}
           <div className="main" id={VIEW_PANEL_ID} role="tabpanel" aria-labelledby={`view-tab-${page}`}>
             {page === 'sweep' ? (
-              <SweepView />
+              <Deferred>
+                <SweepView />
+              </Deferred>
             ) : (
               <>
                 {/* The charts right after the run, so a tablet shows controls, readout and τ first. */}

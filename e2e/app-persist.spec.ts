@@ -126,15 +126,24 @@ test('the stored upload is offered on a page opened without a link, and loads on
     'sample-small.csv: n = 40 rows, d = 4 features',
   );
   await expect(page.getByTestId('stored-count')).toContainText('1 uploaded data set');
-  await page.waitForFunction(() => /src=csv&sha=[0-9a-f]{64}/.test(window.location.hash));
-  const before = await page.evaluate(() => window.location.hash);
+  // The link names the upload and its own tags (the file's copyright column) before the click.
+  await page.waitForFunction(() => /src=csv&sha=[0-9a-f]{64}&tag=manual&bits=/.test(window.location.hash));
+  const bitsBefore = await page.evaluate(() =>
+    new URLSearchParams(window.location.hash.slice(1)).get('bits'),
+  );
   await page.getByTestId('row-tag-0').click();
   const n1 = (await page.getByTestId('n1-readout').textContent()) ?? '';
-  // The link with the new tag (written at once, or within 250 ms after a write just before).
-  await page.waitForFunction((h) => window.location.hash !== h, before);
+  // The link with the new tag (written at once, or within 250 ms after a write just before): its
+  // bits, not merely some part of the link, have changed.
+  await page.waitForFunction(
+    (b) => new URLSearchParams(window.location.hash.slice(1)).get('bits') !== b,
+    bitsBefore,
+  );
   const link = page.url();
   // The tags are saved with the upload a moment later (after a 300 ms quiet spell): wait for them.
-  await page.waitForFunction(storedTagsMatchLink, undefined, { polling: 100 });
+  // page.evaluate awaits the check's promise (waitForFunction would take the promise itself as a
+  // truthy answer and not wait at all).
+  await expect.poll(() => page.evaluate(storedTagsMatchLink), { intervals: [100] }).toBe(true);
 
   // Opened without a link: the generated defaults, and the offer of the stored upload.
   await page.goto('about:blank');

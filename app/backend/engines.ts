@@ -5,13 +5,14 @@
  * learns of device loss from the device's `lost` promise (no polling) and hands the GPU engine out
  * under a lease, so a run and a sweep never interleave on it. The run and sweep controllers ask it
  * and keep only their drivers. The float64 CPU engine lives in the workers; after a lost device
- * the leased FailoverEngine goes on on a CpuEngine on this page.
+ * the leased FailoverEngine goes on on a CpuEngine on this page (its code loads with the first
+ * lease, so a page that runs on the CPU worker never downloads it).
  */
 import { describeAdapter, type GpuContext } from '../../src/gpu/device';
 import type { Dataset } from '../../src/math/types';
 import type { BackendChoice } from '../store/settings';
 import { createGpuEngine, type GpuEngineResult } from './engine-factory';
-import { FailoverEngine } from './failover-engine';
+import type { FailoverEngine } from './failover-engine';
 import { ExclusiveLease, type LeaseHandlers, type LeaseTicket } from './lease';
 import { probeWebGpu, softwareAdapterReason } from './webgpu-probe';
 
@@ -193,11 +194,17 @@ export async function leaseGpu(dataset: Dataset, handlers: GpuLeaseHandlers): Pr
   const device = current;
   if (!device) return fail('WebGPU is not in use.');
   if (device.lostReason !== null) return fail(lostText(device.lostReason));
-  const made = await engineFor(device, dataset);
+  let failover: typeof import('./failover-engine');
+  let made: GpuEngineResult;
+  try {
+    [made, failover] = await Promise.all([engineFor(device, dataset), import('./failover-engine')]);
+  } catch (e) {
+    return fail(`The WebGPU engine failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (!ticket.holds) return fail('Another run or sweep took the GPU engine.', true);
   if (device.lostReason !== null) return fail(lostText(device.lostReason));
   if (!made.ok) return fail(made.reason);
-  const engine = new FailoverEngine(made.engine, device.lost);
+  const engine = new failover.FailoverEngine(made.engine, device.lost);
   holder.engine = engine;
   return {
     ok: true,

@@ -5,7 +5,6 @@
  * verified ones.
  */
 import { useMemo } from 'react';
-import { sigmaMin } from '../../src/math/linalg';
 import { minSquared } from '../../src/math/metrics';
 import type { IterationRecord } from '../../src/solve/solvers';
 import { Term } from '../learn/Term';
@@ -45,13 +44,6 @@ export function ClaimsPanel({ compact = false }: { compact?: boolean }) {
   const gammaC = useAppStore((s) => s.settings.gammaC);
   const n1 = useAppStore((s) => s.n1);
   const last = useProgressValue((c) => lastRecord(c.histories), sameRecord);
-  // σ_min(A) costs O(n·d²) and only enters Lemma 13 when l > 0; it is computed once per data set,
-  // and skipped for large data where it would block the page.
-  const sigma = useMemo(
-    () =>
-      dataset && dataset.n * dataset.d * dataset.d <= 5e7 ? sigmaMin(dataset.A, dataset.n, dataset.d) : NaN,
-    [dataset],
-  );
   const minW2 = useMemo(() => (dataset ? minSquared(dataset.w) : NaN), [dataset]);
 
   const n2 = (dataset?.n ?? 0) - n1;
@@ -69,7 +61,7 @@ export function ClaimsPanel({ compact = false }: { compact?: boolean }) {
       ...(last.lambdaMin !== undefined ? { lambdaMin: last.lambdaMin } : {}),
     };
   }
-  const rows = point && dataset ? claimRows(point, { gammaC, minW2, sigmaMinA: sigma }) : null;
+  const rows = point && dataset ? claimRows(point, { gammaC, minW2 }) : null;
   const where = final
     ? `at the final point (iteration ${outcome.iterations})`
     : last

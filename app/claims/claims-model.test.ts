@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { claimRows } from './claims-model';
 import { PRINTED_FORMULA_NOTES } from './printed-formulas';
 
-const ctx = { gammaC: 0.5, minW2: 0.01, sigmaMinA: 1 };
+const ctx = { gammaC: 0.5, minW2: 0.01 };
 
 describe('claimRows', () => {
   it('says "fails here" when ℓ1 is below √(2γc), and gives the paper\'s bound', () => {

@@ -39,8 +39,6 @@ export interface ClaimContext {
   gammaC: number;
   /** min_i w_i² of the data as run (after the w scale). */
   minW2: number;
-  /** σ_min(A); only used when Lemma 13's l > 0 (we use l = 0). */
-  sigmaMinA: number;
 }
 
 const verdict = (ok: boolean): Verdict => (ok ? 'holds' : 'fails here');
@@ -51,7 +49,6 @@ export function claimRows(p: ClaimPoint, ctx: ClaimContext): ClaimRow[] {
     parts: { L: NaN, l: p.l1 + p.l2, l1: p.l1, l2: p.l2, reg: NaN, tau: p.tau, n1: p.n1, n2: p.n2 },
     gammaC: ctx.gammaC,
     minW2: ctx.minW2,
-    sigmaMinA: ctx.sigmaMinA,
     ...(p.lambdaMin !== undefined && Number.isFinite(p.lambdaMin) ? { lambdaMin: p.lambdaMin } : {}),
   });
   const g = ctx.gammaC;

@@ -1,18 +1,26 @@
 /**
  * Export and reproduce: the run manifest (JSON) and the curves (CSV) of the current run, and a
  * file picker that loads a manifest back, reruns it and says whether τ matches. Files are read
- * and written in this browser only.
+ * and written in this browser only. The code behind the buttons (reproduce.ts: the manifest, the
+ * CSV of the curves, the rerun) loads on first use.
  */
 import { useRef } from 'react';
 import { useProgressValue } from '../run/use-progress';
 import { useAppStore } from '../store/app-store';
-import {
-  dismissReproduce,
-  exportCurves,
-  exportManifest,
-  loadManifestFile,
-  useReproduceStore,
-} from './reproduce';
+import { dismissReproduce, setPhase, useReproduceStore } from './reproduce-store';
+
+/** The export and reproduce code, loaded on first use. */
+const actions = () => import('./reproduce');
+
+/** Says so when that code cannot be loaded (e.g. the site was updated since the page loaded). */
+function notLoaded(): void {
+  setPhase({
+    phase: 'error',
+    message: 'The export code could not be loaded. Reload the page to try again.',
+    matches: null,
+    dataMatches: null,
+  });
+}
 
 /** The export panel. */
 export function ExportPanel() {
@@ -29,13 +37,18 @@ export function ExportPanel() {
       <div className="row">
         <button
           type="button"
-          onClick={() => void exportManifest()}
+          onClick={() => void actions().then((m) => m.exportManifest(), notLoaded)}
           disabled={!outcome}
           data-testid="export-manifest"
         >
           Run manifest (JSON)
         </button>
-        <button type="button" onClick={exportCurves} disabled={!hasCurves} data-testid="export-curves">
+        <button
+          type="button"
+          onClick={() => void actions().then((m) => m.exportCurves(), notLoaded)}
+          disabled={!hasCurves}
+          data-testid="export-curves"
+        >
           Curves (CSV)
         </button>
         <button type="button" onClick={() => inputRef.current?.click()} data-testid="load-manifest">
@@ -51,7 +64,7 @@ export function ExportPanel() {
           data-testid="manifest-input"
           onChange={(e) => {
             const file = e.target.files?.[0];
-            if (file) void loadManifestFile(file);
+            if (file) void actions().then((m) => m.loadManifestFile(file), notLoaded);
             e.target.value = '';
           }}
         />

@@ -1,11 +1,11 @@
 /**
  * Exporting the current run (manifest, curves) and loading a manifest back to reproduce it:
  * apply its settings, bring back its data (regenerate, or the stored / asked-for CSV), check the
- * data's SHA-256, rerun, and say whether τ matches. State for the UI lives in a small zustand store.
+ * data's SHA-256, rerun, and say whether τ matches. The state the panel shows lives in a small
+ * zustand store (reproduce-store.ts); this module loads when one of the panel's buttons is used.
  * Each load starts clean: what an earlier manifest left on the page (its status, and the notices
  * about its settings in the notices banner) goes when another is chosen or the status is dismissed.
  */
-import { create } from 'zustand';
 import { version as appVersion } from '../../package.json';
 import { datasetHash } from '../../src/data/hash';
 import { restoreUpload } from '../persist/persist-controller';
@@ -16,52 +16,7 @@ import { serializeSettings } from '../store/url-codec';
 import { fileStamp, saveText } from './download';
 import { historyCsv } from './history-csv';
 import { buildManifest, compareTau, manifestJson, parseManifest } from './manifest';
-
-/** Where loading a manifest stands. */
-export interface ReproduceState {
-  phase: 'idle' | 'error' | 'waiting-data' | 'running' | 'done';
-  /** What happened, in words (errors included). */
-  message: string;
-  /** Whether τ matched, once done; null also when the manifest has no τ to compare. */
-  matches: boolean | null;
-  /** Whether the data's SHA-256 matched, once the data was ready. */
-  dataMatches: boolean | null;
-}
-
-/** UI state of the manifest loader. */
-export const useReproduceStore = create<ReproduceState>()(() => ({
-  phase: 'idle',
-  message: '',
-  matches: null,
-  dataMatches: null,
-}));
-
-const setPhase = (s: Partial<ReproduceState>): void => useReproduceStore.setState(s);
-
-const IDLE: ReproduceState = { phase: 'idle', message: '', matches: null, dataMatches: null };
-
-/** The notices the latest manifest put in the notices banner (null: none of ours is shown). */
-let shownNotices: string[] | null = null;
-
-/** Takes the latest manifest's notices off the banner, unless something else has replaced them. */
-function withdrawNotices(): void {
-  const mine = shownNotices;
-  shownNotices = null;
-  if (!mine || mine.length === 0) return;
-  const { linkNotices, dismissNotices } = useAppStore.getState();
-  if (linkNotices.length === mine.length && linkNotices.every((n, k) => n === mine[k])) dismissNotices();
-}
-
-/**
- * Hides the outcome of the latest manifest load (its status line and its notices). Only once it
- * is over (done or error): a load in progress would put its status back when it moves on.
- */
-export function dismissReproduce(): void {
-  const { phase } = useReproduceStore.getState();
-  if (phase !== 'done' && phase !== 'error') return;
-  withdrawNotices();
-  setPhase(IDLE);
-}
+import { IDLE, noticesShown, setPhase, withdrawNotices } from './reproduce-store';
 
 /** Labels of the run's configurations, in BatchSolver order. */
 function configLabels(state: AppState): { label: string; gammaC: number }[] {
@@ -157,7 +112,7 @@ export async function loadManifestFile(file: File): Promise<void> {
   const { manifest, settings, notices } = parsed;
   resetRun();
   useAppStore.getState().replaceSettings(settings, notices);
-  shownNotices = [...notices];
+  noticesShown(notices);
   setPhase({
     phase: 'waiting-data',
     message: 'Preparing the data of the manifest…',

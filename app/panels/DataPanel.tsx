@@ -1,9 +1,9 @@
 /**
  * Data: generate a synthetic set, or upload a CSV (drag and drop or file picker; parsed off the
- * main thread with a progress bar), and download the current data with its tags as CSV.
+ * main thread with a progress bar), and download the current data with its tags as CSV (the CSV
+ * writer, with papaparse, loads on first use).
  */
 import { useId, useRef, useState } from 'react';
-import { writeCsv } from '../../src/data/csv';
 import { DATA_LIMITS, formatBytes } from '../../src/data/limits';
 import { loadCsvFile } from '../data/data-controller';
 import { Term } from '../learn/Term';
@@ -174,10 +174,17 @@ function UploadZone() {
   );
 }
 
-function downloadCsv(): void {
+/** The data as it is now, with its tags, as a CSV download. False when the CSV writer cannot be loaded. */
+async function downloadCsv(): Promise<boolean> {
   const { dataset, mask, featureNames, origin } = useAppStore.getState();
-  if (!dataset) return;
-  const text = writeCsv(dataset, mask, featureNames);
+  if (!dataset) return true;
+  let csv: typeof import('../../src/data/csv');
+  try {
+    csv = await import('../../src/data/csv');
+  } catch {
+    return false;
+  }
+  const text = csv.writeCsv(dataset, mask, featureNames);
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
   const a = document.createElement('a');
   a.href = url;
@@ -187,6 +194,7 @@ function downloadCsv(): void {
       : 'copyright-regression-data.csv';
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+  return true;
 }
 
 /** The data panel. */
@@ -194,6 +202,7 @@ export function DataPanel() {
   const dataset = useAppStore((s) => s.dataset);
   const origin = useAppStore((s) => s.origin);
   const error = useAppStore((s) => s.dataError);
+  const [writerMissing, setWriterMissing] = useState(false);
   return (
     <section className="panel" aria-labelledby="data-heading">
       <h2 id="data-heading">Data</h2>
@@ -222,10 +231,19 @@ export function DataPanel() {
       <h3>Upload</h3>
       <UploadZone />
       <div className="row" style={{ marginTop: '0.5rem' }}>
-        <button type="button" onClick={downloadCsv} disabled={!dataset}>
+        <button
+          type="button"
+          onClick={() => void downloadCsv().then((ok) => setWriterMissing(!ok))}
+          disabled={!dataset}
+        >
           Download data + tags (CSV)
         </button>
       </div>
+      {writerMissing && (
+        <p className="error" role="alert">
+          The CSV writer could not be loaded. Reload the page to try again.
+        </p>
+      )}
       <LocalDataControls />
     </section>
   );

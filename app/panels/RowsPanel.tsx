@@ -1,5 +1,5 @@
-/** Rows: the table or the 2-D projection, both able to tag rows. */
-import { ProjectionPlot } from '../plots/ProjectionPlot';
+/** Rows: the table or the 2-D projection (loaded when first shown), both able to tag rows. */
+import { Deferred, ProjectionPlot } from '../lazy';
 import { useAppStore } from '../store/app-store';
 import type { RowsView } from '../store/settings';
 import { RowsTable } from './RowsTable';
@@ -8,6 +8,13 @@ const VIEWS: readonly { value: RowsView; label: string }[] = [
   { value: 'table', label: 'Table' },
   { value: 'projection', label: '2-D projection (PCA)' },
 ];
+
+/** Where the projection's chart will be (its height), while its code loads. */
+const PROJECTION_LOADING = (
+  <div className="plot-placeholder" style={{ height: 400 }} role="status">
+    Loading…
+  </div>
+);
 
 /** The rows panel with its two views. */
 export function RowsPanel() {
@@ -32,7 +39,15 @@ export function RowsPanel() {
           ))}
         </div>
       </div>
-      <div role="tabpanel">{view === 'table' ? <RowsTable /> : <ProjectionPlot />}</div>
+      <div role="tabpanel">
+        {view === 'table' ? (
+          <RowsTable />
+        ) : (
+          <Deferred fallback={PROJECTION_LOADING}>
+            <ProjectionPlot />
+          </Deferred>
+        )}
+      </div>
     </section>
   );
 }

@@ -1,14 +1,17 @@
 /**
- * The rows as a virtualized table (only the visible rows are in the DOM, so n = 50 000 scrolls
- * smoothly), with a copyright checkbox per row; shift-click tags or untags a whole range.
+ * The rows as a virtualized table (only the rows in view are in the DOM, row-window.ts, so
+ * n = 50 000 scrolls smoothly), with a copyright checkbox per row; shift-click tags or untags a
+ * whole range.
  */
-import { useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useState } from 'react';
+import { useRowWindow } from './row-window';
 import { perRowCached } from '../plots/per-row';
 import { useProgressValue } from '../run/use-progress';
 import { useAppStore } from '../store/app-store';
 
 const ROW_HEIGHT = 28;
+/** Rows rendered beyond the view on either side. */
+const OVERSCAN = 12;
 
 function fmt(v: number): string {
   return Number.isFinite(v) ? v.toPrecision(4) : '—';
@@ -20,19 +23,13 @@ export function RowsTable() {
   const mask = useAppStore((s) => s.mask);
   const settings = useAppStore((s) => s.settings);
   const setRowTags = useAppStore((s) => s.setRowTags);
-  const parentRef = useRef<HTMLDivElement>(null);
   const [anchor, setAnchor] = useState<number | null>(null);
   const x = useProgressValue(
     (c) => c.current[0]?.x ?? null,
     (a, b) => a === b,
   );
   const n = dataset?.n ?? 0;
-  const virtualizer = useVirtualizer({
-    count: n,
-    getScrollElement: () => parentRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
+  const rowWindow = useRowWindow(n, ROW_HEIGHT, OVERSCAN);
   if (!dataset) return <p className="hint">No data yet.</p>;
   const rows =
     x && x.length === dataset.d && mask.length === n
@@ -57,7 +54,7 @@ export function RowsTable() {
     <div>
       <div
         className="table-wrap"
-        ref={parentRef}
+        ref={rowWindow.ref}
         role="table"
         aria-label="Rows of the data set"
         aria-rowcount={n + 1}
@@ -72,13 +69,13 @@ export function RowsTable() {
             <span role="columnheader">f_i(x)</span>
             <span role="columnheader">row error</span>
           </div>
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const i = item.index;
+          <div style={{ height: rowWindow.totalHeight, position: 'relative' }}>
+            {Array.from({ length: rowWindow.last - rowWindow.first + 1 }, (_, k) => {
+              const i = rowWindow.first + k;
               const tagged = mask[i] === 1;
               return (
                 <div
-                  key={item.key}
+                  key={i}
                   role="row"
                   aria-rowindex={i + 2}
                   className={`tr${tagged ? ' tagged' : ''}`}
@@ -87,7 +84,7 @@ export function RowsTable() {
                     top: 0,
                     left: 0,
                     right: 0,
-                    transform: `translateY(${item.start}px)`,
+                    transform: `translateY(${i * ROW_HEIGHT}px)`,
                   }}
                 >
                   <span role="cell">{i}</span>

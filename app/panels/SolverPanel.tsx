@@ -1,7 +1,7 @@
 /** Solver settings: method, tolerance, iteration limit, start point, and the γc = 0 twin. */
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
-import { DEFAULT_MAX_ITER, precisionFloor } from '../../src/solve/solvers';
+import { DEFAULT_MAX_ITER, precisionFloor } from '../../src/solve/solver-options';
 import type { SolverChoice } from '../store/settings';
 import { RANGES } from '../store/settings-table';
 import { CheckboxField, NumberField, SelectField } from './fields';

@@ -3,7 +3,7 @@
  * and its tags survive a reload. Nothing here is sent anywhere: IndexedDB belongs to this origin
  * in this browser. Entries are keyed by the file's SHA-256, the name links use for it.
  */
-import { clear, createStore, del, get, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, get, keys, promisifyRequest, type UseStore } from 'idb-keyval';
 import type { Settings } from '../store/settings';
 
 /** The tag-related settings kept with a data set. */
@@ -38,20 +38,35 @@ export function storageAvailable(): boolean {
 
 /**
  * Stores an upload (replacing an older copy) with the tags in use, or the older copy's tags when
- * none are given, and marks it as the latest.
+ * `tags` gives none, and marks it as the latest. One read-write transaction, with `tags` read when
+ * it runs: IndexedDB runs read-write transactions on a store in the order they were made, so a
+ * tag save made after this one always lands after it, and this one never writes tags older than
+ * those in use when it writes (a read then a separate write could land after a newer tag save and
+ * undo it).
  */
 export async function saveUpload(
   sha256: string,
   fileName: string,
   file: Blob,
-  tags?: StoredTags,
+  tags: () => StoredTags | undefined = () => undefined,
 ): Promise<void> {
-  const old = await get<StoredUpload>(uploadKey(sha256), store());
-  const entry: StoredUpload = { sha256, fileName, file, savedAt: new Date().toISOString() };
-  const kept = tags ?? old?.tags;
-  if (kept) entry.tags = kept;
-  await set(uploadKey(sha256), entry, store());
-  await set(LAST_KEY, sha256, store());
+  const key = uploadKey(sha256);
+  await store()(
+    'readwrite',
+    (s) =>
+      new Promise<void>((resolve, reject) => {
+        const req = s.get(key) as IDBRequest<StoredUpload | undefined>;
+        req.onsuccess = () => {
+          const entry: StoredUpload = { sha256, fileName, file, savedAt: new Date().toISOString() };
+          const kept = tags() ?? req.result?.tags;
+          if (kept) entry.tags = kept;
+          s.put(entry, key);
+          s.put(sha256, LAST_KEY);
+          resolve(promisifyRequest(s.transaction));
+        };
+        req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed'));
+      }),
+  );
 }
 
 /**

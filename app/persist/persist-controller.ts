@@ -173,7 +173,7 @@ export function startPersistence(openedHash: string): () => void {
     restoring.clear();
     // With the tags in use now (the file's own, a link's, or the stored ones just restored), in
     // the same write: a separate tag save could reach the database before the upload does.
-    saveUpload(sha256, file.name, file, tagsOf(useAppStore.getState().settings)).then(recount, () =>
+    saveUpload(sha256, file.name, file, () => tagsOf(useAppStore.getState().settings)).then(recount, () =>
       say('This upload could not be stored in this browser (storage full or blocked).'),
     );
   });

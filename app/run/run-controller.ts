@@ -3,9 +3,11 @@
  * Worker (a fresh worker per run, so even a huge iteration can be abandoned by terminating it), or
  * the GPU engine on the main thread, leased from app/backend/engines.ts (which owns probing, the
  * engine and device loss). Coarse state goes to the store; per-iteration records go to the
- * progress channel.
+ * progress channel. The GPU engine's solver code loads with the first GPU run
+ * (app/backend/solvers-loader.ts).
  */
-import { BatchSolver, effectiveTolerance, tagCountProblem } from '../../src/solve/solvers';
+import type { BatchSolver } from '../../src/solve/solvers';
+import { effectiveTolerance, tagCountProblem } from '../../src/solve/solver-options';
 import { distance, norm2 } from '../../src/math/linalg';
 import {
   CPU_AFTER_LOSS_LABEL,
@@ -16,6 +18,8 @@ import {
   onDeviceLost,
   type GpuLease,
 } from '../backend/engines';
+import type { MainThreadSolvers } from '../backend/solvers-loader';
+import { loadMainThreadSolvers } from '../backend/solvers-loader';
 import { useAppStore, type RunOutcome } from '../store/app-store';
 import { dataMismatch } from '../store/data-readiness';
 import type { Settings } from '../store/settings';
@@ -23,7 +27,7 @@ import { progress } from './progress';
 import { runConfigs, solverOptionsFrom, startPoint } from './run-config';
 import { keysDiffer } from './settings-key';
 import type { LoopCommand, LoopEvent, RunSummary } from './protocol';
-import { SolverLoop } from './solver-loop';
+import type { SolverLoop } from './solver-loop';
 
 export { CPU_AFTER_LOSS_LABEL, CPU_LABEL };
 
@@ -75,6 +79,7 @@ class InlineDriver implements LoopDriver {
 
   constructor(
     private readonly lease: GpuLease,
+    { BatchSolver, SolverLoop }: MainThreadSolvers,
     start: Extract<LoopCommand, { type: 'start' }>,
     onEvent: (e: LoopEvent) => void,
   ) {
@@ -409,13 +414,33 @@ async function startRun(autoplay: boolean): Promise<void> {
   if (useAppStore.getState().activeBackend === 'gpu') {
     // A sweep on the GPU engine is revoked by this (and says so); a run and a sweep never interleave.
     let inline: InlineDriver | null = null;
+    // The solver code loads (once) while the engine is made.
+    const solversLoading = loadMainThreadSolvers();
+    solversLoading.catch(() => undefined); // handled below, once the lease is settled
     const got = await leaseGpu(dataset, { onRevoked: () => inline?.revoked() });
     if (generation !== runGeneration) {
       if (got.ok) got.lease.release();
       return;
     }
     if (got.ok) {
-      inline = new InlineDriver(got.lease, start, handleEvent);
+      let solvers: MainThreadSolvers;
+      try {
+        solvers = await solversLoading;
+      } catch {
+        got.lease.release();
+        if (generation === runGeneration)
+          state.setRun({
+            runStatus: 'error',
+            runMessage: 'The solver code could not be loaded. Reload the page to try again.',
+          });
+        return;
+      }
+      // Reset, or another run or a sweep took the engine, while the code loaded.
+      if (generation !== runGeneration || !got.lease.holds) {
+        got.lease.release();
+        return;
+      }
+      inline = new InlineDriver(got.lease, solvers, start, handleEvent);
       driver = inline;
       return;
     }

@@ -12,7 +12,7 @@
 import { clipEcho } from '../../src/data/echo';
 import { DATA_LIMITS } from '../../src/data/limits';
 import { parseDecimal } from '../../src/data/number';
-import { SOLVER_NAMES } from '../../src/solve/solvers';
+import { SOLVER_NAMES } from '../../src/solve/solver-options';
 import type { Reading } from '../../src/math/types';
 import {
   DEFAULT_RANDOM_TAGS,

@@ -1,9 +1,11 @@
 /**
  * "Single run | Sweep": which view the page shows, kept in the link (`page=`). A tab list with
  * arrow-key navigation; both tabs stay in the Tab order (as the rows panel's tabs do), so Tab
- * alone reaches either.
+ * alone reaches either. The sweep view's code loads on demand (app/lazy.tsx): as soon as the
+ * pointer or the focus reaches its tab, so it is usually there by the click.
  */
 import { useRef, type KeyboardEvent } from 'react';
+import { loadSweepView } from '../lazy';
 import { useAppStore } from '../store/app-store';
 import type { PageView } from '../store/settings';
 
@@ -21,6 +23,9 @@ export function ViewSwitch() {
   const update = useAppStore((s) => s.updateSettings);
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const choose = (view: PageView): void => update((s) => (s.page = view));
+  const preload = (view: PageView): void => {
+    if (view === 'sweep') void loadSweepView().catch(() => undefined); // opening the view says if it fails
+  };
   const onKey = (e: KeyboardEvent, k: number): void => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
     if (!step) return;
@@ -45,6 +50,8 @@ export function ViewSwitch() {
           data-testid={`page-${v.value}`}
           onClick={() => choose(v.value)}
           onKeyDown={(e) => onKey(e, k)}
+          onPointerEnter={() => preload(v.value)}
+          onFocus={() => preload(v.value)}
         >
           {v.label}
         </button>

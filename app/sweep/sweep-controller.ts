@@ -4,10 +4,13 @@
  * a Web Worker. The lease keeps a sweep and a single run from interleaving on the GPU: a run that
  * takes the engine cancels the sweep, and says so. A leased engine goes on on a float64 CpuEngine
  * when the device is lost mid-sweep, from the batch's iterates. Results go to the sweep store.
+ * The GPU engine's solver code loads with the first GPU run or sweep (app/backend/solvers-loader.ts).
  */
-import { runSweep, type SweepCell, type SweepProgress, type SweepSpec } from '../../src/engine/sweep';
+import type { SweepCell, SweepProgress, SweepSpec } from '../../src/engine/sweep';
 import type { Dataset } from '../../src/math/types';
 import { CPU_AFTER_LOSS_LABEL, CPU_LABEL, gpuLostReason, leaseGpu, type GpuLease } from '../backend/engines';
+import type { MainThreadSolvers } from '../backend/solvers-loader';
+import { loadMainThreadSolvers } from '../backend/solvers-loader';
 import { resetRun } from '../run/run-controller';
 import { sweepSpec } from '../run/run-config';
 import { keysDiffer } from '../run/settings-key';
@@ -126,7 +129,7 @@ function startInWorker(gen: number, dataset: Dataset, spec: SweepSpec): void {
 }
 
 /** The leased GPU engine on the main thread; its awaits keep the page responsive. */
-function startOnGpu(gen: number, lease: GpuLease, spec: SweepSpec): void {
+function startOnGpu(gen: number, lease: GpuLease, spec: SweepSpec, { runSweep }: MainThreadSolvers): void {
   const abort = new AbortController();
   stopActive = () => abort.abort();
   activeLease = lease;
@@ -181,6 +184,9 @@ export async function startSweep(): Promise<void> {
   const sweep = useSweepStore.getState();
   sweep.begin(grid, cellCount(grid), onGpu ? app.backendLabel : CPU_LABEL);
   if (onGpu) {
+    // The solver code loads (once) while the engine is made.
+    const solversLoading = loadMainThreadSolvers();
+    solversLoading.catch(() => undefined); // handled below, once the lease is settled
     const got = await leaseGpu(dataset, {
       onRevoked: () => revoked(gen),
       onLost: (reason) => lostMidway(gen, reason),
@@ -189,12 +195,22 @@ export async function startSweep(): Promise<void> {
       if (got.ok) got.lease.release();
       return;
     }
+    let solvers: MainThreadSolvers | null = null;
     if (got.ok) {
+      solvers = await solversLoading.catch(() => null);
+      // Cancelled, or a run took the engine, while the code loaded.
+      if (gen !== generation || !got.lease.holds) {
+        got.lease.release();
+        return;
+      }
+      if (!solvers) got.lease.release();
+    }
+    if (got.ok && solvers) {
       useSweepStore.setState({ backendLabel: got.lease.label });
-      startOnGpu(gen, got.lease, spec);
+      startOnGpu(gen, got.lease, spec, solvers);
       return;
     }
-    gpuUnavailable = `WebGPU could not run it: ${got.reason}`;
+    gpuUnavailable = `WebGPU could not run it: ${got.ok ? 'its solver code could not be loaded' : got.reason}`;
     startedOnGpu = false;
     useSweepStore.setState({ backendLabel: CPU_LABEL });
   } else if (app.activeBackend === 'gpu' && lost !== null) {

@@ -3,17 +3,15 @@
  * the File to the typed arrays: the size check, reading (with byte progress), SHA-256, decoding
  * (UTF-8 or UTF-16) and parsing (with progress). The arrays go back as transferables, so the main
  * thread neither parses nor copies O(n·d) numbers. Errors come back as one bounded line (with line
- * and column for CSVs), never as a stack trace.
+ * and column for CSVs), never as a stack trace. The code for uploads (csv-upload.ts: hashing,
+ * decoding, papaparse) loads with the first upload.
  */
-import { parseCsv } from '../../src/data/csv';
 import { clipEcho } from '../../src/data/echo';
 import { DataError, formatDataError } from '../../src/data/errors';
 import { generate } from '../../src/data/generators';
 import { fileSizeProblem } from '../../src/data/limits';
-import { decodeDataFile } from '../../src/data/text';
 import type { Dataset } from '../../src/math/types';
 import type { DataCommand, DataEvent, ParsePhase } from './data-protocol';
-import { sha256Hex } from './sha256';
 
 function post(event: DataEvent, transfer: Transferable[] = []): void {
   (self as unknown as Worker).postMessage(event, transfer);
@@ -74,7 +72,11 @@ async function handle(command: DataCommand): Promise<void> {
       // The page checks the size before sending; this keeps the worker safe on its own.
       const tooLarge = fileSizeProblem(command.file.size);
       if (tooLarge) throw new DataError(tooLarge);
+      // The upload code loads while the file is read (a failed load is reported after the read).
+      const loading = import('./csv-upload');
+      loading.catch(() => undefined);
       const bytes = await readWithProgress(command.id, command.file);
+      const { decodeDataFile, parseCsv, sha256Hex } = await loading;
       const sha256 = await sha256Hex(bytes);
       const decoded = decodeDataFile(bytes);
       const parsed = parseCsv(decoded.text, { onProgress: progressReporter(command.id, 'parsing') });

@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { clipEcho } from '../data/echo';
 import { paperClaims, minSquared, tauBound } from '../math/metrics';
-import { sigmaMin } from '../math/linalg';
+import { sigmaMin } from '../math/eigen';
 import {
   DEFAULT_MAX_ITER,
   SOLVER_NAMES,

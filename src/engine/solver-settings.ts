@@ -4,7 +4,7 @@
  * so that a link reproduces the same iterates everywhere (same sketch seed, same start point).
  */
 import { createRng } from '../data/prng';
-import { DEFAULT_SKETCH_SEED, type SolverName, type SolverOptions } from '../solve/solvers';
+import { DEFAULT_SKETCH_SEED, type SolverName, type SolverOptions } from '../solve/solver-options';
 
 /** The solver part of the settings (app/store/settings.ts Settings has these fields). */
 export interface SolverSettings {

@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { randomVector, relErr } from '../testing/random-problem';
+import { lambdaMin, sigmaMin, symmetricEigenvalues } from './eigen';
 import {
   cholesky,
   choleskySolve,
   dampedCholeskySolve,
   distance,
-  lambdaMin,
   matTVec,
   matVec,
   norm2,
-  sigmaMin,
-  symmetricEigenvalues,
   weightedGram,
 } from './linalg';
 

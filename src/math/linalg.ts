@@ -1,9 +1,9 @@
 /**
- * Dense float64 linear algebra for the n×d data matrix and the d×d Hessian. Matrices are row-major
+ * Dense float64 linear algebra for the n×d data matrix and the d×d Hessian (eigenvalues are in
+ * eigen.ts, apart, so that code which needs none does not load ml-matrix). Matrices are row-major
  * Float64Arrays. The d×d parts are small (d ≤ 1024), so plain loops are enough; the O(n·d²) Gram
  * loop is written so its inner loop walks contiguous memory.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 /** u = A·x for A n×d (row-major). */
 export function matVec(A: Float64Array, n: number, d: number, x: Float64Array): Float64Array {
@@ -183,27 +183,4 @@ export function dampedCholeskySolve(M: Float64Array, d: number, rhs: Float64Arra
     if (mu > 1e300) break;
   }
   return null;
-}
-
-/** All eigenvalues of a symmetric d×d matrix, ascending. */
-export function symmetricEigenvalues(M: Float64Array, d: number): Float64Array {
-  const m = new Matrix(d, d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) m.set(i, j, M[i * d + j]);
-  const eig = new EigenvalueDecomposition(m, { assumeSymmetric: true });
-  return Float64Array.from(eig.realEigenvalues).sort();
-}
-
-/** Smallest eigenvalue of a symmetric d×d matrix. */
-export function lambdaMin(M: Float64Array, d: number): number {
-  return symmetricEigenvalues(M, d)[0];
-}
-
-/**
- * Smallest singular value of the tall n×d matrix A, as √λ_min(AᵀA). Squaring the condition number
- * loses precision when σ_min/σ_max is below ~1e-8; that regime is singular for our purposes anyway.
- */
-export function sigmaMin(A: Float64Array, n: number, d: number): number {
-  if (n < d) return 0;
-  const G = weightedGram(A, n, d, new Float64Array(n).fill(1));
-  return Math.sqrt(Math.max(0, lambdaMin(G, d)));
 }

@@ -26,8 +26,8 @@ export interface ClaimInputs {
   gammaC: number;
   /** min_i w_i² over the rows. */
   minW2: number;
-  /** σ_min(A) of the tall data matrix. */
-  sigmaMinA: number;
+  /** σ_min(A) of the tall data matrix; needed only when l > 0. */
+  sigmaMinA?: number;
   /** λ_min(∇²L) at the point, when known. */
   lambdaMin?: number;
   /** ε2 for τ_c; defaults to the measured ℓ2. */
@@ -60,7 +60,8 @@ export function paperClaims(inp: ClaimInputs): ClaimsReport {
   const required = Math.sqrt(2 * gammaC);
   const gamma = parts.l1;
   const l = inp.l ?? 0;
-  const lemmaRequired = lemma13Kernel(gammaC, gamma) + (l > 0 ? l / (sigmaMinA * sigmaMinA) : 0);
+  if (l > 0 && sigmaMinA === undefined) throw new RangeError('Lemma 13 with l > 0 needs σ_min(A)');
+  const lemmaRequired = lemma13Kernel(gammaC, gamma) + (l > 0 ? l / (sigmaMinA! * sigmaMinA!) : 0);
   const report: ClaimsReport = {
     tau: parts.tau,
     tauC,
