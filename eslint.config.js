@@ -33,7 +33,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['react', 'react-dom', 'react/*', 'webgpu', '../gpu/*', '../../app/*', 'zustand'] },
+        {
+          patterns: [
+            'react',
+            'react-dom',
+            'react/*',
+            'webgpu',
+            '../gpu/*',
+            '../wasm/*',
+            '../../app/*',
+            'zustand',
+          ],
+        },
       ],
       'no-restricted-globals': ['error', 'window', 'document', 'navigator'],
     },

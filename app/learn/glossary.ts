@@ -6,6 +6,7 @@
  * The math it describes: f(x) = softmax(Ax) is fitted to b over the n rows of A, and the solver
  * minimises L = ½ℓ + γc/ℓ1 + ½‖w∘Ax‖², with τ = ℓ1/n1 − ℓ2/n2 as the measure of protection.
  */
+import { MIN_SHARDED_ROWS } from '../../src/math/row-kernels';
 
 /** One glossary entry. */
 export interface GlossaryEntry {
@@ -138,6 +139,11 @@ export const GLOSSARY = {
     symbol: 'Newton-CG',
     name: 'truncated Newton with conjugate gradients',
     text: 'Newton steps found by conjugate gradients from Hessian-vector products, never forming the d×d Hessian: cheaper than Newton when d is large. Where the Hessian has negative curvature it is damped (∇²L + μI), as Newton does.',
+  },
+  cpuKernels: {
+    symbol: 'CPU kernels',
+    name: 'how the CPU engine reads the data',
+    text: `The float64 passes over the data run as WebAssembly with SIMD (two numbers per instruction) where the browser has it, else as plain JavaScript. On data of ${MIN_SHARDED_ROWS.toLocaleString('en')} rows or more they are split by rows over one worker per core (row shards); the sums are added in a fixed order, so the results are the same to the last digit whatever the number of cores.`,
   },
 } as const satisfies Record<string, GlossaryEntry>;
 

@@ -38,6 +38,8 @@ export function RunPanel() {
   const message = useAppStore((s) => s.runMessage);
   const outcome = useAppStore((s) => s.outcome);
   const backendLabel = useAppStore((s) => s.backendLabel);
+  const activeBackend = useAppStore((s) => s.activeBackend);
+  const cpuKernels = useAppStore((s) => s.cpuKernels);
   const hasData = useAppStore((s) => s.dataset !== null);
   const n = useAppStore((s) => s.dataset?.n ?? 0);
   const n1 = useAppStore((s) => s.n1);
@@ -159,6 +161,14 @@ export function RunPanel() {
           <dt>Backend</dt>
           <dd data-testid="readout-backend">{backendLabel || '—'}</dd>
         </div>
+        {activeBackend === 'cpu' && cpuKernels && (
+          <div>
+            <dt>
+              <Term id="cpuKernels">CPU kernels</Term>
+            </dt>
+            <dd data-testid="readout-cpu-kernels">{cpuKernels}</dd>
+          </div>
+        )}
       </dl>
       {pending !== null && status === 'idle' && !message && (
         <p className="status-message" role="status" data-testid="data-pending">

@@ -57,12 +57,17 @@ export async function saveUpload(
       new Promise<void>((resolve, reject) => {
         const req = s.get(key) as IDBRequest<StoredUpload | undefined>;
         req.onsuccess = () => {
-          const entry: StoredUpload = { sha256, fileName, file, savedAt: new Date().toISOString() };
-          const kept = tags() ?? req.result?.tags;
-          if (kept) entry.tags = kept;
-          s.put(entry, key);
-          s.put(sha256, LAST_KEY);
-          resolve(promisifyRequest(s.transaction));
+          try {
+            const entry: StoredUpload = { sha256, fileName, file, savedAt: new Date().toISOString() };
+            const kept = tags() ?? req.result?.tags;
+            if (kept) entry.tags = kept;
+            s.put(entry, key);
+            s.put(sha256, LAST_KEY);
+            resolve(promisifyRequest(s.transaction));
+          } catch (e) {
+            // put() throws at once for what cannot be stored (e.g. a value it cannot clone).
+            reject(e instanceof Error ? e : new Error(String(e)));
+          }
         };
         req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed'));
       }),

@@ -57,4 +57,6 @@ export type LoopEvent =
   /** A configuration stopped while others go on (e.g. diverged): the loop paused. */
   | { type: 'halted'; index: number; summary: RunSummary }
   | { type: 'done'; results: RunSummary[] }
+  /** How the CPU worker's engine runs its passes over A (its kernels, and row shards if any). */
+  | { type: 'engine'; kernels: string }
   | { type: 'error'; message: string };

@@ -271,6 +271,9 @@ function handleEvent(event: LoopEvent): void {
     case 'progress':
       progress.push(event.steps, event.current, event.computeMs);
       break;
+    case 'engine':
+      store.setBackend({ cpuKernels: event.kernels });
+      break;
     case 'state':
       store.setRun({ runStatus: event.state === 'running' ? 'running' : 'paused' });
       break;

@@ -76,6 +76,11 @@ export interface BackendSlice {
   backendLabel: string;
   /** Why WebGPU is not in use, when it was wanted (auto or forced). */
   fallbackReason: string | null;
+  /**
+   * How the CPU worker runs its passes over the data, as its engine reports it once a run has
+   * evaluated (e.g. "WebAssembly SIMD × 2 row shards"); null before that or on the GPU.
+   */
+  cpuKernels: string | null;
 }
 
 /** Notices about the link (what was clamped or reset), shown until dismissed. */
@@ -169,6 +174,7 @@ export function createAppStore(initial: Settings = DEFAULT_SETTINGS) {
     outcome: null,
     activeBackend: null,
     backendLabel: '',
+    cpuKernels: null,
     fallbackReason: null,
 
     replaceSettings(s, notices = []) {

@@ -12,7 +12,14 @@ let loop: SolverLoop | null = null;
 /** The current run's engine, released (with its row-shard workers) when a new run replaces it. */
 let engine: CpuEngine | null = null;
 
+/** The kernels last reported to the page (once they are known: after the first evaluation). */
+let toldKernels = '';
+
 function post(event: LoopEvent): void {
+  if (event.type === 'progress' && engine && engine.kernelsDescription !== toldKernels) {
+    toldKernels = engine.kernelsDescription;
+    (self as unknown as Worker).postMessage({ type: 'engine', kernels: toldKernels } satisfies LoopEvent);
+  }
   (self as unknown as Worker).postMessage(event);
 }
 
@@ -23,6 +30,7 @@ self.onmessage = (message: MessageEvent<LoopCommand>) => {
       case 'start': {
         loop?.dispose();
         engine?.dispose();
+        toldKernels = '';
         // The rows split over one worker per core (the same bits as one thread: row-shards.ts).
         engine = new CpuEngine(command.dataset, { shards: browserShards() });
         const solver = new BatchSolver(engine, command.configs, command.x0, command.options);

@@ -13,9 +13,14 @@ import {
   hessianVectorProductAsync,
 } from '../math/objective';
 import { METHOD_NAMES } from '../math/methods';
-import { plainRowKernels, type AsyncRowKernels, type RowKernels } from '../math/row-kernels';
+import {
+  MIN_SHARDED_ROWS,
+  plainRowKernels,
+  type AsyncRowKernels,
+  type RowKernels,
+} from '../math/row-kernels';
 import { leverageScores, sketchedHessian } from '../math/sketch';
-import { createWasmRowKernels, REDUCTION_BLOCK_ROWS } from '../wasm/wasm-kernels';
+import { createWasmRowKernels, wasmSimdAvailable } from '../wasm/wasm-kernels';
 import { createShardedRowKernels, type ShardPort } from './row-shards';
 import type { Dataset, Evaluation, Problem } from '../math/types';
 import {
@@ -55,10 +60,9 @@ export class CpuEngine implements Engine {
   readonly capabilities = CPU_CAPABILITIES;
   private leverage: Float64Array | null = null;
   private kernelsMade: RowKernels | null = null;
-  /** Whether {@link kernels} are the WebAssembly ones (row shards run those only). */
-  private onWasm = false;
   private sharded: Promise<AsyncRowKernels | null> | null = null;
   private shardedName: string | null = null;
+  private disposed = false;
 
   constructor(
     readonly dataset: Dataset,
@@ -67,13 +71,18 @@ export class CpuEngine implements Engine {
 
   /** The row kernels, made on first use (the WebAssembly ones copy A into their memory). */
   get kernels(): RowKernels {
+    this.live();
     if (!this.kernelsMade) {
       const { A, n, d } = this.dataset;
       const wasm = (this.options.kernels ?? 'auto') === 'auto' ? createWasmRowKernels(A, n, d) : null;
-      this.onWasm = wasm !== null;
       this.kernelsMade = wasm ?? plainRowKernels(A, n, d);
     }
     return this.kernelsMade;
+  }
+
+  /** Throws once disposed: a late call (a step still in flight) must not rebuild what was freed. */
+  private live(): void {
+    if (this.disposed) throw new Error('CpuEngine used after dispose()');
   }
 
   /**
@@ -88,9 +97,9 @@ export class CpuEngine implements Engine {
       const worth =
         shards !== undefined &&
         shards.count > 1 &&
-        n >= 2 * REDUCTION_BLOCK_ROWS &&
-        this.kernels !== null &&
-        this.onWasm;
+        n >= MIN_SHARDED_ROWS &&
+        (this.options.kernels ?? 'auto') === 'auto' &&
+        wasmSimdAvailable();
       this.sharded = worth
         ? createShardedRowKernels(A, n, d, shards.count, shards.spawn).then(
             (k) => {
@@ -104,9 +113,19 @@ export class CpuEngine implements Engine {
     return this.sharded;
   }
 
+  /** The kernels in use, e.g. "WebAssembly SIMD" or "WebAssembly SIMD × 2 row shards". */
+  get kernelsDescription(): string {
+    if (this.shardedName) return this.shardedName;
+    if (this.kernelsMade) return this.kernelsMade.name;
+    // Not made yet (or released): what they will be, without copying A to find out.
+    return (this.options.kernels ?? 'auto') === 'auto' && wasmSimdAvailable()
+      ? 'WebAssembly SIMD'
+      : 'TypeScript';
+  }
+
   /** E.g. "CPU float64 (WebAssembly SIMD)" or "CPU float64 (WebAssembly SIMD × 2 row shards)". */
   get description(): string {
-    return `CPU float64 (${this.shardedName ?? this.kernels.name})`;
+    return `CPU float64 (${this.kernelsDescription})`;
   }
 
   private problem(req: EvalRequest): Problem {
@@ -134,6 +153,7 @@ export class CpuEngine implements Engine {
 
   /** As {@link evaluateSync}, on the row shards when there are any (sketched Hessians stay local). */
   async evaluate(batch: readonly EvalRequest[], options: EvalOptions = {}): Promise<Evaluation[]> {
+    this.live();
     assertSupported(this.capabilities, options, batch);
     const mode = options.hessian ?? 'none';
     const sharded = typeof mode === 'object' ? null : await this.shardedKernels();
@@ -150,6 +170,7 @@ export class CpuEngine implements Engine {
     batch: readonly EvalRequest[],
     v: readonly Float64Array[],
   ): Promise<Float64Array[]> {
+    this.live();
     if (v.length !== batch.length) throw new Error('hessianVectorProducts: one v per request');
     const sharded = await this.shardedKernels();
     if (!sharded)
@@ -162,6 +183,7 @@ export class CpuEngine implements Engine {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.leverage = null;
     this.kernelsMade?.dispose();
     this.kernelsMade = null;

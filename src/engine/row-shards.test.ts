@@ -16,6 +16,7 @@ import {
   createShardHandler,
   defaultShardCount,
   inProcessShardPort,
+  queuedPort,
   shardRanges,
   type ShardPort,
 } from './row-shards';
@@ -117,6 +118,57 @@ describe('row shards', () => {
     await expect(
       createShardedRowKernels(new Float64Array(2 * B * 2), 2 * B, 2, 2, () => failing),
     ).rejects.toThrow(/row shard: shard used before init/);
+  });
+
+  it('a closed or failed port rejects what is pending and every later request (no run waits forever)', async () => {
+    const posted: unknown[] = [];
+    const { port, settle } = queuedPort(
+      (m) => posted.push(m),
+      () => {},
+    );
+    const first = port.request({ type: 'matVec', x: new Float64Array(1) }, []);
+    settle({ type: 'u', u: new Float64Array(1) });
+    expect((await first).type).toBe('u');
+    const pending = port.request({ type: 'matVec', x: new Float64Array(1) }, []);
+    port.close();
+    await expect(pending).rejects.toThrow(/closed/);
+    await expect(port.request({ type: 'matVec', x: new Float64Array(1) }, [])).rejects.toThrow(/closed/);
+    expect(posted).toHaveLength(2); // nothing is posted to a dead port
+    // A message that cannot be posted rejects and leaves no reply slot for the next reply to fill.
+    const broken = queuedPort(
+      () => {
+        throw new Error('DataCloneError');
+      },
+      () => {},
+    );
+    await expect(broken.port.request({ type: 'matVec', x: new Float64Array(1) }, [])).rejects.toThrow(
+      /DataClone/,
+    );
+    broken.fail(new Error('worker failed'));
+    await expect(broken.port.request({ type: 'matVec', x: new Float64Array(1) }, [])).rejects.toThrow(
+      /worker failed/,
+    );
+  });
+
+  it('a disposed CpuEngine refuses work instead of rebuilding its kernels or shards', async () => {
+    const p = randomProblem({ n: 2 * B + 10, d: 3, n1: 20, gammaC: 0.1, seed: 2 });
+    const { dataset, config } = splitProblem(p);
+    let spawned = 0;
+    const engine = new CpuEngine(dataset, {
+      shards: {
+        count: 2,
+        spawn: () => {
+          spawned++;
+          return inProcessShardPort();
+        },
+      },
+    });
+    await engine.evaluate([{ x: new Float64Array(3), config }]);
+    expect(spawned).toBe(1);
+    engine.dispose();
+    await expect(engine.evaluate([{ x: new Float64Array(3), config }])).rejects.toThrow(/after dispose/);
+    expect(spawned).toBe(1);
+    expect(engine.description).toBe('CPU float64 (WebAssembly SIMD × 2 row shards)');
   });
 
   it('a CpuEngine on shards evaluates (∇L, ∇²L, H·v; both readings) and solves with the same bits as one without', async () => {

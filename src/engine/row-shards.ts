@@ -20,6 +20,7 @@ import {
   MAX_VECTORS_PER_PASS,
   paddedWidth,
   REDUCTION_BLOCK_ROWS,
+  wasmSimdAvailable,
   WasmRows,
 } from '../wasm/wasm-kernels';
 
@@ -45,19 +46,43 @@ export interface ShardPort {
 }
 
 /**
- * The reply bookkeeping of a port over a message channel: requests are answered in order, so each
- * reply settles the oldest pending request; a channel error fails them all.
+ * A port over a message channel (a Web Worker or a worker thread): requests are answered in
+ * order, so each reply settles the oldest pending request. Once the channel fails or is closed
+ * the port is dead: pending requests and every later one reject with the reason (a terminated
+ * browser worker sends no event, so closing must fail them here).
  */
-export function replyQueue(): {
-  wait(): Promise<ShardReply>;
-  settle(reply: ShardReply): void;
-  failAll(error: Error): void;
-} {
+export function queuedPort(
+  post: (message: ShardRequest, transfer: Transferable[]) => void,
+  terminate: () => void,
+) {
   const pending: Array<{ resolve: (r: ShardReply) => void; reject: (e: Error) => void }> = [];
+  let dead: Error | null = null;
+  const fail = (error: Error): void => {
+    dead ??= error;
+    pending.splice(0).forEach((p) => p.reject(dead!));
+  };
+  const port: ShardPort = {
+    request(message, transfer) {
+      if (dead) return Promise.reject(dead);
+      try {
+        // Posted first: a message that cannot be sent leaves no reply slot behind.
+        post(message, transfer);
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+      return new Promise<ShardReply>((resolve, reject) => pending.push({ resolve, reject }));
+    },
+    close() {
+      fail(new Error('row shard closed'));
+      terminate();
+    },
+  };
   return {
-    wait: () => new Promise<ShardReply>((resolve, reject) => pending.push({ resolve, reject })),
-    settle: (reply) => pending.shift()?.resolve(reply),
-    failAll: (error) => pending.splice(0).forEach((p) => p.reject(error)),
+    port,
+    /** A reply arrived: it answers the oldest pending request. */
+    settle: (reply: ShardReply) => pending.shift()?.resolve(reply),
+    /** The channel failed: this request and every later one reject. */
+    fail,
   };
 }
 
@@ -72,7 +97,13 @@ export function createShardHandler(): (message: ShardRequest) => {
       if (message.type === 'init') {
         rows?.dispose();
         rows = WasmRows.create(message.A, message.rows, message.d, false);
-        if (!rows) throw new Error('WebAssembly SIMD is not available in this shard');
+        if (!rows) {
+          throw new Error(
+            wasmSimdAvailable()
+              ? `no memory for ${message.rows} rows × ${message.d} (WebAssembly memory refused)`
+              : 'WebAssembly SIMD is not available in this shard',
+          );
+        }
         return { reply: { type: 'ready' }, transfer: [] };
       }
       if (!rows) throw new Error('shard used before init');

@@ -157,6 +157,14 @@ describe('protection methods (math.md §9)', () => {
     }
   });
 
+  it('τ target at s = 0 is the plain fit even without copyrighted rows, and refuses t ≤ 0', () => {
+    const at0 = METHODS['tau-target'].F(0.1, 0.2, { s: 0, n1: 0, n2: 10, tauTarget: 0.02 });
+    expect(at0).toEqual({ F: 0.5 * (0.1 + 0.2), F1: 0.5, F2: 0.5, F11: 0, F12: 0, F22: 0 });
+    expect(() => METHODS['tau-target'].F(0.1, 0.2, { s: 1, n1: 5, n2: 10, tauTarget: 0 })).toThrow(
+      /t must be > 0/,
+    );
+  });
+
   it('softplus is stable far from 0 and has the right derivatives', () => {
     expect(softplus(-1e4, 1).h).toBe(0);
     expect(softplus(1e4, 1).h).toBe(1e4);

@@ -154,6 +154,9 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
     needsL1Floor: false,
     bothReadings: false,
     F: (l1, l2, { s, n1, n2, tauTarget }) => {
+      // s = 0 is the plain fit, even where τ is undefined (n1 or n2 = 0).
+      if (s === 0) return { F: HALF_SUM(l1, l2), F1: 0.5, F2: 0.5, F11: 0, F12: 0, F22: 0 };
+      if (!(tauTarget > 0)) throw new RangeError(`the τ target t must be > 0, got ${tauTarget}`);
       const t1 = 1 / n1; // ∂τ/∂ℓ1
       const t2 = -1 / n2; // ∂τ/∂ℓ2
       const { h: q, h1, h2 } = softplus(tauTarget - (l1 * t1 + l2 * t2), TAU_TARGET_SHARPNESS / tauTarget);

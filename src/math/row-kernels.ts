@@ -7,6 +7,17 @@
  */
 import { matTVec, matVec, weightedGram } from './linalg';
 
+/**
+ * Rows per reduction block of the fast kernels (src/wasm): sums over rows are formed block by block
+ * from zero and the block partials added in block order. Fixed, so results do not depend on how
+ * the rows are split between row shards, which hold whole blocks; data with fewer than two blocks
+ * is not sharded.
+ */
+export const REDUCTION_BLOCK_ROWS = 2048;
+
+/** The fewest rows that are split over row shards (two reduction blocks). */
+export const MIN_SHARDED_ROWS = 2 * REDUCTION_BLOCK_ROWS;
+
 export interface RowKernels {
   /** Short name for people (benches, the engine's description), e.g. "TypeScript". */
   readonly name: string;

@@ -8,7 +8,7 @@
  * and unsharded results are the same bits. Where WebAssembly or its SIMD is missing, or the memory
  * cannot be had, the constructors return null and the caller keeps the TypeScript kernels.
  */
-import type { RowKernels } from '../math/row-kernels';
+import { REDUCTION_BLOCK_ROWS, type RowKernels } from '../math/row-kernels';
 import { ROW_KERNELS_WASM_BASE64 } from './row-kernels.generated';
 
 /** The module's exports (byte offsets into its memory; i32 sizes and flags). */
@@ -45,12 +45,7 @@ interface KernelExports {
 
 /** n-vectors one pass takes at most: ∇L's g and the 'separate' reading's five U vectors. */
 export const MAX_VECTORS_PER_PASS = 6;
-/**
- * Rows per reduction block: sums over rows are formed block by block from zero and the block
- * partials added in block order (wasm/row-kernels.ts). Fixed, so results do not depend on how
- * the rows are split between shards; shards hold whole blocks.
- */
-export const REDUCTION_BLOCK_ROWS = 2048;
+export { REDUCTION_BLOCK_ROWS };
 /** WebAssembly pages are 64 KiB; wasm32 memory ends at 4 GiB. */
 const PAGE_BYTES = 65536;
 const MAX_MEMORY_BYTES = 4 * 1024 ** 3;
