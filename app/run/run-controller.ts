@@ -438,9 +438,18 @@ async function startRun(autoplay: boolean): Promise<void> {
           });
         return;
       }
-      // Reset, or another run or a sweep took the engine, while the code loaded.
-      if (generation !== runGeneration || !got.lease.holds) {
+      // Reset while the code loaded: the newer run is in charge.
+      if (generation !== runGeneration) {
         got.lease.release();
+        return;
+      }
+      // A sweep took the engine while the code loaded: say so rather than stay 'starting'.
+      if (!got.lease.holds) {
+        got.lease.release();
+        state.setRun({
+          runStatus: 'idle',
+          runMessage: 'A sweep took the GPU engine before this run could start. Press Play to start it.',
+        });
         return;
       }
       inline = new InlineDriver(got.lease, solvers, start, handleEvent);
