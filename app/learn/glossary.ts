@@ -143,7 +143,7 @@ export const GLOSSARY = {
   cpuKernels: {
     symbol: 'CPU kernels',
     name: 'how the CPU engine reads the data',
-    text: `The float64 passes over the data run as WebAssembly SIMD where the browser has it, else as plain JavaScript. From ${MIN_SHARDED_ROWS.toLocaleString('en')} rows they are split over one worker per core (row shards), with sums added in a fixed order: the same results to the last digit on any number of cores.`,
+    text: `The float64 passes over the data run as WebAssembly SIMD where the browser has it, else as plain JavaScript. From ${MIN_SHARDED_ROWS.toLocaleString('en')} rows they are split over the cores but one (row shards), with sums added in a fixed order: the same results to the last digit on any number of cores.`,
   },
 } as const satisfies Record<string, GlossaryEntry>;
 

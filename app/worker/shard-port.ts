@@ -1,6 +1,7 @@
 /**
  * Row shards in Web Workers (started from the solver worker; nested workers end with it), and how
- * many: one per logical core, capped (src/engine/row-shards.ts), shard 0 being the solver worker.
+ * many: one per logical core but one, capped (src/engine/row-shards.ts), shard 0 being the solver
+ * worker.
  */
 import { defaultShardCount, queuedPort, type ShardPort, type ShardReply } from '../../src/engine/row-shards';
 import type { CpuEngineOptions } from '../../src/engine/cpu-engine';
@@ -21,7 +22,13 @@ export function browserShardPort(): ShardPort {
   return port;
 }
 
-/** The CPU engine's shards in this browser: one per core (navigator.hardwareConcurrency), capped. */
+/**
+ * The CPU engine's shards in this browser: one per core but one (navigator.hardwareConcurrency − 1,
+ * capped), the solver worker being the first, so the page keeps a core for drawing and input. On
+ * two cores that is one shard: no split. (On two cores with two shards the page's charts starved
+ * while a large run went on.)
+ */
 export function browserShards(): NonNullable<CpuEngineOptions['shards']> {
-  return { count: defaultShardCount(self.navigator?.hardwareConcurrency), spawn: () => browserShardPort() };
+  const cores = self.navigator?.hardwareConcurrency ?? 1;
+  return { count: defaultShardCount(cores - 1), spawn: () => browserShardPort() };
 }

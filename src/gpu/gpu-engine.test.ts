@@ -198,6 +198,7 @@ describe('GpuEngine vs CpuEngine', () => {
       x: randomX(ds.d, 0.3),
     }));
     const exact = await c.evaluate(batch, { hessian: 'exact' });
+    let discriminated = 0;
     for (const sketch of [
       { rows: 60, seed: 1 + (seed++ % 1000) },
       { rows: 250.5, seed: 2 ** 40 + seed++ },
@@ -209,11 +210,21 @@ describe('GpuEngine vs CpuEngine', () => {
         const H = e.hessian as Float64Array;
         const toSketch = relErr(H, ec[k].hessian as Float64Array);
         expect(toSketch, why).toBeLessThan(5e-3);
-        // The same sample, not the exact Hessian: a hundred times closer to the CPU's sketch.
-        expect(toSketch, why).toBeLessThan(0.01 * relErr(H, exact[k].hessian as Float64Array));
+        // The same sample, not the exact Hessian: a hundred times closer to the CPU's sketch, where
+        // the sketch differs from the exact Hessian by more than float32 resolves (at some random
+        // points the sampled diagonal part is negligible and the two agree to 1e-7).
+        if (relErr(ec[k].hessian as Float64Array, exact[k].hessian as Float64Array) > 1e-4) {
+          discriminated++;
+          expect(toSketch, why).toBeLessThan(0.01 * relErr(H, exact[k].hessian as Float64Array));
+        }
         expect(relErr(e.grad as Float64Array, ec[k].grad as Float64Array), why).toBeLessThan(5e-3);
       });
     }
+    // 8 (config, sketch) pairs: most must tell the sample from the exact Hessian.
+    console.log(
+      `[sketch] ${discriminated} of 8 (config, sketch) pairs differ from the exact Hessian by > 1e-4`,
+    );
+    expect(discriminated).toBeGreaterThanOrEqual(4);
     await expect(g.evaluate(batch, { hessian: { sketch: { rows: 0, seed: 1 } } })).rejects.toThrow(/rows/);
     await expect(g.evaluate(batch, { hessian: { sketch: { rows: 10, seed: -1 } } })).rejects.toThrow(/seed/);
     g.dispose();
