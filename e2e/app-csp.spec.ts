@@ -7,53 +7,23 @@
  * script injected into the page is refused and eval throws, which shows that the policy is in
  * force rather than merely present.
  *
- * The site is built here (vite build, the same config as `npm run build`) into its own folder, so
- * that the test never overwrites a dist/ someone is using, and served by `vite preview`.
+ * The site is built and served by helpers/production-build.ts (vite build into its own folder,
+ * `vite preview` on E2E_PREVIEW_PORT).
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { build, preview, type PreviewServer } from 'vite';
 import { generatorSpec } from '../app/data/generator-spec';
-import { INTRO_DISMISSED_KEY } from '../app/learn/intro-state';
 import { pca2 } from '../app/plots/pca';
 import { sampleSizes } from '../app/plots/projection-sample';
 import { parseHash } from '../app/store/url-codec';
 import { CONTENT_SECURITY_POLICY } from '../build/csp';
 import { generate } from '../src/data/generators';
 import { runToEnd, setNumber, snapshot } from './helpers/app';
+import { useProductionBuild } from './helpers/production-build';
 
 /** Port of the preview server (E2E_PREVIEW_PORT, as E2E_PORT is the dev server's). */
 const PREVIEW_PORT = Number(process.env.E2E_PREVIEW_PORT ?? 4194);
-const PREVIEW_URL = `http://127.0.0.1:${PREVIEW_PORT}`;
-/** Where this test builds the site (under test-results/, which git and the linters ignore). */
-const OUT_DIR = 'test-results/csp-dist';
-
-test.use({
-  baseURL: PREVIEW_URL,
-  // The first-visit introduction stays dismissed on this origin too (as playwright.config.ts does
-  // for the dev server's).
-  storageState: {
-    cookies: [],
-    origins: [{ origin: PREVIEW_URL, localStorage: [{ name: INTRO_DISMISSED_KEY, value: '1' }] }],
-  },
-});
-
-let server: PreviewServer | null = null;
-
-test.beforeAll(async () => {
-  // Building Plotly's 4.5 MB chunk takes seconds on a fast machine, more on a busy one.
-  test.setTimeout(300_000);
-  await build({ logLevel: 'error', build: { outDir: OUT_DIR, emptyOutDir: true } });
-  server = await preview({
-    logLevel: 'warn',
-    build: { outDir: OUT_DIR },
-    preview: { host: '127.0.0.1', port: PREVIEW_PORT, strictPort: true, open: false },
-  });
-});
-
-test.afterAll(async () => {
-  await server?.close();
-});
+useProductionBuild('test-results/csp-dist', PREVIEW_PORT);
 
 /** A CSP violation as the page reported it (the SecurityPolicyViolationEvent's fields). */
 interface Violation {

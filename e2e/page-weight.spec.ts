@@ -9,21 +9,18 @@
  * PAGE_GZIP_BUDGET and Plotly's chunk is among the resources. Task times depend on the machine and
  * its load, so they are printed, never asserted.
  *
- * The site is built (vite build, the config of `npm run build`) into its own folder under
- * test-results/ and served by `vite preview` on its own port, as e2e/app-csp.spec.ts does.
+ * The site is built and served by helpers/production-build.ts (vite build into its own folder,
+ * `vite preview` on E2E_WEIGHT_PORT), as for e2e/app-csp.spec.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { build, preview, type PreviewServer } from 'vite';
-import { INTRO_DISMISSED_KEY } from '../app/learn/intro-state';
 import { runToEnd } from './helpers/app';
+import { useProductionBuild } from './helpers/production-build';
 
 /** Port of this spec's preview server (E2E_WEIGHT_PORT). */
 const WEIGHT_PORT = Number(process.env.E2E_WEIGHT_PORT ?? 4195);
-const WEIGHT_URL = `http://127.0.0.1:${WEIGHT_PORT}`;
-/** Where this spec builds the site (under test-results/, which git and the linters ignore). */
-const OUT_DIR = 'test-results/weight-dist';
+const WEIGHT_URL = useProductionBuild('test-results/weight-dist', WEIGHT_PORT);
 /** Where the measurements go. */
 const REPORT = 'test-results/page-weight.json';
 /** Most bytes the page may weigh, gzipped (issue 11: "a page that loads light"). */
@@ -32,30 +29,6 @@ const PAGE_GZIP_BUDGET = 600_000;
 const GZIP_LEVEL = 9;
 /** A task longer than this after the load event is one a person notices (printed, not asserted). */
 const LONG_TASK_MS = 500;
-
-test.use({
-  baseURL: WEIGHT_URL,
-  storageState: {
-    cookies: [],
-    origins: [{ origin: WEIGHT_URL, localStorage: [{ name: INTRO_DISMISSED_KEY, value: '1' }] }],
-  },
-});
-
-let server: PreviewServer | null = null;
-
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  await build({ logLevel: 'error', build: { outDir: OUT_DIR, emptyOutDir: true } });
-  server = await preview({
-    logLevel: 'warn',
-    build: { outDir: OUT_DIR },
-    preview: { host: '127.0.0.1', port: WEIGHT_PORT, strictPort: true, open: false },
-  });
-});
-
-test.afterAll(async () => {
-  await server?.close();
-});
 
 /** One resource the page loaded. */
 interface Resource {

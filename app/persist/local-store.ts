@@ -37,35 +37,26 @@ export function storageAvailable(): boolean {
 }
 
 /**
- * Stores an upload (replacing an older copy) with the tags in use, or the older copy's tags when
- * `tags` gives none, and marks it as the latest. One read-write transaction, with `tags` read when
- * it runs: IndexedDB runs read-write transactions on a store in the order they were made, so a
- * tag save made after this one always lands after it, and this one never writes tags older than
- * those in use when it writes (a read then a separate write could land after a newer tag save and
- * undo it).
+ * One read-write transaction on the entry at `key`: read it, then `write` puts what it wants in
+ * the same transaction. IndexedDB runs read-write transactions on a store in the order they were
+ * made, and a transaction started as the page goes away (pagehide) still completes, where a read
+ * followed by a separate write could land after a newer write and undo it, or be lost. A put that
+ * throws at once (a value it cannot clone) rejects.
  */
-export async function saveUpload(
-  sha256: string,
-  fileName: string,
-  file: Blob,
-  tags: () => StoredTags | undefined = () => undefined,
+function readThenWrite(
+  key: string,
+  write: (old: StoredUpload | undefined, s: IDBObjectStore) => void,
 ): Promise<void> {
-  const key = uploadKey(sha256);
-  await store()(
+  return store()(
     'readwrite',
     (s) =>
       new Promise<void>((resolve, reject) => {
         const req = s.get(key) as IDBRequest<StoredUpload | undefined>;
         req.onsuccess = () => {
           try {
-            const entry: StoredUpload = { sha256, fileName, file, savedAt: new Date().toISOString() };
-            const kept = tags() ?? req.result?.tags;
-            if (kept) entry.tags = kept;
-            s.put(entry, key);
-            s.put(sha256, LAST_KEY);
+            write(req.result, s);
             resolve(promisifyRequest(s.transaction));
           } catch (e) {
-            // put() throws at once for what cannot be stored (e.g. a value it cannot clone).
             reject(e instanceof Error ? e : new Error(String(e)));
           }
         };
@@ -75,24 +66,33 @@ export async function saveUpload(
 }
 
 /**
- * Saves the tags used with a stored upload (ignored when the upload is not stored). One
- * read-write transaction, read and write together: started as the page goes away (pagehide) it
- * still completes, where a read followed by a separate write would lose the write.
+ * Stores an upload (replacing an older copy) with the tags in use, or the older copy's tags when
+ * `tags` gives none, and marks it as the latest. `tags` is read when the transaction runs, so a
+ * tag save made after this one lands after it, and this one never writes tags older than those in
+ * use when it writes.
  */
+export async function saveUpload(
+  sha256: string,
+  fileName: string,
+  file: Blob,
+  tags: () => StoredTags | undefined = () => undefined,
+): Promise<void> {
+  const key = uploadKey(sha256);
+  await readThenWrite(key, (old, s) => {
+    const entry: StoredUpload = { sha256, fileName, file, savedAt: new Date().toISOString() };
+    const kept = tags() ?? old?.tags;
+    if (kept) entry.tags = kept;
+    s.put(entry, key);
+    s.put(sha256, LAST_KEY);
+  });
+}
+
+/** Saves the tags used with a stored upload (ignored when the upload is not stored). */
 export async function saveTags(sha256: string, tags: StoredTags): Promise<void> {
   const key = uploadKey(sha256);
-  await store()(
-    'readwrite',
-    (s) =>
-      new Promise<void>((resolve, reject) => {
-        const req = s.get(key) as IDBRequest<StoredUpload | undefined>;
-        req.onsuccess = () => {
-          if (req.result) s.put({ ...req.result, tags }, key);
-          resolve(promisifyRequest(s.transaction));
-        };
-        req.onerror = () => reject(req.error ?? new Error('IndexedDB read failed'));
-      }),
-  );
+  await readThenWrite(key, (old, s) => {
+    if (old) s.put({ ...old, tags }, key);
+  });
 }
 
 /**

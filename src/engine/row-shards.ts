@@ -179,7 +179,7 @@ export async function createShardedRowKernels(
   shards: number,
   spawn: (index: number) => ShardPort,
 ): Promise<AsyncRowKernels | null> {
-  if (!WasmRows.create(new Float64Array(d), 1, d, false)) return null;
+  if (!wasmSimdAvailable()) return null;
   const ranges = shardRanges(n, shards);
   const ports = ranges.map((_, s) => (s === 0 ? inProcessShardPort() : spawn(s)));
   const d4 = paddedWidth(d);

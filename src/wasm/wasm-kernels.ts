@@ -248,11 +248,6 @@ export class WasmRows {
     };
   }
 
-  /** Number of partials a non-folding pass returns. */
-  get blockCount(): number {
-    return this.blocks;
-  }
-
   dispose(): void {
     this.disposed = true; // the instance and its memory go with the last reference
   }
