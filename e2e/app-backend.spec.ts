@@ -63,7 +63,7 @@ test('a GPU device lost after the run finished keeps the result; the next run us
   const curves = await tracePointCounts(page, 'tau-plot');
 
   const lost = await page.evaluate(() =>
-    (window as Window & { __loseGpuDevice?: () => boolean }).__loseGpuDevice?.(),
+    (window as Window & { __loseGpuDevice?: () => Promise<boolean> }).__loseGpuDevice?.(),
   );
   expect(lost).toBe(true);
   const why = page.getByTestId('fallback-reason');

@@ -238,7 +238,9 @@ test('WebGPU: a manifest from a GPU run reproduces τ to float32 precision', asy
 });
 
 test('WebGPU: a device lost mid-run switches the run to the CPU engine and it goes on', async ({ page }) => {
-  await page.goto('/?backend=gpu' + SMALL + '&solver=gd&it=300&tol=1e-12');
+  // Paced (30 iterations/s), so the device is lost mid-run: off the page's thread the GPU run
+  // would otherwise stop at the float32 precision floor before the test can lose the device.
+  await page.goto('/?backend=gpu' + SMALL + '&solver=gd&it=300&tol=1e-12&speed=30');
   await waitForData(page, 120, 4);
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'gpu', { timeout: 60_000 });
   await page.getByTestId('play').click();
@@ -246,7 +248,7 @@ test('WebGPU: a device lost mid-run switches the run to the CPU engine and it go
     .poll(async () => Number(await page.getByTestId('iteration').textContent()), { timeout: 60_000 })
     .toBeGreaterThan(5);
   const lost = await page.evaluate(() =>
-    (window as Window & { __loseGpuDevice?: () => boolean }).__loseGpuDevice?.(),
+    (window as Window & { __loseGpuDevice?: () => Promise<boolean> }).__loseGpuDevice?.(),
   );
   expect(lost).toBe(true);
   const atLoss = Number(await page.getByTestId('iteration').textContent());

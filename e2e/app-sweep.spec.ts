@@ -245,8 +245,9 @@ test('a WebGPU sweep whose device is lost mid-sweep finishes on the CPU, keeping
             const k = ['gamma', 'fraction', 'seed'].map((a) => row.getAttribute(`data-${a}`)).join('/');
             taus[k] = row.getAttribute('data-tau') ?? '';
           }
-          const lost = (window as Window & { __loseGpuDevice?: () => boolean }).__loseGpuDevice?.() ?? false;
-          resolve({ done, lost, status, taus });
+          // The device lives in the GPU worker: the hook resolves once the worker destroyed it.
+          const lose = (window as Window & { __loseGpuDevice?: () => Promise<boolean> }).__loseGpuDevice;
+          void (lose?.() ?? Promise.resolve(false)).then((lost) => resolve({ done, lost, status, taus }));
         };
         tick();
       }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acquireGpu, type GpuAdapterSummary } from '../../src/gpu/device';
-import { CPU_LABEL, decideBackend } from './engines';
+import { CPU_LABEL, decideBackend } from './backend-decision';
 import { isSoftwareAdapter } from './webgpu-probe';
 
 const adapter = (a: Partial<GpuAdapterSummary>): GpuAdapterSummary => ({

@@ -1,56 +1,22 @@
 /**
- * The one owner of the page's engines. It probes WebGPU (one device per page, acquired through
+ * The one owner of the GPU engine, in the GPU worker (app/worker/gpu.worker.ts, driven by
+ * gpu-session.ts), so the d×d Cholesky, the readbacks and the WGSL emulation of a software adapter
+ * never block the page. It probes WebGPU (one device per worker, acquired through
  * src/gpu/device.ts, whose words say why WebGPU is unavailable), decides which backend a choice
  * gets (Auto: WebGPU only on a hardware adapter), keeps the GPU engine of the current dataset,
  * learns of device loss from the device's `lost` promise (no polling) and hands the GPU engine out
- * under a lease, so a run and a sweep never interleave on it. The run and sweep controllers ask it
- * and keep only their drivers. The float64 CPU engine lives in the workers; after a lost device
- * the leased FailoverEngine goes on on a CpuEngine on this page (its code loads with the first
- * lease, so a page that runs on the CPU worker never downloads it).
+ * under a lease, so a run and a sweep never interleave on it. After a lost device the leased
+ * FailoverEngine goes on on a float64 CpuEngine in the same worker (its code loads with the first
+ * lease). DOM-free: the Vitest suite drives it on Dawn in Node.
  */
 import { describeAdapter, type GpuContext } from '../../src/gpu/device';
 import type { Dataset } from '../../src/math/types';
 import type { BackendChoice } from '../store/settings';
+import { decideBackend, lostText, type BackendDecision } from './backend-decision';
 import { createGpuEngine, type GpuEngineResult } from './engine-factory';
 import type { FailoverEngine } from './failover-engine';
 import { ExclusiveLease, type LeaseHandlers, type LeaseTicket } from './lease';
-import { probeWebGpu, softwareAdapterReason } from './webgpu-probe';
-
-/** Label of the CPU backend in the readout. */
-export const CPU_LABEL = 'CPU float64 (Web Worker)';
-
-/** Label of the backend while a run or sweep continues on the CPU after a lost GPU device. */
-export const CPU_AFTER_LOSS_LABEL = 'CPU float64 (this page, after the GPU device was lost)';
-
-/** Which engine a backend choice gets, its label, and why WebGPU is not used when it was wanted. */
-export interface BackendDecision {
-  kind: 'cpu' | 'gpu';
-  label: string;
-  reason: string | null;
-}
-
-/** What probing found, as {@link decideBackend} needs it. */
-export type ProbeOutcome =
-  { ok: true; label: string; adapter: string; software: boolean } | { ok: false; reason: string };
-
-/**
- * The backend for a choice, given what probing found: `cpu` always the CPU worker; `gpu` WebGPU
- * whenever there is a device; `auto` WebGPU only on a hardware adapter (on a software adapter the
- * CPU worker is many times faster and WGSL emulation stalls the page).
- */
-export function decideBackend(requested: BackendChoice, probe: ProbeOutcome | null): BackendDecision {
-  const cpu = (reason: string | null): BackendDecision => ({ kind: 'cpu', label: CPU_LABEL, reason });
-  if (requested === 'cpu' || probe === null) return cpu(null);
-  if (!probe.ok)
-    return cpu(`${requested === 'gpu' ? 'WebGPU was requested but cannot be used. ' : ''}${probe.reason}`);
-  if (probe.software && requested === 'auto') return cpu(softwareAdapterReason(probe.adapter));
-  return { kind: 'gpu', label: probe.label, reason: null };
-}
-
-/** Words for a lost device, for people. */
-export function lostText(reason: string): string {
-  return `The GPU device was lost (${reason}).`;
-}
+import { probeWebGpu } from './webgpu-probe';
 
 /** The page's WebGPU device and what became of it. */
 interface Device {
@@ -226,10 +192,4 @@ export function loseGpuDeviceForTests(): boolean {
   if (!device || device.lostReason !== null) return false;
   device.gpu.device.destroy();
   return true;
-}
-
-// Tests only (Vite dev server): e2e loses the device this way (a run or sweep goes on on the CPU;
-// a finished run keeps its result).
-if (import.meta.env.DEV && typeof window !== 'undefined') {
-  (window as Window & { __loseGpuDevice?: () => boolean }).__loseGpuDevice = loseGpuDeviceForTests;
 }

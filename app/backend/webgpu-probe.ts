@@ -18,11 +18,6 @@ export { isSoftwareAdapter };
 export type WebGpuProbe =
   { ok: true; gpu: GpuContext; label: string; software: boolean } | { ok: false; reason: string };
 
-/** Why Auto runs on the CPU worker although WebGPU works (the header shows it). */
-export function softwareAdapterReason(adapterLabel: string): string {
-  return `Software WebGPU adapter (${adapterLabel}): the CPU engine is faster here. Choose “WebGPU” as the backend to run on it anyway.`;
-}
-
 /** The label of the GPU backend, e.g. "WebGPU float32 on google swiftshader (fallback)". */
 export function gpuLabel(adapter: GpuAdapterSummary): string {
   return `WebGPU float32 on ${describeAdapter(adapter)}`;

@@ -1,6 +1,6 @@
 /**
- * Messages between the page and a solver loop (in a Web Worker for the CPU engine, on the main
- * thread for the GPU engine). Every message has a `type` field, so both ends can switch on it.
+ * Messages between the page and a solver loop (in the CPU solver worker, or in the GPU worker,
+ * where gpu-protocol.ts wraps them with the run's id). Every message has a `type` field.
  */
 import type {
   EnginePrecision,

@@ -1,25 +1,14 @@
 /**
  * Starts, plays, pauses, steps and resets runs, on the backend in use: the CPU engine in a Web
  * Worker (a fresh worker per run, so even a huge iteration can be abandoned by terminating it), or
- * the GPU engine on the main thread, leased from app/backend/engines.ts (which owns probing, the
- * engine and device loss). Coarse state goes to the store; per-iteration records go to the
- * progress channel. The GPU engine's solver code loads with the first GPU run
- * (app/backend/solvers-loader.ts).
+ * the GPU engine in the page's GPU worker (app/backend/gpu-client.ts; the worker owns probing, the
+ * engine, its lease and device loss). Neither blocks the page. Coarse state goes to the store;
+ * per-iteration records go to the progress channel.
  */
-import type { BatchSolver } from '../../src/solve/solvers';
 import { effectiveTolerance, tagCountProblem } from '../../src/solve/solver-options';
 import { distance, norm2 } from '../../src/math/linalg';
-import {
-  CPU_AFTER_LOSS_LABEL,
-  CPU_LABEL,
-  chooseBackend,
-  leaseGpu,
-  lostText,
-  onDeviceLost,
-  type GpuLease,
-} from '../backend/engines';
-import type { MainThreadSolvers } from '../backend/solvers-loader';
-import { loadMainThreadSolvers } from '../backend/solvers-loader';
+import { CPU_AFTER_LOSS_LABEL, CPU_LABEL, lostText } from '../backend/backend-decision';
+import { chooseBackend, onDeviceLost, startGpuRun, type GpuRunHandle } from '../backend/gpu-client';
 import { useAppStore, type RunOutcome } from '../store/app-store';
 import { dataMismatch } from '../store/data-readiness';
 import type { Settings } from '../store/settings';
@@ -27,7 +16,6 @@ import { progress } from './progress';
 import { runConfigs, solverOptionsFrom, startPoint } from './run-config';
 import { keysDiffer } from './settings-key';
 import type { LoopCommand, LoopEvent, RunSummary } from './protocol';
-import type { SolverLoop } from './solver-loop';
 
 export { CPU_AFTER_LOSS_LABEL, CPU_LABEL };
 
@@ -69,67 +57,27 @@ class WorkerDriver implements LoopDriver {
 }
 
 /**
- * Runs the loop on the main thread with the leased GPU engine (its awaits keep the page
- * responsive). The lease's engine goes on on a CpuEngine if the device is lost mid-run.
+ * Runs the loop in the GPU worker on its leased GPU engine, which goes on on a float64 CpuEngine
+ * there if the device is lost mid-run (the worker says so: onDeviceLost's continued run id).
  */
-class InlineDriver implements LoopDriver {
-  private readonly loop: SolverLoop;
-  private readonly solver: BatchSolver;
-  private disposed = false;
+class GpuDriver implements LoopDriver {
+  constructor(private readonly handle: GpuRunHandle) {}
 
-  constructor(
-    private readonly lease: GpuLease,
-    { BatchSolver, SolverLoop }: MainThreadSolvers,
-    start: Extract<LoopCommand, { type: 'start' }>,
-    onEvent: (e: LoopEvent) => void,
-  ) {
-    const solver = new BatchSolver(lease.engine, start.configs, start.x0, start.options);
-    this.solver = solver;
-    this.loop = new SolverLoop(solver, (e) => {
-      // A finished run needs the engine no more (a sweep may take it without being cancelled).
-      if (e.type === 'done' || e.type === 'error') lease.release();
-      // An iteration in flight when the run is reset must not report into the next run.
-      if (!this.disposed) onEvent(e);
-    });
-    this.loop.setSpeed(start.speed);
-    if (start.autoplay) this.loop.play();
-    else this.loop.step();
+  get id(): number {
+    return this.handle.id;
   }
 
   send(command: 'play' | 'pause' | 'step'): void {
-    // A sweep may have taken the engine while this run was paused: take it back (the sweep stops).
-    if (command !== 'pause') this.lease.renew();
-    if (command === 'play') this.loop.play();
-    else if (command === 'pause') this.loop.pause();
-    else this.loop.step();
+    // Play and step take the engine back from a sweep that took it while the run was paused.
+    this.handle.send(command);
   }
 
   setSpeed(speed: number): void {
-    this.loop.setSpeed(speed);
-  }
-
-  /**
-   * After a lost GPU device: later evaluations run on a float64 CpuEngine on this thread, and
-   * once the iteration in flight is done the solver re-evaluates its current points there, so
-   * iterates and history are kept. Returns false when the run is already over.
-   */
-  continueOnCpu(): boolean {
-    if (this.disposed || this.solver.done) return false;
-    const engine = this.lease.engine;
-    engine.switchToCpu();
-    this.loop.betweenSteps(() => this.solver.replaceEngine(engine));
-    return true;
-  }
-
-  /** A sweep took the GPU engine: stop after the current iteration (the run is paused then anyway). */
-  revoked(): void {
-    if (!this.disposed) this.loop.pause();
+    this.handle.setSpeed(speed);
   }
 
   dispose(): void {
-    this.disposed = true;
-    this.loop.dispose();
-    this.lease.release();
+    this.handle.dispose();
   }
 }
 
@@ -242,9 +190,9 @@ export function runShown(): boolean {
   return s.runStatus !== 'idle' || s.outcome !== null || progress.histories.some((h) => h.length > 0);
 }
 
-onDeviceLost((reason) => {
+onDeviceLost((reason, continuedRunId) => {
   const store = useAppStore.getState();
-  if (driver instanceof InlineDriver && driver.continueOnCpu()) {
+  if (driver instanceof GpuDriver && driver.id === continuedRunId) {
     // activeBackend stays until the next run starts: changing it now would reset this run.
     pendingLoss = reason;
     store.setBackend({
@@ -415,48 +363,28 @@ async function startRun(autoplay: boolean): Promise<void> {
     speed: settings.speed,
   };
   if (useAppStore.getState().activeBackend === 'gpu') {
-    // A sweep on the GPU engine is revoked by this (and says so); a run and a sweep never interleave.
-    let inline: InlineDriver | null = null;
-    // The solver code loads (once) while the engine is made.
-    const solversLoading = loadMainThreadSolvers();
-    solversLoading.catch(() => undefined); // handled below, once the lease is settled
-    const got = await leaseGpu(dataset, { onRevoked: () => inline?.revoked() });
+    // A sweep on the GPU engine stops when the run takes it (and says so); they never interleave.
+    const { dataset: _sent, type: _start, ...gpuStart } = start;
+    const got = await startGpuRun(dataset, gpuStart, (event) => {
+      if (generation === runGeneration) handleEvent(event);
+    });
     if (generation !== runGeneration) {
-      if (got.ok) got.lease.release();
+      if (got.ok) got.handle.dispose();
       return;
     }
     if (got.ok) {
-      let solvers: MainThreadSolvers;
-      try {
-        solvers = await solversLoading;
-      } catch {
-        got.lease.release();
-        if (generation === runGeneration)
-          state.setRun({
-            runStatus: 'error',
-            runMessage: 'The solver code could not be loaded. Reload the page to try again.',
-          });
-        return;
-      }
-      // Reset while the code loaded: the newer run is in charge.
-      if (generation !== runGeneration) {
-        got.lease.release();
-        return;
-      }
-      // A sweep took the engine while the code loaded: say so rather than stay 'starting'.
-      if (!got.lease.holds) {
-        got.lease.release();
-        state.setRun({
-          runStatus: 'idle',
-          runMessage: 'A sweep took the GPU engine before this run could start. Press Play to start it.',
-        });
-        return;
-      }
-      inline = new InlineDriver(got.lease, solvers, start, handleEvent);
-      driver = inline;
+      driver = new GpuDriver(got.handle);
       return;
     }
-    if (got.superseded) return;
+    if (got.why === 'reset') return;
+    if (got.why === 'taken') {
+      // A sweep took the engine while this run waited for it: say so rather than stay 'starting'.
+      state.setRun({
+        runStatus: 'idle',
+        runMessage: 'A sweep took the GPU engine before this run could start. Press Play to start it.',
+      });
+      return;
+    }
     // The engine cannot be had (e.g. the data is too large for it): the CPU worker, saying why.
     fallBackToCpu(got.reason);
     void startRun(autoplay);

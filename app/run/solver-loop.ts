@@ -1,6 +1,6 @@
 /**
  * Play / pause / step around a BatchSolver. The same class runs inside the CPU Web Worker and on
- * the main thread for the GPU engine, so both backends behave identically. Progress is batched
+ * the GPU worker for the GPU engine, so both backends behave identically. Progress is batched
  * into one message per ~33 ms whatever the iteration rate, and the loop yields to the event loop
  * at each flush so a pause (a message in the worker, a click on the page) is seen promptly.
  * With a playback speed (iterations per second) each iteration is sent on its own and the loop

@@ -1,16 +1,15 @@
 /**
- * Starts and cancels sweeps on the backend in use: the GPU engine on the main thread, leased from
- * app/backend/engines.ts (which owns probing, the engine and device loss), else the CPU engine in
- * a Web Worker. The lease keeps a sweep and a single run from interleaving on the GPU: a run that
- * takes the engine cancels the sweep, and says so. A leased engine goes on on a float64 CpuEngine
- * when the device is lost mid-sweep, from the batch's iterates. Results go to the sweep store.
- * The GPU engine's solver code loads with the first GPU run or sweep (app/backend/solvers-loader.ts).
+ * Starts and cancels sweeps on the backend in use: the GPU engine in the page's GPU worker
+ * (app/backend/gpu-client.ts; the worker owns probing, the engine, its lease and device loss), else
+ * the CPU engine in a Web Worker. The lease keeps a sweep and a single run from interleaving on the
+ * GPU: a run that takes the engine stops the sweep, and the page says so. A sweep whose device is
+ * lost goes on on a float64 CpuEngine in the GPU worker, from the batch's iterates. Results go to
+ * the sweep store.
  */
 import type { SweepCell, SweepProgress, SweepSpec } from '../../src/engine/sweep';
 import type { Dataset } from '../../src/math/types';
-import { CPU_AFTER_LOSS_LABEL, CPU_LABEL, gpuLostReason, leaseGpu, type GpuLease } from '../backend/engines';
-import type { MainThreadSolvers } from '../backend/solvers-loader';
-import { loadMainThreadSolvers } from '../backend/solvers-loader';
+import { CPU_AFTER_LOSS_LABEL, CPU_LABEL } from '../backend/backend-decision';
+import { gpuLostReason, startGpuSweep } from '../backend/gpu-client';
 import { resetRun } from '../run/run-controller';
 import { sweepSpec } from '../run/run-config';
 import { keysDiffer } from '../run/settings-key';
@@ -18,14 +17,11 @@ import { scopeKey } from '../store/settings-table';
 import { useAppStore, type AppState } from '../store/app-store';
 import { cloneSettings, type SweepSettings } from '../store/settings';
 import { batchTooLarge, cellCount, stopReasons } from './grid';
-import { describeSweepError } from './sweep-errors';
 import type { SweepEvent, SweepStart } from './sweep-protocol';
 import { useSweepStore } from './sweep-store';
 
 /** Stops the sweep in flight; set by whichever path started it. */
 let stopActive: (() => void) | null = null;
-/** The GPU engine's lease of the sweep in flight (null on the CPU worker). */
-let activeLease: GpuLease | null = null;
 /** Whether the latest sweep started on the GPU engine (float32 advice in its summary). */
 let startedOnGpu = false;
 /** Why the latest GPU sweep went on on the CPU (the lost device's reason), or null. */
@@ -58,11 +54,9 @@ function describeDone(elapsedMs: number, batchSize: number): string {
   return text;
 }
 
-/** Forgets the sweep in flight and gives its GPU engine back. */
+/** Forgets the sweep in flight (the GPU worker gives its engine back when it stops). */
 function stopTracking(): void {
   stopActive = null;
-  activeLease?.release();
-  activeLease = null;
 }
 
 function finishWith(gen: number, event: SweepEvent): void {
@@ -75,7 +69,7 @@ function finishWith(gen: number, event: SweepEvent): void {
 
 /** Says that (and why) a GPU sweep went on on the CPU. */
 function continuedText(reason: string): string {
-  return `The GPU device was lost mid-sweep (${reason}), so the sweep continued on the CPU engine (float64, on this page) from its current iterates; the cells finished before the loss were kept.`;
+  return `The GPU device was lost mid-sweep (${reason}), so the sweep continued on the CPU engine (float64, in the GPU worker) from its current iterates; the cells finished before the loss were kept.`;
 }
 
 /**
@@ -128,25 +122,6 @@ function startInWorker(gen: number, dataset: Dataset, spec: SweepSpec): void {
   worker.postMessage({ type: 'start', dataset, spec } satisfies SweepStart);
 }
 
-/** The leased GPU engine on the main thread; its awaits keep the page responsive. */
-function startOnGpu(gen: number, lease: GpuLease, spec: SweepSpec, { runSweep }: MainThreadSolvers): void {
-  const abort = new AbortController();
-  stopActive = () => abort.abort();
-  activeLease = lease;
-  let pending: SweepCell[] = [];
-  runSweep(lease.engine, spec, {
-    signal: abort.signal,
-    onCell: (cell) => pending.push(cell),
-    onProgress: (progress) => {
-      report(gen, progress, pending);
-      pending = [];
-    },
-  }).then(
-    (result) => finishWith(gen, { type: 'done', elapsedMs: result.elapsedMs, batchSize: result.batchSize }),
-    (e: unknown) => finishWith(gen, { type: 'error', message: describeSweepError(e) }),
-  );
-}
-
 /** Why the sweep cannot start with this data and grid, or null. */
 function blocker(state: AppState): string | null {
   if (!state.dataset) return 'The data is not ready yet.';
@@ -184,33 +159,26 @@ export async function startSweep(): Promise<void> {
   const sweep = useSweepStore.getState();
   sweep.begin(grid, cellCount(grid), onGpu ? app.backendLabel : CPU_LABEL);
   if (onGpu) {
-    // The solver code loads (once) while the engine is made.
-    const solversLoading = loadMainThreadSolvers();
-    solversLoading.catch(() => undefined); // handled below, once the lease is settled
-    const got = await leaseGpu(dataset, {
+    const got = await startGpuSweep(dataset, spec, {
+      onEvent: (event) => {
+        if (event.type === 'progress') report(gen, event.progress, event.cells);
+        else finishWith(gen, event);
+      },
       onRevoked: () => revoked(gen),
       onLost: (reason) => lostMidway(gen, reason),
     });
     if (gen !== generation) {
-      if (got.ok) got.lease.release();
+      if (got.ok) got.handle.cancel();
       return;
     }
-    let solvers: MainThreadSolvers | null = null;
     if (got.ok) {
-      solvers = await solversLoading.catch(() => null);
-      // Cancelled, or a run took the engine, while the code loaded.
-      if (gen !== generation || !got.lease.holds) {
-        got.lease.release();
-        return;
-      }
-      if (!solvers) got.lease.release();
-    }
-    if (got.ok && solvers) {
-      useSweepStore.setState({ backendLabel: got.lease.label });
-      startOnGpu(gen, got.lease, spec, solvers);
+      useSweepStore.setState({ backendLabel: got.label });
+      stopActive = () => got.handle.cancel();
       return;
     }
-    gpuUnavailable = `WebGPU could not run it: ${got.ok ? 'its solver code could not be loaded' : got.reason}`;
+    // Cancelled, or a run took the engine (and the page said so), while it waited.
+    if (got.why !== 'unavailable') return;
+    gpuUnavailable = `WebGPU could not run it: ${got.reason}`;
     startedOnGpu = false;
     useSweepStore.setState({ backendLabel: CPU_LABEL });
   } else if (app.activeBackend === 'gpu' && lost !== null) {
