@@ -23,12 +23,18 @@ struct Params {
   pad3: u32,
 }  // 16 x u32 = 64 bytes
 
+// One per config; packed by packConfigs in src/gpu/kernels.ts (CONFIG_ORDER, checked by
+// src/gpu/wgsl-tables.test.ts).
 struct Config {
-  gammaC: f32,
-  reading: u32,     // 0 = 'global' (reading A), 1 = 'separate' (reading B)
+  gammaC: f32,      // the method's strength s (γc for the paper's)
+  reading: u32,     // 0 = 'global' (reading A), 1 = 'separate' (reading B; the paper's method only)
+  method: u32,      // METHOD_* (method-wgsl.ts: index in METHOD_NAMES of src/math/methods.ts)
+  tauTarget: f32,   // τ-target's t (the engine fills in DEFAULT_TAU_TARGET); other methods ignore it
+  n1: u32,          // copyrighted rows of the mask (n2 = P.n − n1), for τ = ℓ1/n1 − ℓ2/n2
   pad0: u32,
   pad1: u32,
-}
+  pad2: u32,
+}  // 8 x 4 bytes = 32 bytes
 
 // Per-config scalar slots (stride SC_STRIDE f32).
 const SC_STRIDE: u32 = 32u;
@@ -46,6 +52,8 @@ const S_K1: u32 = 10u;    // κ1 = ‖m∘φ‖²
 const S_REG: u32 = 11u;   // ½ Σ w² u²
 const S_ALPHA: u32 = 12u; // α = 2γc/ℓ1²
 const S_BETA3: u32 = 13u; // β3 = 8γc/ℓ1³
+const S_F1: u32 = 14u;    // F₁ of the config's method at (ℓ1, ℓ2) (methodF12; math.md §9)
+const S_F2: u32 = 15u;    // F₂
 const S_QSUM: u32 = 16u;  // sketch: Σ over rows with δ > 0 of δ·lev (8 slots written, 1 used)
 
 // Stands for −∞ in max reductions; exp(NEG_BIG − m) underflows to 0 for any finite m.

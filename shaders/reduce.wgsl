@@ -75,8 +75,8 @@ fn sketchBlock(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
   treeAndStore(t, (k * P.nb + wid.x) * 8u);
 }
 
-// Dispatch: (kCount). mode 0 (after sumsBlock): writes scalars[S_L..S_REG] and α, β3; mode 1 (after
-// sketchBlock): scalars[S_QSUM..+7].
+// Dispatch: (kCount). mode 0 (after sumsBlock): writes scalars[S_L..S_REG], α, β3 and the method's
+// F₁, F₂; mode 1 (after sketchBlock): scalars[S_QSUM..+7].
 @compute @workgroup_size(WG)
 fn sumsCombine(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
   let k = wid.x;
@@ -115,6 +115,14 @@ fn sumsCombine(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_
       let l1 = redA[0].y;
       scalars[kg * SC_STRIDE + S_ALPHA] = select(0.0, 2.0 * g / (l1 * l1), g > 0.0);
       scalars[kg * SC_STRIDE + S_BETA3] = select(0.0, 8.0 * g / (l1 * l1 * l1), g > 0.0);
+      // The family's gradient coefficients (math.md §9), read by buildRhs for methods other than the
+      // paper's (which keeps α above). ℓ2 as lossPartsFromSums takes it: the free rows' sum under
+      // 'global', ℓ − ℓ1 under 'separate'.
+      let cfg = configs[kg];
+      let l2 = select(redA[0].z, redA[0].x - l1, cfg.reading == 1u);
+      let dF = methodF12(cfg.method, g, cfg.tauTarget, l1, l2, f32(cfg.n1), f32(P.n - cfg.n1));
+      scalars[kg * SC_STRIDE + S_F1] = dF.x;
+      scalars[kg * SC_STRIDE + S_F2] = dF.y;
     }
   }
 }

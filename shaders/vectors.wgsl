@@ -1,11 +1,41 @@
-// Elementwise n-vectors of math.md §4.2–4.4, one thread per (row, config).
-// Dispatch: (ceil(n / WG), kCount). Needs the softmax stats and the sums (s0, s1, α, β3).
+// Elementwise n-vectors of math.md §4.2–4.4 and §9, one thread per (row, config).
+// Dispatch: (ceil(n / WG), kCount). Needs the softmax stats and the sums (s0, s1, α, β3, F₁, F₂).
 
 override WG: u32 = 64u;
 
+// The family of math.md §9 (methods other than the paper's; 'global' only, so φ = f) at one row:
+// g = 2F₁p1 + 2F₂p2 + w²u, and with P.R > 1 the Gram weights δ = ρ + w² and the low-rank vectors
+// V[k][1..5] = [f, ρ, p1, p2, 0] with ρ = 2F₁r1 + 2F₂r2 (the engine asks R = 6 for these; the
+// guard only keeps a wrong R = 4 from writing into the next config's slots).
+// r.p1 = f·m·c − s1·f and r.r1 = m·f² + p1 are the §9 block-1 vectors under 'global'.
+fn familyRhs(k: u32, i: u32, u: f32, r: Row, base: u32) {
+  let n = P.n;
+  let sb = (P.k0 + k) * SC_STRIDE;
+  let tF1 = 2.0 * scalars[sb + S_F1];
+  let tF2 = 2.0 * scalars[sb + S_F2];
+  // s2 = ⟨f, (1−m)∘c⟩ = s0 − s1; its float32 error is that of s0, as in the paper's p0.
+  let s2 = scalars[sb + S_S0] - scalars[sb + S_S1D];
+  let free = 1.0 - r.m;
+  let p2 = free * r.f * r.c - s2 * r.f;
+  let wi = w2[i];
+  V[base] = tF1 * r.p1 + tF2 * p2 + wi * u;
+  if (P.R > 1u) {
+    let rho = tF1 * r.r1 + tF2 * (free * r.f * r.f + p2);
+    delta[k * n + i] = rho + wi;
+    V[base + n] = r.f;
+    V[base + 2u * n] = rho;
+    V[base + 3u * n] = r.p1;
+    if (P.R > 4u) {
+      V[base + 4u * n] = p2;
+      V[base + 5u * n] = 0.0;
+    }
+  }
+}
+
 // V[k][0] = g = p0 − α p1 + w² u (so ∇L = Aᵀg). With P.R > 1 also the Hessian's low-rank vectors
 // V[k][1..] = [f, ρ, p1] ('global', ρ = r0 − α r1) or [f, r0, φ, r1, p1] ('separate'), and the Gram
-// weights δ = r0 − α r1 + w² (the same formula under both readings).
+// weights δ = r0 − α r1 + w² (the same formula under both readings). Configs of another method take
+// familyRhs instead.
 @compute @workgroup_size(WG)
 fn buildRhs(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x;
@@ -17,9 +47,13 @@ fn buildRhs(@builtin(global_invocation_id) gid: vec3<u32>) {
   let kg = P.k0 + k;
   let u = U[k * n + i];
   let r = rowAt(k, i, u);
+  let base = k * P.R * n + i;
+  if (configs[kg].method != METHOD_PAPER) {
+    familyRhs(k, i, u, r, base);
+    return;
+  }
   let alpha = scalars[kg * SC_STRIDE + S_ALPHA];
   let wi = w2[i];
-  let base = k * P.R * n + i;
   V[base] = r.p0 - alpha * r.p1 + wi * u;
   if (P.R > 1u) {
     let rho = r.r0 - alpha * r.r1;

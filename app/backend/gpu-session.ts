@@ -5,6 +5,7 @@
  * evaluation), a sweep that takes it pauses the run; a lost device moves both onto a float64
  * CpuEngine in this worker, from their current iterates. DOM-free: tests drive it in Node on Dawn.
  */
+import { METHODS, type MethodName } from '../../src/math/methods';
 import type { Dataset } from '../../src/math/types';
 import type { SweepCell } from '../../src/engine/sweep';
 import type { BatchSolver } from '../../src/solve/solvers';
@@ -164,6 +165,15 @@ export class GpuSession {
       return;
     }
     const { lease, solvers } = got;
+    const unsupported = unsupportedMethod(
+      lease,
+      start.configs.map((c) => c.method ?? 'paper'),
+    );
+    if (unsupported !== null) {
+      lease.release();
+      this.post({ type: 'run-refused', runId, reason: unsupported, why: 'unavailable' });
+      return;
+    }
     const solver = new solvers.BatchSolver(lease.engine, start.configs, start.x0, start.options);
     const run: ActiveRun = { id: runId, lease, solver, disposed: false, loop: null as unknown as SolverLoop };
     run.loop = new solvers.SolverLoop(solver, (event) => {
@@ -236,6 +246,12 @@ export class GpuSession {
       this.post({ type: 'sweep-refused', sweepId, reason: got.reason, why: got.why });
       return;
     }
+    const unsupported = unsupportedMethod(got.lease, spec.methods ?? ['paper']);
+    if (unsupported !== null) {
+      got.lease.release();
+      this.post({ type: 'sweep-refused', sweepId, reason: unsupported, why: 'unavailable' });
+      return;
+    }
     const sweep: ActiveSweep = {
       id: sweepId,
       lease: got.lease,
@@ -276,6 +292,14 @@ export class GpuSession {
     sweep.abort.abort();
     sweep.lease.release();
   }
+}
+
+/** Why the leased engine cannot evaluate one of these methods (the CPU worker should), or null. */
+function unsupportedMethod(lease: GpuLease, methods: readonly MethodName[]): string | null {
+  const missing = methods.find((m) => !lease.engine.capabilities.methods.includes(m));
+  return missing === undefined
+    ? null
+    : `The WebGPU engine does not evaluate the ${METHODS[missing].label} method; the float64 CPU engine does.`;
 }
 
 function message(e: unknown): string {

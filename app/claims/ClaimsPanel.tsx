@@ -10,6 +10,7 @@ import type { IterationRecord } from '../../src/solve/solvers';
 import { Term } from '../learn/Term';
 import type { TermId } from '../learn/glossary';
 import { useProgressValue } from '../run/use-progress';
+import { METHODS } from '../../src/math/methods';
 import { useAppStore } from '../store/app-store';
 import { claimRows, type ClaimPoint } from './claims-model';
 import { PRINTED_FORMULA_NOTES } from './printed-formulas';
@@ -42,6 +43,7 @@ export function ClaimsPanel({ compact = false }: { compact?: boolean }) {
   const outcome = useAppStore((s) => s.outcome);
   const status = useAppStore((s) => s.runStatus);
   const gammaC = useAppStore((s) => s.settings.gammaC);
+  const method = useAppStore((s) => s.settings.method);
   const n1 = useAppStore((s) => s.n1);
   const last = useProgressValue((c) => lastRecord(c.histories), sameRecord);
   const minW2 = useMemo(() => (dataset ? minSquared(dataset.w) : NaN), [dataset]);
@@ -61,7 +63,9 @@ export function ClaimsPanel({ compact = false }: { compact?: boolean }) {
       ...(last.lambdaMin !== undefined ? { lambdaMin: last.lambdaMin } : {}),
     };
   }
-  const rows = point && dataset ? claimRows(point, { gammaC, minW2 }) : null;
+  // The claims are about the paper's γc/ℓ1 term; another method's run is not what they describe.
+  const otherMethod = method !== 'paper';
+  const rows = point && dataset && !otherMethod ? claimRows(point, { gammaC, minW2 }) : null;
   const where = final
     ? `at the final point (iteration ${outcome.iterations})`
     : last
@@ -71,7 +75,12 @@ export function ClaimsPanel({ compact = false }: { compact?: boolean }) {
   return (
     <section className="panel claims-panel" aria-labelledby="claims-heading" data-testid="claims">
       <h2 id="claims-heading">The paper's claims, checked {where || 'when a run starts'}</h2>
-      {!rows ? (
+      {otherMethod ? (
+        <p className="hint" data-testid="claims-other-method">
+          The paper&apos;s claims are about its γc/ℓ1 term; this run uses {METHODS[method].label} (
+          {METHODS[method].formula}). Compare the methods in the sweep view&apos;s frontier.
+        </p>
+      ) : !rows ? (
         <p className="hint">Press play or step: each claim is checked against the run as it iterates.</p>
       ) : (
         <table className="claims-table" data-final={final ? 'true' : 'false'}>

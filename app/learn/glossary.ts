@@ -50,6 +50,11 @@ export const GLOSSARY = {
     name: 'number of features',
     text: 'The number of features (columns of A), which is also the number of parameters in x.',
   },
+  method: {
+    symbol: 'method',
+    name: 'protection method',
+    text: 'How the loss keeps the model from fitting the copyrighted rows: the paper’s γc/ℓ1, or an alternative from math.md §9 (reweighting, gradient ascent, a log barrier, a τ target). Each has one strength s; the twin is always the plain fit.',
+  },
   gammaC: {
     symbol: 'γc',
     name: 'protection weight',

@@ -1,12 +1,15 @@
 /**
- * Objective: γc (log slider that includes 0, plus an exact input), the reading of f1 (each
- * explained in one sentence), and the regularisation w.
+ * Objective: the protection method and its strength (γc for the paper's: a log slider that
+ * includes 0, plus an exact input), the reading of f1 (each explained in one sentence; the
+ * alternatives to the paper's method are defined under the global reading only), and the
+ * regularisation w.
  */
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
 import { RANGES } from '../store/settings-table';
 import { NumberField } from './fields';
-import { GammaControl } from './GammaControl';
+import { METHODS } from '../../src/math/methods';
+import { MethodControl } from './MethodControl';
 
 const READINGS = [
   {
@@ -24,14 +27,18 @@ const READINGS = [
 /** The objective panel. */
 export function ObjectivePanel() {
   const reading = useAppStore((s) => s.settings.reading);
+  const method = useAppStore((s) => s.settings.method);
+  const globalOnly = !METHODS[method].bothReadings;
   const reg = useAppStore((s) => s.settings.reg);
   const source = useAppStore((s) => s.settings.source);
   const update = useAppStore((s) => s.updateSettings);
   return (
     <section className="panel" aria-labelledby="objective-heading">
       <h2 id="objective-heading">Objective</h2>
-      <p className="hint">L(x) = ½ℓ + γc/ℓ1 + ½‖w∘Ax‖²</p>
-      <GammaControl />
+      <p className="hint" data-testid="objective-formula">
+        L(x) = {method === 'paper' ? '½ℓ + γc/ℓ1' : METHODS[method].formula} + ½‖w∘Ax‖²
+      </p>
+      <MethodControl />
       <fieldset style={{ border: 'none', padding: 0, margin: '0.4rem 0' }}>
         <legend className="label" style={{ color: 'var(--muted)' }}>
           Reading of <Term id="f1" />
@@ -44,6 +51,7 @@ export function ObjectivePanel() {
                 name="reading"
                 value={r.value}
                 checked={reading === r.value}
+                disabled={globalOnly && r.value === 'separate'}
                 data-testid={`reading-${r.value}`}
                 onChange={() => update((s) => (s.reading = r.value))}
               />{' '}
@@ -54,6 +62,11 @@ export function ObjectivePanel() {
             </p>
           </div>
         ))}
+        {globalOnly && (
+          <p className="hint" data-testid="reading-global-only">
+            {METHODS[method].label} is defined under the global reading only.
+          </p>
+        )}
       </fieldset>
       <NumberField
         label="Regularisation ρ"

@@ -5,7 +5,7 @@
  * ship. Pure: a preset maps the current settings to new ones (keeping the backend choice, the
  * playback speed and the page modes).
  */
-import { DEFAULT_SETTINGS, cloneSettings, type Settings } from '../store/settings';
+import { DEFAULT_SETTINGS, cloneSettings, paperSweep, type Settings } from '../store/settings';
 import { CLAIMS, type PresetClaim } from './preset-claims';
 
 /** One preset. */
@@ -42,7 +42,7 @@ export const PRESETS: readonly Preset[] = [
     note: "The paper's first grid, γc ∈ {0.1, …, 0.5} at n1/n = 0.1 over 5 tag seeds, in the sweep view: press Run sweep. The mean τ rises with every step of γc, and the ℓ2/n2 chart shows what it costs the other rows.",
     make: () =>
       fromDefaults((s) => {
-        s.sweep = { gammas: [0.1, 0.2, 0.3, 0.4, 0.5], fractions: [0.1], seeds: 5 };
+        s.sweep = paperSweep({ gammas: [0.1, 0.2, 0.3, 0.4, 0.5], fractions: [0.1], seeds: 5 });
         s.page = 'sweep';
       }),
     claim: CLAIMS.tauRisesWithGamma,
@@ -54,7 +54,7 @@ export const PRESETS: readonly Preset[] = [
     make: () =>
       fromDefaults((s) => {
         s.gammaC = 1;
-        s.sweep = { gammas: [1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1], fractions: [0.1], seeds: 3 };
+        s.sweep = paperSweep({ gammas: [1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1], fractions: [0.1], seeds: 3 });
         s.page = 'sweep';
       }),
     claim: CLAIMS.utilityCost,
@@ -65,7 +65,7 @@ export const PRESETS: readonly Preset[] = [
     note: 'A sweep of n1/n from 0.05 to 0.4 at γc = 0.1 over 5 tag seeds: press Run sweep and read the τ vs n1/n chart. The mean τ falls as more rows are tagged: one γc/ℓ1 term spreads over more rows.',
     make: () =>
       fromDefaults((s) => {
-        s.sweep = { gammas: [0.1], fractions: [0.05, 0.1, 0.2, 0.4], seeds: 5 };
+        s.sweep = paperSweep({ gammas: [0.1], fractions: [0.05, 0.1, 0.2, 0.4], seeds: 5 });
         s.page = 'sweep';
       }),
     claim: CLAIMS.tauFallsWithFraction,

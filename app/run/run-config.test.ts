@@ -13,6 +13,19 @@ describe('run configuration', () => {
     expect(runConfigs(s, mask)).toHaveLength(1);
   });
 
+  it("runs another method with its strength and the τ target, against the plain fit's twin", () => {
+    const mask = new Uint8Array([1, 0, 1]);
+    const s = cloneSettings(DEFAULT_SETTINGS);
+    s.method = 'tau-target';
+    s.gammaC = 1e4;
+    s.tauTarget = 0.03;
+    const [run, twin] = runConfigs(s, mask);
+    expect(run).toEqual({ gammaC: 1e4, mask, reading: 'global', method: 'tau-target', tauTarget: 0.03 });
+    expect(twin).toEqual({ gammaC: 0, mask, reading: 'global' });
+    s.method = 'reweight';
+    expect(runConfigs(s, mask)[0]).toEqual({ gammaC: 1e4, mask, reading: 'global', method: 'reweight' });
+  });
+
   it('passes only the options the solver should not default', () => {
     const s = cloneSettings(DEFAULT_SETTINGS);
     expect(solverOptionsFrom(s)).toEqual({ solver: 'newton', maxIter: 100, tol: 1e-8, seed: 1 });

@@ -137,7 +137,8 @@ let lastConverged: FinishedRun | null = null;
 /** What defines the problem (not how it is solved): compared by identity, like the run key. */
 function problemKey(): unknown[] {
   const s = useAppStore.getState();
-  return [s.dataset, s.mask, s.settings.gammaC, s.settings.reading];
+  const { gammaC, reading, method, tauTarget } = s.settings;
+  return [s.dataset, s.mask, method, gammaC, method === 'tau-target' ? tauTarget : null, reading];
 }
 
 /** The solver and start, for people ("gradient descent from x0 = 0"). */

@@ -7,7 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { parseDecimal } from '../../src/data/number';
 import { createRng } from '../../src/data/prng';
 import { DEFAULT_SETTINGS, cloneSettings, type Settings } from './settings';
-import { RANGES, SETTINGS_TABLE, scopeChanged, settingSpec, type SettingSpec } from './settings-table';
+import {
+  RANGES,
+  SETTINGS_TABLE,
+  scopeChanged,
+  settingSpec,
+  strengthRange,
+  type SettingSpec,
+} from './settings-table';
 import { NOTICES_MAX, parseHash, serializeSettings } from './url-codec';
 
 /** Settings on which `spec` applies (its prerequisites switched on). */
@@ -25,6 +32,8 @@ function settingsWhere(spec: SettingSpec): Settings {
     (t) => (t.tagRule = { kind: 'manual' }),
     (t) => (t.solver = 'gd'),
     (t) => (t.solver = 'sketched'),
+    (t) => (t.method = 'tau-target'),
+    (t) => (t.sweep.methods = ['paper', 'reweight', 'ascent', 'logbarrier', 'tau-target']),
   ];
   for (const v of variants) {
     const t = cloneSettings(s);
@@ -57,6 +66,7 @@ function otherValue(spec: SettingSpec, s: Settings): string {
       return spec.choices!.find((c) => c !== now)!;
     case 'text':
       if (spec.key === 'sha') return 'b'.repeat(64);
+      if (spec.key === 'sm') return now === 'paper_reweight' ? 'paper_ascent' : 'paper_reweight';
       if (spec.key === 'cl') return '0.2.3';
       if (spec.key === 'bits') return 'AB-_';
       throw new Error(`no test value for ${spec.key}`);
@@ -97,8 +107,9 @@ describe('settings table', () => {
 
   it('clamps numbers to their range and refuses other spellings, with a notice naming the setting', () => {
     for (const spec of SETTINGS_TABLE.filter((p) => p.type === 'number')) {
-      const { max } = spec.range!;
       const s = settingsWhere(spec);
+      // γc is the strength of the run's method, clamped to that method's own range.
+      const { max } = spec.key === 'g' ? strengthRange(s.method) : spec.range!;
       const before = spec.write(s);
       // Hex, a second dot, digit separators and overflow are not numbers anywhere (links, files, fields).
       for (const bad of ['0x20', '1.5.', '1_000', 'Infinity', '']) {
@@ -113,6 +124,31 @@ describe('settings table', () => {
       expect(spec.read(high, String(max * 10 + 1))).toMatch(/above the maximum/);
       expect(Number(spec.write(high))).toBe(max);
     }
+  });
+
+  it('reads a method with its strength in its own range, the global reading, and a sweep method list', () => {
+    const reweight = parseHash('#v=2&read=separate&m=reweight&g=5');
+    expect(reweight.settings.method).toBe('reweight');
+    expect(reweight.settings.reading).toBe('global');
+    expect(reweight.settings.gammaC).toBe(1);
+    expect(reweight.notices.join(' ')).toMatch(/reweight is defined under the global reading only/);
+    expect(reweight.notices.join(' ')).toMatch(
+      /γc \(the strength s of reweight\): 5 is above the maximum 1; set to 1/,
+    );
+    // τ-target's strengths go far beyond the paper's γc limit of 100.
+    expect(parseHash('#v=2&m=tau-target&g=100000&tt=0.05').settings).toMatchObject({
+      method: 'tau-target',
+      gammaC: 1e5,
+      tauTarget: 0.05,
+    });
+    expect(parseHash('#v=2&g=500').settings.gammaC).toBe(100);
+    const sweep = parseHash('#v=2&page=sweep&sm=logbarrier_nope_paper&sl=0.1_0.5');
+    expect(sweep.settings.sweep.methods).toEqual(['paper', 'logbarrier']);
+    expect(sweep.settings.sweep.strengths.logbarrier).toEqual([0.1, 0.5]);
+    expect(sweep.notices.join(' ')).toMatch(/sweep methods: "nope" is not a method; dropped/);
+    const again = parseHash('#' + serializeSettings(sweep.settings));
+    expect(again.settings.sweep).toEqual(sweep.settings.sweep);
+    expect(again.notices).toEqual([]);
   });
 
   it('reads n=0x20 as malformed, not 32, and cl=1.5. as malformed, not clusters 0, 1, 5', () => {

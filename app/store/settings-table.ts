@@ -14,12 +14,14 @@ import { DATA_LIMITS } from '../../src/data/limits';
 import { parseDecimal } from '../../src/data/number';
 import { SOLVER_NAMES } from '../../src/solve/solver-options';
 import type { Reading } from '../../src/math/types';
+import { METHOD_NAMES, METHODS, type MethodName } from '../../src/math/methods';
 import {
   DEFAULT_RANDOM_TAGS,
   DEFAULT_SETTINGS,
   LIMITS,
   type BackendChoice,
   type GeneratorKind,
+  type OtherMethod,
   type PageView,
   type RowsView,
   type Settings,
@@ -58,7 +60,10 @@ export const RANGES = {
   fraction: { min: 0.001, max: 0.999 },
   tagSeed: { min: 0, max: LIMITS.seedMax, integer: true },
   firstK: { min: 0, max: DATA_LIMITS.nMax, integer: true },
-  gammaC: { min: 0, max: LIMITS.gammaMax },
+  /** γc, or another method's strength s: the widest method range (each method clamps to its own). */
+  gammaC: { min: 0, max: Math.max(...METHOD_NAMES.map((m) => METHODS[m].strength.max)) },
+  /** τ-target's t: τ = ℓ1/n1 − ℓ2/n2 lies in [−2, 2] (a row's squared error is at most 2). */
+  tauTarget: { min: 1e-6, max: 2 },
   reg: { min: 0, max: LIMITS.regMax },
   tol: { min: 1e-15, max: 1 },
   maxIter: { min: 1, max: LIMITS.maxIterMax, integer: true },
@@ -273,7 +278,121 @@ const writeSweep = (s: Settings): boolean =>
   s.page === 'sweep' ||
   s.sweep.seeds !== DEFAULT_SETTINGS.sweep.seeds ||
   s.sweep.gammas.join() !== DEFAULT_SETTINGS.sweep.gammas.join() ||
-  s.sweep.fractions.join() !== DEFAULT_SETTINGS.sweep.fractions.join();
+  s.sweep.fractions.join() !== DEFAULT_SETTINGS.sweep.fractions.join() ||
+  s.sweep.methods.join() !== DEFAULT_SETTINGS.sweep.methods.join();
+
+/** The methods other than the paper's, in the table's order. */
+const OTHER_METHODS = METHOD_NAMES.filter((m): m is OtherMethod => m !== 'paper');
+
+/** The link key of each other method's sweep strengths. */
+const SWEEP_STRENGTH_KEYS: Record<OtherMethod, string> = {
+  reweight: 'sr',
+  ascent: 'sa',
+  logbarrier: 'sl',
+  'tau-target': 'st',
+};
+
+/** A method's strength range (src/math/methods.ts). */
+export function strengthRange(m: MethodName): NumberRange {
+  return { min: METHODS[m].strength.min, max: METHODS[m].strength.max };
+}
+
+/** The strength's name for people: γc for the paper's method, s for the others (the link's `g`). */
+export function strengthLabel(m: MethodName): string {
+  return m === 'paper' ? 'γc' : `γc (the strength s of ${METHODS[m].label})`;
+}
+
+/**
+ * The method of the single run. Read after the reading: a method defined under the global
+ * reading only moves a 'separate' reading to 'global', saying so.
+ */
+function methodSetting(): SettingSpec {
+  const choice = choiceSetting<MethodName>({
+    key: 'm',
+    label: 'method',
+    choices: METHOD_NAMES,
+    invalidates: RUN,
+    cli: 'method',
+    writeIf: (s) => s.method !== 'paper',
+    get: (s) => s.method,
+    put: (s, v) => (s.method = v),
+  });
+  return {
+    ...choice,
+    read(s, raw) {
+      const notice = choice.read(s, raw);
+      if (notice !== undefined || METHODS[s.method].bothReadings || s.reading === 'global') return notice;
+      s.reading = 'global';
+      return `reading: ${METHODS[s.method].label} is defined under the global reading only; set to global.`;
+    },
+  };
+}
+
+/**
+ * γc, or the strength s of the run's method: read after the method, clamped to that method's
+ * range (reweight's s is at most 1, the paper's γc at most 100).
+ */
+function strengthSetting(): SettingSpec {
+  const number = numberSetting({
+    key: 'g',
+    label: 'γc',
+    range: RANGES.gammaC,
+    invalidates: RUN,
+    cli: 'gamma',
+    get: (s) => s.gammaC,
+    put: (s, v) => (s.gammaC = v),
+  });
+  return {
+    ...number,
+    read(s, raw) {
+      const notice = number.read(s, raw);
+      const { min, max } = strengthRange(s.method);
+      const v = s.gammaC;
+      const clamped = Math.min(max, Math.max(min, v));
+      if (clamped === v) return notice;
+      s.gammaC = clamped;
+      return `${strengthLabel(s.method)}: ${clipEcho(raw.trim())} is above the maximum ${max}; set to ${clamped}.`;
+    },
+  };
+}
+
+/**
+ * The sweep's methods, written `paper_reweight_logbarrier` in the table's order. Unknown names
+ * are dropped with a notice; methods that need the global reading are dropped under 'separate'
+ * (read after the reading); an empty result keeps the current list.
+ */
+function sweepMethodsSetting(): SettingSpec {
+  const label = 'sweep methods';
+  return {
+    key: 'sm',
+    label,
+    type: 'text',
+    choices: METHOD_NAMES,
+    applies: () => true,
+    writeIf: (s) => writeSweep(s) && s.sweep.methods.join() !== DEFAULT_SETTINGS.sweep.methods.join(),
+    invalidates: ['sweep'],
+    cli: 'method',
+    write: (s) => s.sweep.methods.join('_'),
+    read(s, raw) {
+      const parts = raw.split(/[_,]/).filter((p) => p !== '');
+      const problems: string[] = [];
+      const known = new Set<MethodName>();
+      for (const part of parts.slice(0, 2 * METHOD_NAMES.length)) {
+        const m = METHOD_NAMES.find((name) => name === part);
+        if (m === undefined) {
+          if (problems.length < METHOD_NAMES.length) problems.push(`${quote(part)} is not a method`);
+        } else if (s.reading !== 'global' && !METHODS[m].bothReadings) {
+          problems.push(`${m} needs the global reading`);
+        } else known.add(m);
+      }
+      const list = METHOD_NAMES.filter((m) => known.has(m));
+      if (list.length === 0)
+        return `${label}: ${quote(raw)} has no usable method (use ${METHOD_NAMES.join(', ')}); kept ${s.sweep.methods.join(', ')}.`;
+      s.sweep.methods = list;
+      return problems.length ? `${label}: ${problems.join('; ')}; dropped.` : undefined;
+    },
+  };
+}
 
 const isGenerated = (s: Settings): boolean => s.source === 'generate';
 const isClusters = (s: Settings): boolean => s.source === 'generate' && s.gen.kind === 'clusters';
@@ -492,15 +611,6 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
       return undefined;
     },
   },
-  numberSetting({
-    key: 'g',
-    label: 'γc',
-    range: RANGES.gammaC,
-    invalidates: RUN,
-    cli: 'gamma',
-    get: (s) => s.gammaC,
-    put: (s, v) => (s.gammaC = v),
-  }),
   choiceSetting<Reading>({
     key: 'read',
     label: 'reading',
@@ -509,6 +619,18 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
     cli: 'reading',
     get: (s) => s.reading,
     put: (s, v) => (s.reading = v),
+  }),
+  methodSetting(),
+  strengthSetting(),
+  numberSetting({
+    key: 'tt',
+    label: 'τ target t',
+    range: RANGES.tauTarget,
+    invalidates: SOLVE,
+    cli: 'tau-target',
+    applies: (s) => s.method === 'tau-target' || s.sweep.methods.includes('tau-target'),
+    get: (s) => s.tauTarget,
+    put: (s, v) => (s.tauTarget = v),
   }),
   numberSetting({
     key: 'reg',
@@ -620,11 +742,12 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
     get: (s) => s.page,
     put: (s, v) => (s.page = v),
   }),
+  sweepMethodsSetting(),
   listSetting({
     key: 'sg',
     label: 'sweep γc values',
     // γc = 0 is the baseline every sweep adds; the list holds the protected values.
-    range: RANGES.gammaC,
+    range: strengthRange('paper'),
     maxCount: LIMITS.sweepValuesMax,
     invalidates: ['sweep'],
     cli: 'gamma',
@@ -644,6 +767,20 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
     get: (s) => s.sweep.fractions,
     put: (s, v) => (s.sweep.fractions = v),
   }),
+  ...OTHER_METHODS.map((m) =>
+    listSetting({
+      key: SWEEP_STRENGTH_KEYS[m],
+      label: `sweep strengths of ${METHODS[m].label}`,
+      range: strengthRange(m),
+      maxCount: LIMITS.sweepValuesMax,
+      invalidates: ['sweep'],
+      cli: 'strength',
+      applies: (s) => s.sweep.methods.includes(m),
+      writeIf: writeSweep,
+      get: (s) => s.sweep.strengths[m],
+      put: (s, v) => (s.sweep.strengths[m] = v),
+    }),
+  ),
   numberSetting({
     key: 'ss',
     label: 'sweep seeds',

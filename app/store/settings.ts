@@ -8,6 +8,10 @@ import { DEFAULT_REG, type GeneratorSpec } from '../../src/data/generators';
 import type { TagRule as DataTagRule } from '../../src/data/tagging';
 import type { SolverName } from '../../src/solve/solvers';
 import type { Reading } from '../../src/math/types';
+import { DEFAULT_TAU_TARGET, METHODS, type MethodName } from '../../src/math/methods';
+
+/** The protection methods other than the paper's (whose sweep strengths are the γc list). */
+export type OtherMethod = Exclude<MethodName, 'paper'>;
 
 /** Which synthetic generator makes the data (src/data/generators.ts). */
 export type GeneratorKind = GeneratorSpec['kind'];
@@ -61,6 +65,13 @@ export interface SweepSettings {
   fractions: number[];
   /** Tag seeds per (γc, n1/n): seeds 1…seeds. */
   seeds: number;
+  /**
+   * The protection methods the sweep solves (math.md §9), the paper's first; default the paper's
+   * only. With more than one, the sweep view draws the protection–utility frontier.
+   */
+  methods: MethodName[];
+  /** Each other method's strengths s, sorted (the paper's are `gammas`). */
+  strengths: Record<OtherMethod, number[]>;
 }
 
 /** Everything a link carries. */
@@ -73,8 +84,15 @@ export interface Settings {
   tagRule: TagRule;
   /** Manual tags as a base64url bitset (encodeMaskBitset in src/data/tagging.ts); '' when the rule is not manual. */
   manualBits: string;
-  /** γc ≥ 0. */
+  /**
+   * The protection method (src/math/methods.ts, math.md §9): the paper's γc/ℓ1 by default, or
+   * one of the alternatives it is compared with.
+   */
+  method: MethodName;
+  /** γc ≥ 0 for the paper's method; the method's strength s otherwise (in its range). */
   gammaC: number;
+  /** τ-target's target gap t (used by that method only). */
+  tauTarget: number;
   reading: Reading;
   /**
    * Regularisation strength ρ. Generated data: w_i = ρ·u_i/n, u_i ~ U[0.5, 1.5) from the data seed
@@ -147,7 +165,9 @@ export const DEFAULT_SETTINGS: Settings = {
   csvHash: '',
   tagRule: { ...DEFAULT_RANDOM_TAGS },
   manualBits: '',
+  method: 'paper',
   gammaC: 0.1,
+  tauTarget: DEFAULT_TAU_TARGET,
   reading: 'global',
   reg: DEFAULT_REG,
   solver: 'newton',
@@ -162,15 +182,46 @@ export const DEFAULT_SETTINGS: Settings = {
   rowsView: 'table',
   page: 'run',
   // The paper's first grid (Figure 1, left): γc ∈ {0.1, …, 0.5} at n1/n = 0.1.
-  sweep: { gammas: [0.1, 0.2, 0.3, 0.4, 0.5], fractions: [0.1], seeds: 3 },
+  sweep: {
+    gammas: [0.1, 0.2, 0.3, 0.4, 0.5],
+    fractions: [0.1],
+    seeds: 3,
+    methods: ['paper'],
+    strengths: {
+      reweight: [...METHODS.reweight.strength.sweep],
+      ascent: [...METHODS.ascent.strength.sweep],
+      logbarrier: [...METHODS.logbarrier.strength.sweep],
+      'tau-target': [...METHODS['tau-target'].strength.sweep],
+    },
+  },
   present: false,
   embed: false,
 };
+
+/** A sweep grid of the paper's method alone (the other methods' strengths at their defaults). */
+export function paperSweep(grid: Pick<SweepSettings, 'gammas' | 'fractions' | 'seeds'>): SweepSettings {
+  const base = cloneSettings(DEFAULT_SETTINGS).sweep;
+  return {
+    ...base,
+    gammas: [...grid.gammas],
+    fractions: [...grid.fractions],
+    seeds: grid.seeds,
+    methods: ['paper'],
+  };
+}
 
 /** A deep copy, so that callers can mutate the result freely. */
 export function cloneSettings(s: Settings): Settings {
   const tagRule: TagRule =
     s.tagRule.kind === 'cluster' ? { kind: 'cluster', clusters: [...s.tagRule.clusters] } : { ...s.tagRule };
-  const sweep = { ...s.sweep, gammas: [...s.sweep.gammas], fractions: [...s.sweep.fractions] };
+  const strengths = { ...s.sweep.strengths };
+  for (const m of Object.keys(strengths) as OtherMethod[]) strengths[m] = [...strengths[m]];
+  const sweep = {
+    ...s.sweep,
+    gammas: [...s.sweep.gammas],
+    fractions: [...s.sweep.fractions],
+    methods: [...s.sweep.methods],
+    strengths,
+  };
   return { ...s, gen: { ...s.gen }, tagRule, sweep };
 }

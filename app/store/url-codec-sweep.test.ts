@@ -1,6 +1,6 @@
 /** The sweep grid and the page view in the link (app/sweep). */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, cloneSettings } from './settings';
+import { DEFAULT_SETTINGS, cloneSettings, paperSweep } from './settings';
 import { parseHash, serializeSettings } from './url-codec';
 
 describe('url codec: sweep grid', () => {
@@ -12,7 +12,7 @@ describe('url codec: sweep grid', () => {
   it('round-trips the page view and the grid', () => {
     const s = cloneSettings(DEFAULT_SETTINGS);
     s.page = 'sweep';
-    s.sweep = { gammas: [0.05, 0.2, 1.25], fractions: [0.1, 0.25, 0.8], seeds: 4 };
+    s.sweep = paperSweep({ gammas: [0.05, 0.2, 1.25], fractions: [0.1, 0.25, 0.8], seeds: 4 });
     const text = serializeSettings(s);
     expect(text).toContain('page=sweep');
     expect(text).toContain('sg=0.05_0.2_1.25');

@@ -25,7 +25,10 @@ import { useSweepStore } from './sweep-store';
 /** Above this many configurations a CPU sweep takes a while; say so before it starts. */
 const BIG_BATCH = 200;
 
-function sameGrid(a: Omit<SweepSettings, 'seeds'>, b: Omit<SweepSettings, 'seeds'>): boolean {
+function sameGrid(
+  a: Pick<SweepSettings, 'gammas' | 'fractions'>,
+  b: Pick<SweepSettings, 'gammas' | 'fractions'>,
+): boolean {
   return a.gammas.join() === b.gammas.join() && a.fractions.join() === b.fractions.join();
 }
 

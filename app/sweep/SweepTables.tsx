@@ -6,22 +6,33 @@
  * charts draw no mean there.
  */
 import type { SweepCell } from '../../src/engine/sweep';
+import { METHOD_NAMES, type MethodName } from '../../src/math/methods';
 import type { SweepSettings } from '../store/settings';
-import { gridSeeds, seedsText, sweepGammas, type CellGroup, type PartialSweep } from './grid';
+import {
+  gridSeeds,
+  gridSlots,
+  paperGroups,
+  seedsText,
+  sweepGammas,
+  type CellGroup,
+  type PartialSweep,
+} from './grid';
 import { loadCell } from './load-cell';
+import type { CellRef } from './sweep-charts';
 
 /** Four significant digits, or a dash for missing values. */
 export function fmt(v: number): string {
   return Number.isFinite(v) ? v.toPrecision(4) : '—';
 }
 
-function LoadButton({ gammaC, fraction, seed }: { gammaC: number; fraction: number; seed: number }) {
+function LoadButton({ method, gammaC, fraction, seed }: CellRef) {
+  const what = (method ?? 'paper') === 'paper' ? `γc = ${gammaC}` : `${method} s = ${gammaC}`;
   return (
     <button
       type="button"
       className="small"
-      onClick={() => loadCell({ gammaC, fraction, seed })}
-      aria-label={`Load γc = ${gammaC}, n1/n = ${fraction}, seed ${seed} into the single run`}
+      onClick={() => loadCell({ method, gammaC, fraction, seed })}
+      aria-label={`Load ${what}, n1/n = ${fraction}, seed ${seed} into the single run`}
     >
       Load
     </button>
@@ -102,7 +113,7 @@ interface HeatmapTableProps {
 /** The heatmap as a matrix: rows n1/n, columns γc, mean τ in each point once every seed finished. */
 export function HeatmapTable({ groups, grid, running }: HeatmapTableProps) {
   const gammas = sweepGammas(grid);
-  const byKey = new Map(groups.map((g) => [`${g.fraction}/${g.gammaC}`, g]));
+  const byKey = new Map(paperGroups(groups).map((g) => [`${g.fraction}/${g.gammaC}`, g]));
   return (
     <table className="sweep-table">
       <caption className="visually-hidden">Mean τ over seeds; rows n1/n, columns γc</caption>
@@ -150,6 +161,7 @@ export function HeatmapTable({ groups, grid, running }: HeatmapTableProps) {
 
 /** A cell of the grid that did not finish (a partial sweep's table lists them as "not run"). */
 interface MissingCell {
+  method: MethodName;
   gammaC: number;
   fraction: number;
   seed: number;
@@ -157,12 +169,12 @@ interface MissingCell {
 
 /** The grid's cells that are not among the finished ones. */
 function missingCells(cells: readonly SweepCell[], grid: SweepSettings): MissingCell[] {
-  const done = new Set(cells.map((c) => `${c.fraction}/${c.gammaC}/${c.seed}`));
+  const done = new Set(cells.map((c) => `${c.method}/${c.fraction}/${c.gammaC}/${c.seed}`));
   return grid.fractions.flatMap((fraction) =>
-    sweepGammas(grid).flatMap((gammaC) =>
+    gridSlots(grid).flatMap(({ method, gammaC }) =>
       gridSeeds(grid)
-        .filter((seed) => !done.has(`${fraction}/${gammaC}/${seed}`))
-        .map((seed) => ({ gammaC, fraction, seed })),
+        .filter((seed) => !done.has(`${method}/${fraction}/${gammaC}/${seed}`))
+        .map((seed) => ({ method, gammaC, fraction, seed })),
     ),
   );
 }
@@ -179,13 +191,18 @@ interface CellsTableProps {
  * sweep, the cells that did not run follow, marked "not run".
  */
 export function CellsTable({ cells, grid, partial }: CellsTableProps) {
-  const sorted = [...cells].sort((a, b) => a.fraction - b.fraction || a.gammaC - b.gammaC || a.seed - b.seed);
+  const order = (m: MethodName): number => METHOD_NAMES.indexOf(m);
+  const sorted = [...cells].sort(
+    (a, b) =>
+      a.fraction - b.fraction || order(a.method) - order(b.method) || a.gammaC - b.gammaC || a.seed - b.seed,
+  );
   const missing = partial && grid ? missingCells(cells, grid) : [];
   return (
     <table className="sweep-table">
       <thead>
         <tr>
-          <th scope="col">γc</th>
+          <th scope="col">method</th>
+          <th scope="col">γc or s</th>
           <th scope="col">n1/n</th>
           <th scope="col">seed</th>
           <th scope="col">n1</th>
@@ -202,13 +219,15 @@ export function CellsTable({ cells, grid, partial }: CellsTableProps) {
       <tbody>
         {sorted.map((c) => (
           <tr
-            key={`${c.fraction}/${c.gammaC}/${c.seed}`}
+            key={`${c.method}/${c.fraction}/${c.gammaC}/${c.seed}`}
             data-testid="sweep-cell"
+            data-method={c.method}
             data-gamma={c.gammaC}
             data-fraction={c.fraction}
             data-seed={c.seed}
             data-tau={c.tau}
           >
+            <td>{c.method}</td>
             <td>{c.gammaC}</td>
             <td>{c.fraction}</td>
             <td>{c.seed}</td>
@@ -219,12 +238,16 @@ export function CellsTable({ cells, grid, partial }: CellsTableProps) {
             <td>{c.iterations}</td>
             <td>{c.status}</td>
             <td>
-              <LoadButton gammaC={c.gammaC} fraction={c.fraction} seed={c.seed} />
+              <LoadButton method={c.method} gammaC={c.gammaC} fraction={c.fraction} seed={c.seed} />
             </td>
           </tr>
         ))}
         {missing.map((c) => (
-          <tr key={`missing ${c.fraction}/${c.gammaC}/${c.seed}`} data-testid="sweep-cell-missing">
+          <tr
+            key={`missing ${c.method}/${c.fraction}/${c.gammaC}/${c.seed}`}
+            data-testid="sweep-cell-missing"
+          >
+            <td>{c.method}</td>
             <td>{c.gammaC}</td>
             <td>{c.fraction}</td>
             <td>{c.seed}</td>
@@ -233,7 +256,7 @@ export function CellsTable({ cells, grid, partial }: CellsTableProps) {
             ))}
             <td>not run</td>
             <td>
-              <LoadButton gammaC={c.gammaC} fraction={c.fraction} seed={c.seed} />
+              <LoadButton method={c.method} gammaC={c.gammaC} fraction={c.fraction} seed={c.seed} />
             </td>
           </tr>
         ))}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SweepSettings } from '../store/settings';
+import { paperSweep, type SweepSettings } from '../store/settings';
 import {
   cellsCsv,
   groupCells,
@@ -12,7 +12,7 @@ import {
 import { fakeCell } from './test-cells';
 
 /** (3 γc + the baseline) × 2 n1/n × 2 seeds = 16 cells. */
-const grid: SweepSettings = { gammas: [0.1, 0.2, 0.3], fractions: [0.1, 0.3], seeds: 2 };
+const grid: SweepSettings = paperSweep({ gammas: [0.1, 0.2, 0.3], fractions: [0.1, 0.3], seeds: 2 });
 const all = [0, 0.1, 0.2, 0.3].flatMap((g) =>
   [0.1, 0.3].flatMap((f) => [1, 2].map((s) => fakeCell(g, f, s))),
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS } from '../store/settings';
+import { DEFAULT_SETTINGS, paperSweep } from '../store/settings';
 import { fakeCell } from './test-cells';
 import {
   GRID_PRESETS,
@@ -42,13 +42,13 @@ describe('sweep grid helpers', () => {
   it('counts cells with the γc = 0 baseline', () => {
     expect(sweepGammas({ gammas: [0.3, 0.1] })).toEqual([0, 0.1, 0.3]);
     expect(sweepGammas({ gammas: [0, 0.1] })).toEqual([0, 0.1]);
-    expect(cellCount({ gammas: [0.1, 0.2, 0.3], fractions: [0.1, 0.3], seeds: 2 })).toBe(16);
+    expect(cellCount(paperSweep({ gammas: [0.1, 0.2, 0.3], fractions: [0.1, 0.3], seeds: 2 }))).toBe(16);
   });
 
   it('aggregates finished cells over seeds', () => {
     const cells = [fakeCell(0.2, 0.1, 2), fakeCell(0.2, 0.1, 1), fakeCell(0, 0.1, 1), fakeCell(0.2, 0.3, 1)];
     // Every point of the grid is listed, the ones no seed finished with seeds = 0.
-    const groups = groupCells(cells, { gammas: [0.2], fractions: [0.1, 0.3], seeds: 2 });
+    const groups = groupCells(cells, paperSweep({ gammas: [0.2], fractions: [0.1, 0.3], seeds: 2 }));
     expect(groups.map((g) => [g.fraction, g.gammaC, g.seeds, g.firstSeed, g.complete])).toEqual([
       [0.1, 0, 1, 1, false],
       [0.1, 0.2, 2, 1, true],
@@ -64,19 +64,26 @@ describe('sweep grid helpers', () => {
 
   it('ignores non-finite values in bands and writes a summary CSV', () => {
     const bad = { ...fakeCell(0.1, 0.1, 2), tau: NaN };
-    const [, g] = groupCells([fakeCell(0.1, 0.1, 1), bad], { gammas: [0.1], fractions: [0.1], seeds: 2 });
+    const [, g] = groupCells(
+      [fakeCell(0.1, 0.1, 1), bad],
+      paperSweep({ gammas: [0.1], fractions: [0.1], seeds: 2 }),
+    );
     expect(g.tau.min).toBe(g.tau.max);
     const csv = groupsToCsv([g]).trim().split('\n');
     expect(csv).toHaveLength(2);
-    // γc, n1/n, seeds, seeds asked for, status, then min/mean/max of four metrics.
-    expect(csv[0].split(',')).toHaveLength(17);
-    expect(csv[1].startsWith('0.1,0.1,2,2,complete,')).toBe(true);
+    // method, γc, n1/n, seeds, seeds asked for, status, then min/mean/max of four metrics.
+    expect(csv[0].split(',')).toHaveLength(18);
+    expect(csv[1].startsWith('paper,0.1,0.1,2,2,complete,')).toBe(true);
   });
 });
 
 describe('batch size guard', () => {
   it('accepts the paper grids on the default data and refuses huge batches, saying what to shrink', () => {
-    const full = { gammas: [0.1, 0.2, 0.3, 0.4, 0.5], fractions: [0.1, 0.2, 0.4, 0.6, 0.8], seeds: 5 };
+    const full = paperSweep({
+      gammas: [0.1, 0.2, 0.3, 0.4, 0.5],
+      fractions: [0.1, 0.2, 0.4, 0.6, 0.8],
+      seeds: 5,
+    });
     expect(batchTooLarge(full, 200, 10)).toBeNull();
     expect(batchTooLarge(full, 50_000, 10)).toBeNull();
     expect(batchTooLarge({ ...full, seeds: 20 }, 50_000, 10)).toMatch(/600 cells × n = 50000 rows/);

@@ -5,7 +5,8 @@
  */
 import { clipEcho } from '../../src/data/echo';
 import { parseDecimal } from '../../src/data/number';
-import { sweepCellsToCsv, type Band, type SweepCell } from '../../src/engine/sweep';
+import { sweepCellsToCsv, sweepStrengthSlots, type Band, type SweepCell } from '../../src/engine/sweep';
+import type { MethodName } from '../../src/math/methods';
 import { SWEEP_SEED_BASE } from '../run/run-config';
 import { LIMITS, type SweepSettings } from '../store/settings';
 import type { SweepStatus } from './sweep-store';
@@ -19,7 +20,7 @@ export const PAPER_FRACTIONS = [0.1, 0.2, 0.4, 0.6, 0.8];
 export interface GridPreset {
   id: 'gamma' | 'fraction' | 'full';
   label: string;
-  grid: Omit<SweepSettings, 'seeds'>;
+  grid: Pick<SweepSettings, 'gammas' | 'fractions'>;
 }
 
 /** The two grids of the paper's Figure 1 and their product. */
@@ -74,9 +75,17 @@ export function sweepGammas(grid: Pick<SweepSettings, 'gammas'>): number[] {
   return [...new Set([0, ...grid.gammas])].sort((a, b) => a - b);
 }
 
+/**
+ * Every (method, strength) the grid solves per (n1/n, seed): the baseline (the paper's γc = 0,
+ * the plain fit) first, the paper's γc values, then the other methods' strengths (src/engine/sweep.ts).
+ */
+export function gridSlots(grid: SweepSettings): { method: MethodName; gammaC: number }[] {
+  return sweepStrengthSlots(grid);
+}
+
 /** Number of cells (configurations in the one batch), baseline included. */
 export function cellCount(grid: SweepSettings): number {
-  return sweepGammas(grid).length * grid.fractions.length * grid.seeds;
+  return gridSlots(grid).length * grid.fractions.length * grid.seeds;
 }
 
 /** min / mean / max of the finite values (NaN band when there are none). */
@@ -88,8 +97,11 @@ export function bandOf(values: number[]): Band {
   return { min: Math.min(...finite), mean: sum / finite.length, max: Math.max(...finite) };
 }
 
-/** One (γc, n1/n) point of the grid, aggregated over the seeds that have finished. */
+/** One (method, γc or strength, n1/n) point of the grid, aggregated over the seeds that have finished. */
 export interface CellGroup {
+  /** The protection method (the baseline is the paper's at γc = 0). */
+  method: MethodName;
+  /** γc for the paper's method, else the method's strength s. */
   gammaC: number;
   fraction: number;
   /** Bands over the finished seeds (NaN when none finished). */
@@ -110,7 +122,8 @@ export interface CellGroup {
   firstSeed: number | null;
 }
 
-const pointKey = (fraction: number, gammaC: number): string => `${fraction}/${gammaC}`;
+const pointKey = (method: MethodName, fraction: number, gammaC: number): string =>
+  `${method}/${fraction}/${gammaC}`;
 
 /**
  * Every (γc, n1/n) point of the grid with the finished cells grouped over seeds, sorted by n1/n,
@@ -120,16 +133,18 @@ const pointKey = (fraction: number, gammaC: number): string => `${fraction}/${ga
 export function groupCells(cells: readonly SweepCell[], grid: SweepSettings): CellGroup[] {
   const byPoint = new Map<string, SweepCell[]>();
   for (const c of cells) {
-    const key = pointKey(c.fraction, c.gammaC);
+    const key = pointKey(c.method, c.fraction, c.gammaC);
     const list = byPoint.get(key);
     if (list) list.push(c);
     else byPoint.set(key, [c]);
   }
   const fractions = [...grid.fractions].sort((a, b) => a - b);
+  const slots = gridSlots(grid);
   return fractions.flatMap((fraction) =>
-    sweepGammas(grid).map((gammaC): CellGroup => {
-      const list = byPoint.get(pointKey(fraction, gammaC)) ?? [];
+    slots.map(({ method, gammaC }): CellGroup => {
+      const list = byPoint.get(pointKey(method, fraction, gammaC)) ?? [];
       return {
+        method,
         gammaC,
         fraction,
         tau: bandOf(list.map((c) => c.tau)),
@@ -143,6 +158,11 @@ export function groupCells(cells: readonly SweepCell[], grid: SweepSettings): Ce
       };
     }),
   );
+}
+
+/** The paper's points (and the baseline): what the Figure 1 charts and tables show. */
+export function paperGroups(groups: readonly CellGroup[]): CellGroup[] {
+  return groups.filter((g) => g.method === 'paper');
 }
 
 /** The `status` of a cell or point that never finished, in the CSVs. */
@@ -166,11 +186,11 @@ export function pointStatus(
  * finished cells of a partial point are in the cells CSV.
  */
 export function groupsToCsv(groups: readonly CellGroup[]): string {
-  const header = ['gammaC', 'fraction', 'seeds', 'seedsTotal', 'status'];
+  const header = ['method', 'gammaC', 'fraction', 'seeds', 'seedsTotal', 'status'];
   for (const m of ['tau', 'l1PerN1', 'l2PerN2', 'baselineTau']) header.push(`${m}Min`, `${m}Mean`, `${m}Max`);
   const lines = [header.join(',')];
   for (const g of groups) {
-    const row: (number | string)[] = [g.gammaC, g.fraction, g.seeds, g.seedsTotal, pointStatus(g)];
+    const row: (number | string)[] = [g.method, g.gammaC, g.fraction, g.seeds, g.seedsTotal, pointStatus(g)];
     for (const b of [g.tau, g.l1PerN1, g.l2PerN2, g.baselineTau])
       row.push(...(g.complete ? [b.min, b.mean, b.max] : ['', '', '']));
     lines.push(row.map(String).join(','));
@@ -191,7 +211,7 @@ export function batchTooLarge(grid: SweepSettings, n: number, d: number): string
   const byFeatures = cells * d * d > BATCH_LIMITS.cellsTimesD2;
   if (!byRows && !byFeatures) return null;
   const what = byRows ? `${cells} cells × n = ${n} rows` : `${cells} cells × d² = ${d * d}`;
-  return `This grid is too large to solve as one batch in the browser (${what}). Use fewer γc or n1/n values or seeds, or smaller data.`;
+  return `This grid is too large to solve as one batch in the browser (${what}). Use fewer methods, strengths, n1/n values or seeds, or smaller data.`;
 }
 
 /** Why cells stopped early, counted by reason: "3 at the iteration limit, 1 diverged". */
@@ -258,13 +278,14 @@ export function cellsCsv(
   const csv = sweepCellsToCsv([...cells]);
   if (!partial) return csv;
   const header = csv.slice(0, csv.indexOf('\n')).split(',');
-  const finished = new Set(cells.map((c) => `${c.fraction}/${c.gammaC}/${c.seed}`));
+  const finished = new Set(cells.map((c) => `${c.method}/${c.fraction}/${c.gammaC}/${c.seed}`));
   const rows: string[] = [];
   for (const fraction of [...grid.fractions].sort((a, b) => a - b))
-    for (const gammaC of sweepGammas(grid))
+    for (const { method, gammaC } of gridSlots(grid))
       for (const seed of gridSeeds(grid)) {
-        if (finished.has(`${fraction}/${gammaC}/${seed}`)) continue;
+        if (finished.has(`${method}/${fraction}/${gammaC}/${seed}`)) continue;
         const value: Record<string, string> = {
+          method,
           gammaC: String(gammaC),
           fraction: String(fraction),
           seed: String(seed),

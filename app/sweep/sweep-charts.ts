@@ -9,11 +9,22 @@
  */
 import type * as PlotlyTypes from 'plotly.js';
 import type { SweepCell } from '../../src/engine/sweep';
+import type { MethodName } from '../../src/math/methods';
 import type { SweepSettings } from '../store/settings';
-import { groupCells, partialTitle, seedsText, sweepGammas, type CellGroup, type PartialSweep } from './grid';
+import {
+  groupCells,
+  paperGroups,
+  partialTitle,
+  seedsText,
+  sweepGammas,
+  type CellGroup,
+  type PartialSweep,
+} from './grid';
 
-/** A (γc, n1/n, tag seed) configuration: what clicking a point loads into the single run. */
+/** A (method, γc or strength, n1/n, tag seed) configuration: what clicking a point loads into the single run. */
 export interface CellRef {
+  /** Absent: the paper's method. */
+  method?: MethodName;
   gammaC: number;
   fraction: number;
   seed: number;
@@ -57,9 +68,12 @@ function partialLayout(partial: PartialSweep | null | undefined): Partial<Plotly
   return partial ? { margin: { t: 52 } } : {};
 }
 
-/** The points whose every seed finished: the only ones with bands and means. */
+/**
+ * The paper's points whose every seed finished: the only ones with bands and means. The Figure 1
+ * charts are the paper's γc; the other methods are drawn on the frontier (frontier-chart.ts).
+ */
 function completeGroups(cells: readonly SweepCell[], grid: SweepSettings): CellGroup[] {
-  return groupCells(cells, grid).filter((g) => g.complete);
+  return paperGroups(groupCells(cells, grid)).filter((g) => g.complete);
 }
 
 /** Series colours (colour-blind-safe Okabe–Ito), reused in order. */
@@ -288,7 +302,7 @@ function missingOverlay(
  * then). When the sweep stopped early the points missing seeds are hatched and say how many ran.
  */
 export const tauHeatmapChart: SweepChartBuilder = (cells, grid, partial) => {
-  const groups = groupCells(cells, grid);
+  const groups = paperGroups(groupCells(cells, grid));
   const gammas = sweepGammas(grid);
   const byKey = new Map(groups.map((g) => [`${g.fraction}/${g.gammaC}`, g]));
   const complete = (f: number, g: number): CellGroup | undefined => {
@@ -340,7 +354,10 @@ export const tauHeatmapChart: SweepChartBuilder = (cells, grid, partial) => {
 export const protectionUtilityChart: SweepChartBuilder = (cells, grid, partial) => {
   const data: PlotlyTypes.Data[] = [];
   let points = 0;
-  const finite = cells.filter((c) => Number.isFinite(c.l1PerN1) && Number.isFinite(c.l2PerN2));
+  // The paper's cells, by γc (the other methods' cells are on the frontier chart).
+  const finite = cells.filter(
+    (c) => c.method === 'paper' && Number.isFinite(c.l1PerN1) && Number.isFinite(c.l2PerN2),
+  );
   sweepGammas(grid).forEach((gammaC, k) => {
     const mine = finite.filter((c) => c.gammaC === gammaC);
     if (mine.length === 0) return;

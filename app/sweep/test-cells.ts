@@ -10,6 +10,7 @@ export function fakeCell(
 ): SweepCell {
   const l2 = 0.5 + gammaC / 10;
   return {
+    method: 'paper',
     gammaC,
     fraction,
     seed,

@@ -1,5 +1,6 @@
 /**
- * Sweep runner: a grid over γc × n1/n × tag seeds on one data set, every cell solved from the same
+ * Sweep runner: a grid over γc (or, for the other protection methods of math.md §9, their
+ * strengths s) × n1/n × tag seeds on one data set, every cell solved from the same
  * x0, all cells as ONE batched solve (so a GPU engine reads A once per step for the whole grid),
  * plus the γc = 0 baseline for every (n1/n, seed). Reports per-cell rows and min/mean/max over
  * seeds — the layout of the paper's Figure 1, for softmax regression. Any solver strategy works
@@ -13,12 +14,23 @@ import {
   type SolveStatus,
   type StopCause,
 } from '../solve/solvers';
+import { METHODS, type MethodName } from '../math/methods';
 import type { ObjectiveConfig, Reading } from '../math/types';
 import type { Engine } from './engine';
 
 export interface SweepSpec {
-  /** γc values; 0 is added as the baseline when absent. */
+  /** The paper's γc values; 0 is added as the baseline (the plain fit) when absent. */
   gammas: number[];
+  /**
+   * The protection methods to solve (default the paper's only). The paper's strengths are
+   * `gammas`; every other method's are in `strengths`. The baseline (the plain fit: the paper's
+   * γc = 0) is solved for every (n1/n, seed) whatever the methods.
+   */
+  methods?: readonly MethodName[];
+  /** Strengths s of the methods other than the paper's (math.md §9; s = 0 allowed). */
+  strengths?: Partial<Record<MethodName, readonly number[]>>;
+  /** τ-target's target gap t (absent: the objective's default). */
+  tauTarget?: number;
   /** n1/n values in (0, 1). */
   fractions: number[];
   /** Number of tag seeds per (γc, n1/n): seeds seedBase, seedBase+1, … */
@@ -33,6 +45,9 @@ export interface SweepSpec {
 
 /** One solved cell. */
 export interface SweepCell {
+  /** The protection method (the baseline is the paper's at γc = 0: the plain fit). */
+  method: MethodName;
+  /** γc for the paper's method, else the method's strength s. */
   gammaC: number;
   fraction: number;
   seed: number;
@@ -58,8 +73,9 @@ export interface Band {
   max: number;
 }
 
-/** One (γc, n1/n) point aggregated over seeds. */
+/** One (method, strength, n1/n) point aggregated over seeds. */
 export interface SweepSummaryRow {
+  method: MethodName;
   gammaC: number;
   fraction: number;
   tau: Band;
@@ -85,19 +101,51 @@ export interface SweepProgress {
 }
 
 interface Slot {
+  method: MethodName;
   gammaC: number;
   fraction: number;
   seed: number;
 }
 
-/** The sorted, de-duplicated γc list, with the 0 baseline. */
-function gammaList(gammas: number[]): number[] {
-  return [...new Set([0, ...gammas])].sort((a, b) => a - b);
+/** The methods a spec solves, the paper's first (the default: the paper's only). */
+export function sweepMethods(spec: Pick<SweepSpec, 'methods'>): MethodName[] {
+  const asked = spec.methods ?? ['paper'];
+  return (Object.keys(METHODS) as MethodName[]).filter((m) => asked.includes(m));
+}
+
+/**
+ * Every (method, strength) a spec solves, in order: the baseline (the paper's γc = 0) first, the
+ * paper's γc values, then each other method's strengths, sorted and de-duplicated.
+ */
+export function sweepStrengthSlots(
+  spec: Pick<SweepSpec, 'gammas' | 'methods' | 'strengths'>,
+): { method: MethodName; gammaC: number }[] {
+  const slots: { method: MethodName; gammaC: number }[] = [{ method: 'paper', gammaC: 0 }];
+  for (const method of sweepMethods(spec)) {
+    const list = method === 'paper' ? spec.gammas : (spec.strengths?.[method] ?? []);
+    for (const s of [...new Set(list)].sort((a, b) => a - b))
+      if (!(method === 'paper' && s === 0)) slots.push({ method, gammaC: s });
+  }
+  return slots;
 }
 
 /** Validates a spec, throwing an Error that says what is wrong. */
 export function validateSweepSpec(spec: SweepSpec): void {
-  if (!spec.gammas.length) throw new Error('sweep: give at least one γc value');
+  const methods = sweepMethods(spec);
+  for (const m of spec.methods ?? [])
+    if (!(m in METHODS)) throw new Error(`sweep: unknown method "${m}"`);
+  if (methods.length === 0) throw new Error('sweep: give at least one method');
+  if (methods.includes('paper') && !spec.gammas.length) throw new Error('sweep: give at least one γc value');
+  for (const m of methods) {
+    if (m === 'paper') continue;
+    const list = spec.strengths?.[m] ?? [];
+    if (!list.length) throw new Error(`sweep: give at least one strength for ${m}`);
+    const { min, max } = METHODS[m].strength;
+    for (const v of list)
+      if (!(v >= min && v <= max)) throw new Error(`sweep: ${m} strengths must be in [${min}, ${max}], got ${v}`);
+    if (!METHODS[m].bothReadings && spec.reading !== 'global')
+      throw new Error(`sweep: ${m} is defined under the global reading only`);
+  }
   if (!spec.fractions.length) throw new Error('sweep: give at least one n1/n value');
   for (const g of spec.gammas)
     if (!(g >= 0) || !Number.isFinite(g)) throw new Error(`sweep: γc must be ≥ 0, got ${g}`);
@@ -135,7 +183,7 @@ export async function runSweep(
   const start = globalThis.performance.now();
   const { n, d } = engine.dataset;
   const seedBase = spec.seedBase ?? 1;
-  const gammas = gammaList(spec.gammas);
+  const strengthSlots = sweepStrengthSlots(spec);
   const slots: Slot[] = [];
   const configs: ObjectiveConfig[] = [];
   const masks = new Map<string, Uint8Array>();
@@ -145,9 +193,12 @@ export async function runSweep(
       // One mask object per (fraction, seed), shared by its γc values so engines can cache it.
       const mask = applyTagRule({ kind: 'random', fraction, seed }, n);
       masks.set(`${fraction}/${seed}`, mask);
-      for (const gammaC of gammas) {
-        slots.push({ gammaC, fraction, seed });
-        configs.push({ gammaC, mask, reading: spec.reading });
+      for (const { method, gammaC } of strengthSlots) {
+        slots.push({ method, gammaC, fraction, seed });
+        const config: ObjectiveConfig = { gammaC, mask, reading: spec.reading };
+        if (method !== 'paper') config.method = method;
+        if (method === 'tau-target' && spec.tauTarget !== undefined) config.tauTarget = spec.tauTarget;
+        configs.push(config);
       }
     }
   }
@@ -156,7 +207,9 @@ export async function runSweep(
   const reported = new Set<number>();
   // Index of each cell's γc = 0 baseline (same fraction and seed), found once.
   const baselineOf = slots.map((slot) =>
-    slots.findIndex((o) => o.gammaC === 0 && o.fraction === slot.fraction && o.seed === slot.seed),
+    slots.findIndex(
+      (o) => o.method === 'paper' && o.gammaC === 0 && o.fraction === slot.fraction && o.seed === slot.seed,
+    ),
   );
 
   const toCell = (k: number, results: SolveResult[]): SweepCell => {
@@ -200,9 +253,10 @@ export async function runSweep(
   const cells = slots.map((_, k) => toCell(k, results));
   const summary: SweepSummaryRow[] = [];
   for (const fraction of spec.fractions) {
-    for (const gammaC of gammas) {
-      const group = cells.filter((c) => c.fraction === fraction && c.gammaC === gammaC);
+    for (const { method, gammaC } of strengthSlots) {
+      const group = cells.filter((c) => c.fraction === fraction && c.method === method && c.gammaC === gammaC);
       summary.push({
+        method,
         gammaC,
         fraction,
         tau: band(group.map((c) => c.tau)),
@@ -220,6 +274,7 @@ export async function runSweep(
 /** Cells as CSV (header + one row per cell), numbers at full precision. */
 export function sweepCellsToCsv(cells: SweepCell[]): string {
   const cols = [
+    'method',
     'gammaC',
     'fraction',
     'seed',

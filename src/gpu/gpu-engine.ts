@@ -11,6 +11,12 @@
  * part of Hv are assembled in float64 on the CPU from the float32 results, by the same functions of
  * src/math/objective.ts as the CPU engine, with the same low-rank coefficients C.
  *
+ * Methods (math.md §9, src/math/methods.ts): every one, on every path (loss, ∇L, exact and sketched
+ * ∇²L, Hv). The paper's runs the §4 kernels (α = 2γc/ℓ1², both readings); the others ('global'
+ * only, as on the CPU) get F₁, F₂ from the WGSL of src/gpu/method-wgsl.ts at the float32 (ℓ1, ℓ2)
+ * for their per-row vectors g = 2F₁p1 + 2F₂p2 + w²∘u, δ = ρ + w² and U = [f, ρ, p1, p2]; their C
+ * (with F₁₁, F₁₂, F₂₂) is familyLowRankCoefficients of objective.ts in float64 on the host.
+ *
  * Sketched Hessians ({ sketch }) really sample rows: the GPU draws the same per-row coins as
  * src/math/sketch.ts (a hash of (seed, row)) and weights the Gram's rows by δ_i/p_i or 0, so the
  * result is the CPU engine's sampled Hessian up to float32. The Gram pass still reads every row (a
@@ -33,13 +39,18 @@ import {
   type EvalOptions,
   type EvalRequest,
 } from '../engine/engine';
+import { METHOD_NAMES } from '../math/methods';
 import {
   addLowRankProduct,
   assembleHessian,
+  assertMethodReading,
   copyrightCoefficients,
+  familyLowRankCoefficients,
+  isPaperMethod,
   lossPartsFromSums,
   lowRankCoefficients,
   lowRankSize,
+  methodValues,
 } from '../math/objective';
 import { checkSketchRequest, leverageScores } from '../math/sketch';
 import type { Dataset, Evaluation, ObjectiveConfig } from '../math/types';
@@ -56,6 +67,7 @@ import {
   type KernelTuning,
   MATVEC_TK,
   MatVecStage,
+  packConfigs,
   reduceBlocks,
   ReduceStage,
   type RowInputs,
@@ -129,13 +141,29 @@ function maskKey(mask: Uint8Array): string {
 
 /**
  * The GPU engine's capabilities: float32 kernels, the same sampled sketch as the CPU engine, and
- * the paper's method only (its WGSL computes the §4 per-row vectors; the §9 family is CPU-only).
+ * every method of math.md §9 (those other than the paper's under the 'global' reading only, which
+ * rejects with the CPU engine's RangeError: assertMethodReading).
  */
 export const GPU_CAPABILITIES: EngineCapabilities = {
   precision: 'float32',
   sketch: 'sampled',
-  methods: ['paper'],
+  methods: METHOD_NAMES,
 };
+
+/**
+ * Right-hand sides per config for a Hessian or Hv batch: 4 ([g, f, ρ, p1]) when every config is
+ * the paper's under 'global', else 6 ('separate': [g, f, r0, φ, r1, p1]; the family: [g, f, ρ, p1,
+ * p2, 0]). The AᵀV pass is written for R ∈ {1, 4, 6} only.
+ */
+function hessianSlots(batch: readonly EvalRequest[]): 4 | 6 {
+  return batch.some((r) => r.config.reading === 'separate' || !isPaperMethod(r.config)) ? 6 : 4;
+}
+
+/** The checks both entry points make before any GPU work: capabilities, then method × reading. */
+function checkBatch(caps: EngineCapabilities, options: EvalOptions, batch: readonly EvalRequest[]): void {
+  assertSupported(caps, options, batch);
+  for (const { config } of batch) assertMethodReading(config, config.reading);
+}
 
 /** The WebGPU float32 engine. Create with {@link GpuEngine.create}. */
 export class GpuEngine implements Engine {
@@ -341,16 +369,11 @@ export class GpuEngine implements Engine {
     });
     this.X = ensureBuffer(dev, this.X, xs.byteLength, 'GpuEngine.X');
     dev.queue.writeBuffer(this.X, 0, xs);
-    const cfg = new ArrayBuffer(K * 16); // per config: gammaC f32, reading u32, 2 x pad
-    const cf = new Float32Array(cfg);
-    const cu = new Uint32Array(cfg);
-    batch.forEach((r, k) => {
-      cf[k * 4] = r.config.gammaC;
-      cu[k * 4 + 1] = r.config.reading === 'separate' ? 1 : 0;
-    });
+    const masks = batch.map((r) => this.maskFor(r.config.mask));
+    // CONFIG_WORDS (8) words per config: strength, reading, method, τ target, n1 (kernels.ts).
+    const cfg = packConfigs(batch.map((r, k) => ({ ...r.config, n1: masks[k].n1 })));
     this.configs = ensureBuffer(dev, this.configs, cfg.byteLength, 'GpuEngine.configs');
     dev.queue.writeBuffer(this.configs, 0, cfg);
-    const masks = batch.map((r) => this.maskFor(r.config.mask));
     this.masksWork = ensureBuffer(dev, this.masksWork, Kg * this.nw * 4, 'GpuEngine.masksWork');
     this.U = ensureBuffer(dev, this.U, Kg * n * 4, 'GpuEngine.U');
     this.V = ensureBuffer(dev, this.V, Kg * Math.max(1, R) * n * 4, 'GpuEngine.V');
@@ -446,7 +469,7 @@ export class GpuEngine implements Engine {
 
   private async evaluateNow(batch: readonly EvalRequest[], options: EvalOptions): Promise<Evaluation[]> {
     this.check();
-    assertSupported(this.capabilities, options, batch);
+    checkBatch(this.capabilities, options, batch);
     const K = batch.length;
     if (K === 0) return [];
     const { n, d } = this.dataset;
@@ -458,8 +481,7 @@ export class GpuEngine implements Engine {
       sketch = { seedKey: checkSketchRequest(rows, seed), rows, lev: this.leverageBuffer() };
     }
     const wantG = (options.gradient ?? true) || wantH;
-    const anySeparate = batch.some((r) => r.config.reading === 'separate');
-    const R = wantH ? (anySeparate ? 6 : 4) : wantG ? 1 : 0;
+    const R = wantH ? hessianSlots(batch) : wantG ? 1 : 0;
     const Kg = this.groupSize(K, R);
     const masks = this.prepare(batch, R, Kg, { delta: wantH, H: wantH, T: false });
     this.arena.reset();
@@ -492,7 +514,7 @@ export class GpuEngine implements Engine {
       const ev: Evaluation = this.lossParts(req.config, masks[k].n1, scK);
       if (wantG && atv) ev.grad = atvSlot(atv, d, k, 0);
       if (hs && atv) {
-        const { C, AtU } = this.lowRank(req.config, scK, atv, k);
+        const { C, AtU } = this.lowRank(req.config, masks[k].n1, scK, atv, k);
         ev.hessian = assembleHessian(d, hs.subarray(k * d * d, (k + 1) * d * d), AtU, C);
       }
       return ev;
@@ -502,21 +524,37 @@ export class GpuEngine implements Engine {
   /** Loss parts from one config's float32 sums, in float64 by the CPU engine's formulas. */
   private lossParts(config: ObjectiveConfig, n1: number, sc: Float32Array): Evaluation {
     const sums = { l: sc[SC.L], l1: sc[SC.L1], l2Free: sc[SC.L2F], reg: sc[SC.REG] };
-    return lossPartsFromSums(sums, config.gammaC, config.reading, n1, this.dataset.n - n1);
+    return lossPartsFromSums(sums, config.gammaC, config.reading, n1, this.dataset.n - n1, config);
   }
 
-  /** The low-rank part's C (float64, from the float32 κ0, κ1, ℓ1) and the d-vectors AᵀU of config k. */
+  /**
+   * The low-rank part's C (float64, from the float32 sums) and the d-vectors AᵀU of config k: the
+   * paper's from κ0, κ1, ℓ1 (lowRankCoefficients), the family's from F at the float32 (ℓ1, ℓ2) and
+   * κ1, κ2 = κ0 − κ1 (familyLowRankCoefficients), as the CPU engine builds them.
+   */
   private lowRank(
     config: ObjectiveConfig,
+    n1: number,
     sc: Float32Array,
     atv: Float32Array,
     k: number,
   ): { C: Float64Array; AtU: Float64Array[] } {
-    const { alpha, beta3 } = copyrightCoefficients(config.gammaC, sc[SC.L1]);
-    const C = lowRankCoefficients(config.reading, sc[SC.K0], sc[SC.K1], alpha, beta3);
-    // Slots 1.. of AᵀV hold Aᵀ[f, ρ, p1] ('global') or Aᵀ[f, r0, φ, r1, p1] ('separate'), buildRhs's order.
     const d = this.dataset.d;
-    const AtU = Array.from({ length: lowRankSize(config.reading) }, (_, p) => atvSlot(atv, d, k, p + 1));
+    let C: Float64Array;
+    let size: number;
+    if (isPaperMethod(config)) {
+      const { alpha, beta3 } = copyrightCoefficients(config.gammaC, sc[SC.L1]);
+      C = lowRankCoefficients(config.reading, sc[SC.K0], sc[SC.K1], alpha, beta3);
+      size = lowRankSize(config.reading);
+    } else {
+      // 'global' only (checkBatch): ℓ2 is the free rows' sum and κ1 = ‖m∘f‖² (φ = f).
+      const F = methodValues(config, config.gammaC, sc[SC.L1], sc[SC.L2F], n1, this.dataset.n - n1);
+      C = familyLowRankCoefficients(F, sc[SC.K1], sc[SC.K0] - sc[SC.K1]);
+      size = Math.sqrt(C.length); // 4: U = [f, ρ, p1, p2]
+    }
+    // Slots 1.. of AᵀV hold Aᵀ[f, ρ, p1] (the paper's, 'global'), Aᵀ[f, r0, φ, r1, p1] ('separate')
+    // or Aᵀ[f, ρ, p1, p2] (the family): buildRhs's order.
+    const AtU = Array.from({ length: size }, (_, p) => atvSlot(atv, d, k, p + 1));
     return { C, AtU };
   }
 
@@ -531,12 +569,12 @@ export class GpuEngine implements Engine {
       const K = batch.length;
       if (K === 0) return [];
       if (v.length !== K) throw new Error('hessianVectorProducts: one v per request');
-      assertSupported(this.capabilities, {}, batch);
+      checkBatch(this.capabilities, {}, batch);
       const { n, d } = this.dataset;
       v.forEach((vk) => {
         if (vk.length !== d) throw new Error(`hessianVectorProducts: v length ${vk.length} != d = ${d}`);
       });
-      const R = batch.some((r) => r.config.reading === 'separate') ? 6 : 4;
+      const R = hessianSlots(batch);
       const Kg = this.groupSize(K, R);
       const masks = this.prepare(batch, R, Kg, { delta: true, H: false, T: true });
       const vs = new Float32Array((K + MATVEC_TK) * d);
@@ -562,7 +600,8 @@ export class GpuEngine implements Engine {
       const sc = new Float32Array(raw, 0, K * SC.STRIDE);
       const atv = new Float32Array(raw, K * SC.STRIDE * 4, K * ATV_SLOTS * d);
       return batch.map((req, k) => {
-        const { C, AtU } = this.lowRank(req.config, sc.subarray(k * SC.STRIDE, (k + 1) * SC.STRIDE), atv, k);
+        const scK = sc.subarray(k * SC.STRIDE, (k + 1) * SC.STRIDE);
+        const { C, AtU } = this.lowRank(req.config, masks[k].n1, scK, atv, k);
         return addLowRankProduct(atvSlot(atv, d, k, 0), AtU, C, v[k]);
       });
     });

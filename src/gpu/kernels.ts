@@ -4,6 +4,9 @@
  * Every GPU object is labelled 'Class.field' so validation errors name it. The WGSL lives in
  * shaders/*.wgsl; bindings follow the one table in shaders/common.wgsl.
  */
+import { DEFAULT_TAU_TARGET, type MethodName } from '../math/methods';
+import type { Reading } from '../math/types';
+import { methodId } from './method-wgsl';
 import { loadKernelSources, type KernelFile } from './shaders';
 
 /**
@@ -83,8 +86,54 @@ export const SC = {
   REG: 11,
   ALPHA: 12,
   BETA3: 13,
+  /** F₁, F₂ of the config's method at (ℓ1, ℓ2) (math.md §9), from methodF12 of method-wgsl.ts. */
+  F1: 14,
+  F2: 15,
   QSUM: 16,
 } as const;
+
+/** What the kernels read of one configuration (the WGSL `Config` struct of shaders/common.wgsl). */
+export interface ConfigRecord {
+  /** The method's strength s (γc for the paper's). */
+  gammaC: number;
+  reading: Reading;
+  /** Absent: the paper's. */
+  method?: MethodName;
+  /** τ-target's t (absent: DEFAULT_TAU_TARGET, as on the CPU). */
+  tauTarget?: number;
+  /** Copyrighted rows of the config's mask (τ-target's n1; n2 = n − n1); absent: 0. */
+  n1?: number;
+}
+
+/**
+ * Fields of the WGSL `Config` struct in order with their types, then padding to
+ * {@link CONFIG_WORDS} words; src/gpu/wgsl-tables.test.ts checks them against the WGSL.
+ */
+export const CONFIG_TYPES = {
+  gammaC: 'f32',
+  reading: 'u32',
+  method: 'u32',
+  tauTarget: 'f32',
+  n1: 'u32',
+} as const satisfies Record<keyof ConfigRecord, 'u32' | 'f32'>;
+export const CONFIG_ORDER = Object.keys(CONFIG_TYPES) as (keyof ConfigRecord)[];
+/** u32 words per config record (32 bytes: the array stride of `Config`). */
+export const CONFIG_WORDS = 8;
+
+/** The configs buffer's contents for `cfgs`, [k][CONFIG_WORDS] (at least 16 bytes). */
+export function packConfigs(cfgs: readonly ConfigRecord[]): Uint32Array<ArrayBuffer> {
+  const words = new Uint32Array(Math.max(4, cfgs.length * CONFIG_WORDS));
+  const floats = new Float32Array(words.buffer);
+  cfgs.forEach((c, k) => {
+    const o = k * CONFIG_WORDS;
+    floats[o] = c.gammaC;
+    words[o + 1] = c.reading === 'separate' ? 1 : 0;
+    words[o + 2] = methodId(c.method);
+    floats[o + 3] = c.tauTarget ?? DEFAULT_TAU_TARGET;
+    words[o + 4] = c.n1 ?? 0;
+  });
+  return words;
+}
 
 /** Right-hand-side slots per config in the AᵀV output (g plus ≤ 5 low-rank vectors). */
 export const ATV_SLOTS = 6;

@@ -62,19 +62,8 @@ export function packMasks(masks: readonly Uint8Array[], n: number): Uint32Array 
   return out;
 }
 
-/** Config records (gammaC f32, reading u32, 2 pads) as the kernels read them. */
-export function packConfigs(
-  cfgs: readonly { gammaC: number; reading: 'global' | 'separate' }[],
-): Uint32Array {
-  const buf = new ArrayBuffer(Math.max(16, cfgs.length * 16));
-  const f = new Float32Array(buf);
-  const u = new Uint32Array(buf);
-  cfgs.forEach((c, k) => {
-    f[k * 4] = c.gammaC;
-    u[k * 4 + 1] = c.reading === 'separate' ? 1 : 0;
-  });
-  return u;
-}
+/** Config records as the kernels read them (the engine's own packing, kernels.ts). */
+export { packConfigs } from './kernels';
 
 /** Small seeded PRNG (mulberry32) with normal draws, so failures reproduce. */
 export function rng(seed: number): { uniform: () => number; normal: () => number } {

@@ -9,14 +9,22 @@
  * - the entry points of each file against ENTRIES, and the bindings each one statically uses
  *   (its body and every function it calls, transitively) against ENTRIES[entry].uses;
  * - the override constants each pipeline is built with against the file's `override`s;
- * - the per-config scalar slots (S_*) against SC, and the matvec tile TK against MATVEC_TK.
+ * - the per-config scalar slots (S_*) against SC, and the matvec tile TK against MATVEC_TK;
+ * - the `Config` struct against CONFIG_ORDER / CONFIG_TYPES / CONFIG_WORDS (packConfigs);
+ * - the methods' generated WGSL (method-wgsl.ts): one METHOD_* constant per METHOD_NAMES entry with
+ *   its index, and no bindings (so any entry point may call it).
+ * The files are composed as the loader composes them (shaders.ts composeKernel).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { METHOD_NAMES } from '../math/methods';
 import {
   BINDING_INDEX,
   type BindingName,
+  CONFIG_ORDER,
+  CONFIG_TYPES,
+  CONFIG_WORDS,
   DEFAULT_TUNING,
   type EntryName,
   ENTRIES,
@@ -26,12 +34,23 @@ import {
   PARAM_TYPES,
   SC,
 } from './kernels';
+import { METHOD_WGSL, methodId } from './method-wgsl';
+import { composeKernel } from './shaders';
 
 const SHADER_DIR = fileURLToPath(new URL('../../shaders/', import.meta.url));
 
+/** WGSL with comments removed (a comment may name a binding). */
+function stripComments(text: string): string {
+  return text.replace(/\/\/[^\n]*/g, '');
+}
+
+function raw(file: string): string {
+  return readFileSync(`${SHADER_DIR}${file}.wgsl`, 'utf8');
+}
+
 /** The WGSL of a file with comments removed. */
 function source(file: string): string {
-  return readFileSync(`${SHADER_DIR}${file}.wgsl`, 'utf8').replace(/\/\/[^\n]*/g, '');
+  return stripComments(raw(file));
 }
 
 const COMMON = source('common');
@@ -39,9 +58,9 @@ const KERNEL_FILES = readdirSync(SHADER_DIR)
   .filter((f) => f.endsWith('.wgsl') && f !== 'common.wgsl')
   .map((f) => f.replace(/\.wgsl$/, ''));
 
-/** What the shader loader compiles for a kernel file: common.wgsl, then the file. */
+/** What the shader loader compiles for a kernel file (composeKernel), comments removed. */
 function compiled(file: string): string {
-  return `${COMMON}\n${source(file)}`;
+  return stripComments(composeKernel(raw('common'), raw(file)));
 }
 
 interface BindingDecl {
@@ -118,6 +137,37 @@ describe('shaders/common.wgsl ↔ kernels.ts', () => {
     expect(decls.length).toBe(Object.keys(BINDING_INDEX).length);
     for (const [name, index] of Object.entries(BINDING_INDEX)) expect(byName.get(name), name).toBe(index);
     expect(new Set(decls.map((b) => b.index)).size).toBe(decls.length); // no index twice
+  });
+
+  it('Config: the fields and types of CONFIG_ORDER / CONFIG_TYPES, then u32 padding to CONFIG_WORDS', () => {
+    const struct = /struct\s+Config\s*\{([^}]*)\}/.exec(COMMON);
+    expect(struct).not.toBeNull();
+    const fields = [...(struct as RegExpExecArray)[1].matchAll(/([A-Za-z_]\w*)\s*:\s*([A-Za-z_]\w*)/g)].map(
+      (m) => ({ name: m[1], type: m[2] }),
+    );
+    expect(fields.length).toBe(CONFIG_WORDS); // all 4-byte scalars: the array stride is 4·CONFIG_WORDS
+    expect(fields.slice(0, CONFIG_ORDER.length).map((f) => f.name)).toEqual([...CONFIG_ORDER]);
+    for (const f of fields.slice(0, CONFIG_ORDER.length))
+      expect(f.type, f.name).toBe(CONFIG_TYPES[f.name as keyof typeof CONFIG_TYPES]);
+    for (const f of fields.slice(CONFIG_ORDER.length)) {
+      expect(f.name).toMatch(/^pad\d+$/);
+      expect(f.type).toBe('u32');
+    }
+  });
+
+  it('methods: one METHOD_* constant per METHOD_NAMES entry, equal to methodId; no bindings used', () => {
+    const text = stripComments(METHOD_WGSL);
+    const consts = [...text.matchAll(/const\s+(METHOD_\w+)\s*:\s*u32\s*=\s*(\d+)u\s*;/g)].map((m) => [
+      m[1],
+      Number(m[2]),
+    ]);
+    expect(consts).toEqual(
+      METHOD_NAMES.map((m) => [`METHOD_${m.toUpperCase().replace(/-/g, '_')}`, methodId(m)]),
+    );
+    expect(METHOD_NAMES.map(methodId)).toEqual(METHOD_NAMES.map((_, i) => i));
+    const names = new Set(bindings(COMMON).map((b) => b.name));
+    const used = [...identifiers(text)].filter((id) => names.has(id));
+    expect(used).toEqual([]);
   });
 
   it('per-config scalar slots S_* and SC_STRIDE equal SC', () => {

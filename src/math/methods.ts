@@ -46,8 +46,12 @@ export interface MethodInfo {
   formula: string;
   /** One sentence: what the method does. */
   sentence: string;
-  /** The strength's range and default (s = 0 is the plain fit for every method). */
-  strength: { min: number; max: number; default: number };
+  /**
+   * The strength's range (what links, the CLI and the panels accept), its default for a single
+   * run, and the default strengths of a frontier sweep (chosen on the default problem, n = 200,
+   * d = 10, n1/n = 0.1, ρ = 0.3, to span the method's curve from "no effect" to saturation).
+   */
+  strength: { min: number; max: number; default: number; sweep: readonly number[] };
   /**
    * F grows without bound as ℓ1 → 0 when s > 0 (s/ℓ1, −s·log ℓ1): a line search must keep trial
    * points with ℓ1 above the engine's resolution.
@@ -85,7 +89,8 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
     formula: '½(ℓ1 + ℓ2) + s/ℓ1',
     sentence:
       'The paper’s method: the plain fit plus s/ℓ1, a term that grows without bound as the copyrighted rows are fitted exactly.',
-    strength: { min: 0, max: 1e6, default: 0.1 },
+    // The paper's γc: the playground's historical limit of 100.
+    strength: { min: 0, max: 100, default: 0.1, sweep: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1] },
     needsL1Floor: true,
     bothReadings: true,
     // s = 0 adds nothing, even at ℓ1 = 0 where s/ℓ1 would be 0/0.
@@ -104,7 +109,7 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
     formula: '½ℓ2 + ½(1 − s)ℓ1',
     sentence:
       'Down-weights the copyrighted rows in the fit; s = 1 trains without them at all (the simplest “protection”).',
-    strength: { min: 0, max: 1, default: 1 },
+    strength: { min: 0, max: 1, default: 1, sweep: [0.5, 1] },
     needsL1Floor: false,
     bothReadings: false,
     F: (l1, l2, { s }) => ({
@@ -122,7 +127,8 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
     formula: '½ℓ2 − ½s·ℓ1',
     sentence:
       'Fits the free rows only and pushes the copyrighted rows’ error up in proportion to it (bounded, since ℓ1 ≤ 2); at s = 0 it is training without them.',
-    strength: { min: 0, max: 100, default: 1 },
+    // s ≤ 1 leaves the fit where it was (the push is weaker than the fit's pull); above, it jumps.
+    strength: { min: 0, max: 100, default: 3, sweep: [0.5, 1, 1.5, 3, 10] },
     needsL1Floor: false,
     bothReadings: false,
     F: (l1, l2, { s }) => ({ F: 0.5 * l2 - 0.5 * s * l1, F1: -0.5 * s, F2: 0.5, F11: 0, F12: 0, F22: 0 }),
@@ -132,7 +138,7 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
     label: 'log barrier',
     formula: '½(ℓ1 + ℓ2) − s·log ℓ1',
     sentence: 'The plain fit minus s·log ℓ1: like the paper’s term, a barrier that keeps ℓ1 away from 0.',
-    strength: { min: 0, max: 1e6, default: 0.1 },
+    strength: { min: 0, max: 100, default: 0.3, sweep: [0.01, 0.03, 0.1, 0.3, 1] },
     needsL1Floor: true,
     bothReadings: false,
     F: (l1, l2, { s }) => ({
@@ -150,7 +156,8 @@ export const METHODS: Readonly<Record<MethodName, MethodInfo>> = {
     formula: '½(ℓ1 + ℓ2) + ½s·softplus(t − τ)²',
     sentence:
       'Asks for the protection directly: a smooth penalty whenever τ = ℓ1/n1 − ℓ2/n2 falls short of the target t.',
-    strength: { min: 0, max: 1e6, default: 100 },
+    // ½s·q² with q ≈ t = 0.02: s must be ~1e4 before the penalty moves a fit of ℓ ~ 1e-3.
+    strength: { min: 0, max: 1e6, default: 1e5, sweep: [1e3, 1e4, 1e5, 1e6] },
     needsL1Floor: false,
     bothReadings: false,
     F: (l1, l2, { s, n1, n2, tauTarget }) => {

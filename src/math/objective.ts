@@ -316,15 +316,23 @@ function familyHessianKernel(problem: Problem, s: ForwardState, fg: FamilyGradie
     rho[i] = 2 * F.F1 * r1 + 2 * F.F2 * r2;
     delta[i] = rho[i] + w[i] * w[i];
   }
+  return { delta, U: [f, rho, p1, p2], C: familyLowRankCoefficients(F, kappa1, kappa2) };
+}
+
+/**
+ * The 4×4 C of the family's Hessian kernel (math.md §9) for U = [f, ρ, p1, p2], row-major, from F's
+ * derivatives and κ_μ = ⟨μ∘f, f⟩ (κ1 on the copyrighted rows, κ2 on the free ones). The one
+ * definition, used by {@link hessianKernel} and the GPU engine (on its float32 sums).
+ */
+export function familyLowRankCoefficients(F: FValues, kappa1: number, kappa2: number): Float64Array {
   const kappa = 2 * F.F1 * kappa1 + 2 * F.F2 * kappa2;
   // prettier-ignore
-  const C = Float64Array.of(
+  return Float64Array.of(
     kappa, -1, 0, 0,
     -1, 0, 0, 0,
     0, 0, 4 * F.F11, 4 * F.F12,
     0, 0, 4 * F.F12, 4 * F.F22,
   );
-  return { delta, U: [f, rho, p1, p2], C };
 }
 
 /** ∇L at x. */
