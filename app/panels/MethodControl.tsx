@@ -10,7 +10,7 @@ import { RANGES, strengthRange } from '../store/settings-table';
 import { NumberField, SelectField } from './fields';
 import { GammaControl } from './GammaControl';
 
-const OPTIONS = METHOD_NAMES.map((m) => ({ value: m, label: `${METHODS[m].label}: ${METHODS[m].formula}` }));
+const OPTIONS = METHOD_NAMES.map((m) => ({ value: m, label: METHODS[m].label }));
 
 /** The method picker, its sentence, and the strength of the chosen method. */
 export function MethodControl() {
@@ -37,7 +37,7 @@ export function MethodControl() {
         testId="method-select"
       />
       <p className="hint" data-testid="method-sentence">
-        {info.sentence}
+        F(ℓ1, ℓ2) = {info.formula}. {info.sentence}
       </p>
       {method === 'paper' ? (
         <GammaControl />

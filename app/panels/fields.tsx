@@ -219,10 +219,11 @@ interface CheckboxFieldProps {
   checked: boolean;
   onChange(checked: boolean): void;
   testId?: string;
+  disabled?: boolean;
 }
 
 /** A labelled checkbox. */
-export function CheckboxField({ label, checked, onChange, testId }: CheckboxFieldProps) {
+export function CheckboxField({ label, checked, onChange, testId, disabled }: CheckboxFieldProps) {
   const id = useId();
   return (
     <div className="row" style={{ margin: '0.25rem 0' }}>
@@ -230,6 +231,7 @@ export function CheckboxField({ label, checked, onChange, testId }: CheckboxFiel
         id={id}
         type="checkbox"
         checked={checked}
+        disabled={disabled}
         data-testid={testId}
         onChange={(e) => onChange(e.target.checked)}
       />

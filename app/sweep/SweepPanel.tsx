@@ -1,19 +1,22 @@
 /**
- * The sweep's controls: the grid (one-click paper grids, editable γc and n1/n lists, seeds),
+ * The sweep's controls: the grid (one-click paper grids and the methods' frontier grid, the
+ * protection methods with their strengths, editable γc and n1/n lists, seeds),
  * run / cancel, a progress bar (cells done / total), what happened, and CSV downloads. The sweep
  * uses the data, reading and solver settings of the single-run view.
  */
 import { fileStamp, saveText } from '../export/download';
-import { NumberField } from '../panels/fields';
+import { METHOD_NAMES, METHODS, type MethodName } from '../../src/math/methods';
+import { CheckboxField, NumberField } from '../panels/fields';
 import { useAppStore } from '../store/app-store';
-import type { SweepSettings } from '../store/settings';
-import { RANGES } from '../store/settings-table';
+import type { OtherMethod, SweepSettings } from '../store/settings';
+import { RANGES, strengthRange } from '../store/settings-table';
 import {
   GRID_PRESETS,
   batchTooLarge,
   cellCount,
   cellsCsv,
   groupCells,
+  gridSlots,
   groupsToCsv,
   partialSweep,
   sweepGammas,
@@ -55,13 +58,19 @@ export function SweepPanel() {
   const total = cellCount(grid);
   const tooLarge = dataset ? batchTooLarge(grid, dataset.n, dataset.d) : null;
   const setGrid = (change: (g: SweepSettings) => void): void => update((s) => change(s.sweep));
+  const frontier = grid.methods.length > 1;
+  const toggleMethod = (m: MethodName, on: boolean): void =>
+    setGrid((g) => {
+      const next = METHOD_NAMES.filter((k) => (k === m ? on : g.methods.includes(k)));
+      if (next.length > 0) g.methods = next; // at least one method
+    });
 
   return (
     <section className="panel" aria-labelledby="sweep-heading">
       <h2 id="sweep-heading">Sweep</h2>
       <p className="hint">
-        Solves every γc × n1/n × tag seed (plus the γc = 0 baseline for each n1/n and seed) as one batch, on
-        the data, reading and solver of the single run. Tags are random with seeds 1…k.
+        Solves every γc (or method strength) × n1/n × tag seed, plus the plain fit (γc = 0) for each n1/n and
+        seed, as one batch, on the data, reading and solver of the single run. Tags are random with seeds 1…k.
       </p>
       <div className="row" role="group" aria-label="The paper's grids">
         {GRID_PRESETS.map((p) => (
@@ -81,12 +90,57 @@ export function SweepPanel() {
             {p.label}
           </button>
         ))}
+        <button
+          type="button"
+          data-testid="sweep-grid-frontier"
+          aria-pressed={grid.methods.length === METHOD_NAMES.length}
+          disabled={running || reading !== 'global'}
+          title={reading !== 'global' ? 'The other methods need the global reading.' : undefined}
+          onClick={() =>
+            setGrid((g) => {
+              g.methods = [...METHOD_NAMES];
+              g.gammas = [...METHODS.paper.strength.sweep];
+              for (const m of METHOD_NAMES)
+                if (m !== 'paper') g.strengths[m as OtherMethod] = [...METHODS[m].strength.sweep];
+              g.fractions = [0.1];
+            })
+          }
+        >
+          Frontier: every method at n1/n = 0.1
+        </button>
       </div>
+      <fieldset className="sweep-methods" data-testid="sweep-methods">
+        <legend className="label">Methods (the frontier chart compares them)</legend>
+        {METHOD_NAMES.map((m) => (
+          <CheckboxField
+            key={m}
+            label={`${METHODS[m].label}: ${METHODS[m].formula}`}
+            checked={grid.methods.includes(m)}
+            disabled={running || (reading !== 'global' && !METHODS[m].bothReadings)}
+            onChange={(on) => toggleMethod(m, on)}
+            testId={`sweep-method-${m}`}
+          />
+        ))}
+        {reading !== 'global' && (
+          <p className="hint">Only the paper&apos;s method is defined under the separate reading.</p>
+        )}
+      </fieldset>
       <div className="sweep-fields">
+        {METHOD_NAMES.filter((m): m is OtherMethod => m !== 'paper' && grid.methods.includes(m)).map((m) => (
+          <ListField
+            key={m}
+            label={`${METHODS[m].label}: strengths s`}
+            values={grid.strengths[m]}
+            range={strengthRange(m)}
+            hint={`From ${strengthRange(m).min} to ${strengthRange(m).max}.`}
+            testId={`sweep-strengths-${m}`}
+            onCommit={(v) => setGrid((g) => (g.strengths[m] = v))}
+          />
+        ))}
         <ListField
-          label="γc values"
+          label={frontier ? 'paper: γc values' : 'γc values'}
           values={grid.gammas}
-          range={RANGES.gammaC}
+          range={strengthRange('paper')}
           hint="Comma-separated; the γc = 0 baseline is always added."
           testId="sweep-gammas"
           onCommit={(v) => setGrid((g) => (g.gammas = v))}
@@ -109,7 +163,10 @@ export function SweepPanel() {
         />
       </div>
       <p className="hint" data-testid="sweep-size">
-        {sweepGammas(grid).length} γc × {grid.fractions.length} n1/n × {grid.seeds} seeds = {total} cells
+        {frontier
+          ? `${gridSlots(grid).length} (method, strength) points with the plain fit`
+          : `${sweepGammas(grid).length} γc`}{' '}
+        × {grid.fractions.length} n1/n × {grid.seeds} seeds = {total} cells
         {dataset ? `, n = ${dataset.n}, d = ${dataset.d}` : ''}; {reading} reading, {solver} (tol {tol}, ≤{' '}
         {maxIter} iterations) on {active === 'gpu' ? backendLabel : 'the CPU (Web Worker)'}.
         {total > BIG_BATCH && active !== 'gpu' ? ' A batch this large takes a while on the CPU.' : ''}

@@ -1,7 +1,12 @@
-/** The sweep view: the panel and its five charts, each with a table of its numbers below it. */
+/**
+ * The sweep view: the panel and its charts, each with a table of its numbers below it; with more
+ * than one method, the protection–utility frontier first, with the cheapest method for a target τ.
+ */
 import type { ReactNode } from 'react';
 import { groupCells, partialSweep, partialText } from './grid';
+import { FrontierTable } from './FrontierTable';
 import {
+  frontierChart,
   l2VsGammaChart,
   protectionUtilityChart,
   tauHeatmapChart,
@@ -57,6 +62,19 @@ export function SweepView() {
         </p>
       )}
       <div className="plots" data-testid="sweep-plots">
+        {grid && grid.methods.length > 1 && (
+          <figure
+            className="panel sweep-figure frontier-figure"
+            aria-label="Protection–utility frontier, one curve per method; click a point to load it"
+          >
+            <SweepPlot
+              label="Protection–utility frontier: τ against ℓ2/n2, one curve per method; click a point to load it"
+              build={frontierChart}
+              testId="sweep-frontier"
+            />
+            <FrontierTable cells={cells} grid={grid} />
+          </figure>
+        )}
         <SweepFigure
           label="τ against γc with min–max bands over seeds and the γc = 0 baseline"
           build={tauVsGammaChart}

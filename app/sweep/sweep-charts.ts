@@ -9,7 +9,7 @@
  */
 import type * as PlotlyTypes from 'plotly.js';
 import type { SweepCell } from '../../src/engine/sweep';
-import type { MethodName } from '../../src/math/methods';
+import { METHOD_NAMES, METHODS, type MethodName } from '../../src/math/methods';
 import type { SweepSettings } from '../store/settings';
 import {
   groupCells,
@@ -20,6 +20,7 @@ import {
   type CellGroup,
   type PartialSweep,
 } from './grid';
+import { frontierPoints, isPlainFit, type FrontierPoint } from './frontier';
 
 /** A (method, γc or strength, n1/n, tag seed) configuration: what clicking a point loads into the single run. */
 export interface CellRef {
@@ -398,5 +399,104 @@ export const protectionUtilityChart: SweepChartBuilder = (cells, grid, partial) 
     layout: partialLayout(partial),
     points,
     pick: pickCustom,
+  };
+};
+
+/** Reads [strength, n1/n, seed, method index] from a frontier point's customdata. */
+function pickFrontier(point: ClickedPoint): CellRef | null {
+  const c = point.customdata;
+  if (!Array.isArray(c) || c.length < 4 || !c.every((v) => typeof v === 'number')) return null;
+  const [gammaC, fraction, seed, index] = c as number[];
+  const method = METHOD_NAMES[index];
+  return method ? { method, gammaC, fraction, seed } : null;
+}
+
+/**
+ * The protection–utility frontier: τ (protection) against ℓ2/n2 (what it costs the free rows,
+ * log scale), one curve per method through its strengths, min–max over seeds as error bars, the
+ * plain fit marked, and a ring on every point no other beats on both (frontier.ts). One curve per
+ * method and n1/n when the grid has several. Clicking a point loads it as a single run.
+ */
+export const frontierChart: SweepChartBuilder = (cells, grid, partial) => {
+  const points = frontierPoints(groupCells(cells, grid));
+  const fractions = [...new Set(points.map((p) => p.fraction))].sort((a, b) => a - b);
+  const several = fractions.length > 1;
+  const data: PlotlyTypes.Data[] = [];
+  // Vertical bars only: the seeds' ℓ2/n2 can span decades on the log axis and would hide the
+  // curves; its min–max is in the hover and the table.
+  const errors = (ps: FrontierPoint[]) => ({
+    error_y: {
+      type: 'data' as const,
+      array: ps.map((p) => p.tau.max - p.tau.mean),
+      arrayminus: ps.map((p) => p.tau.mean - p.tau.min),
+      thickness: 1,
+      width: 3,
+    },
+  });
+  const custom = (p: FrontierPoint) => [
+    p.gammaC,
+    p.fraction,
+    p.firstSeed,
+    METHOD_NAMES.indexOf(p.method),
+    p.l2PerN2.min,
+    p.l2PerN2.max,
+  ];
+  fractions.forEach((fraction, fk) => {
+    METHOD_NAMES.forEach((method, k) => {
+      const mine = points
+        .filter((p) => p.fraction === fraction && p.method === method && !isPlainFit(p))
+        .sort((a, b) => a.gammaC - b.gammaC);
+      if (mine.length === 0) return;
+      const strength = method === 'paper' ? 'γc' : 's';
+      const name = `${METHODS[method].label}${several ? `, n1/n = ${fraction}` : ''}`;
+      data.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name,
+        x: mine.map((p) => p.l2PerN2.mean),
+        y: mine.map((p) => p.tau.mean),
+        customdata: mine.map(custom),
+        ...errors(mine),
+        line: { color: colour(k), width: 2, ...(fk > 0 ? { dash: fk === 1 ? 'dash' : 'dot' } : {}) },
+        marker: { color: colour(k), size: 8 },
+        hovertemplate: `${name}<br>${strength} = %{customdata[0]}<br>τ = %{y:.3g} (bar: min–max over seeds)<br>ℓ2/n2 = %{x:.3g} (%{customdata[4]:.2g} to %{customdata[5]:.2g})<extra>means over seeds</extra>`,
+      });
+    });
+  });
+  const plain = points.filter(isPlainFit);
+  if (plain.length)
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'plain fit (no protection)',
+      x: plain.map((p) => p.l2PerN2.mean),
+      y: plain.map((p) => p.tau.mean),
+      customdata: plain.map(custom),
+      ...errors(plain),
+      marker: { color: '#000000', size: 11, symbol: 'x' },
+      hovertemplate:
+        'plain fit, n1/n = %{customdata[1]}<br>ℓ2/n2 = %{x:.3g}, τ = %{y:.3g}<extra>the baseline</extra>',
+    });
+  const best = points.filter((p) => p.nonDominated);
+  if (best.length)
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: 'non-dominated (no point has more τ for less ℓ2/n2)',
+      x: best.map((p) => p.l2PerN2.mean),
+      y: best.map((p) => p.tau.mean),
+      customdata: best.map(custom),
+      // An open ring (its colour is the outline) around the method's own marker.
+      marker: { size: 17, color: '#d55e00', line: { width: 2 }, symbol: 'circle-open' },
+      hoverinfo: 'skip',
+    });
+  return {
+    title: titled('Protection–utility frontier: τ against ℓ2/n2, one curve per method', partial),
+    xTitle: 'ℓ2/n2: error on the free rows (log; lower is better)',
+    yTitle: 'τ (protection)',
+    data,
+    layout: { ...partialLayout(partial), xaxis: { type: 'log', exponentformat: 'power' } },
+    points: points.length,
+    pick: pickFrontier,
   };
 };
