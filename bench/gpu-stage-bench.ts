@@ -19,6 +19,7 @@ import {
   KernelSet,
   MATVEC_TK,
   MatVecStage,
+  packConfigs,
   ReduceStage,
   type RowInputs,
   SC,
@@ -48,12 +49,9 @@ function buf(device: GPUDevice, data: Float32Array<ArrayBuffer> | Uint32Array<Ar
   return b;
 }
 
-/** K config records (γc = 0.1 as f32, reading 0 = 'global', 2 pads), as shaders/common.wgsl reads them. */
+/** K config records (the paper's, γc = 0.1, 'global'), packed as the engine packs them. */
 function configWords(K: number): Uint32Array<ArrayBuffer> {
-  const words = new Uint32Array(K * 4);
-  const f = new Float32Array(words.buffer);
-  for (let k = 0; k < K; k++) f[k * 4] = 0.1;
-  return words;
+  return packConfigs(Array.from({ length: K }, () => ({ gammaC: 0.1, reading: 'global' as const })));
 }
 
 const fmt = (v: number): string => v.toPrecision(3);

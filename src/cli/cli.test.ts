@@ -575,4 +575,106 @@ describe('CLI --link', () => {
     expect(a).toHaveLength(3 * 2 * 2);
     expect(a.map((c: { tau: number }) => c.tau)).toEqual(b.map((c: { tau: number }) => c.tau));
   });
+
+  it('--method and --strength: the same run as a link with m and g, and a sweep over methods as the sweep view runs it', async () => {
+    const gen = ['--generate', 'gaussian', '--n', '80', '--d', '5', '--seed', '4'];
+    const flags = cli(
+      'solve',
+      ...gen,
+      '--fraction',
+      '0.2',
+      '--tag-seed',
+      '3',
+      '--method',
+      'tau-target',
+      '--strength',
+      '1e4',
+      '--tau-target',
+      '0.05',
+      '--no-history',
+    );
+    expect(flags.stderr).toBe('');
+    const link = cli(
+      'solve',
+      '--link',
+      '#v=2&n=80&d=5&seed=4&frac=0.2&tseed=3&m=tau-target&g=10000&tt=0.05',
+      '--no-history',
+    );
+    expect(link.stderr).toBe('');
+    const a = JSON.parse(flags.stdout);
+    const b = JSON.parse(link.stdout);
+    expect(a.method).toBe('tau-target');
+    expect(b.method).toBe('tau-target');
+    expect(a.tau).toBe(b.tau);
+    expect(a.tauBound).toBeNull();
+    // The library by hand: the same objective, solved from 0.
+    const dataset = generate({
+      kind: 'gaussian',
+      n: 80,
+      d: 5,
+      noise: 0.3,
+      xScale: 0.7,
+      seed: 4,
+      reg: DEFAULT_REG,
+    }).dataset;
+    const mask = applyTagRule({ kind: 'random', fraction: 0.2, seed: 3 }, 80);
+    const config = {
+      gammaC: 1e4,
+      mask,
+      reading: 'global' as const,
+      method: 'tau-target' as const,
+      tauTarget: 0.05,
+    };
+    const solver = new BatchSolver(new CpuEngine(dataset), [config], startPoint(5, 0), {
+      solver: 'newton',
+      maxIter: 100,
+      tol: 1e-8,
+      seed: 1,
+    });
+    while (!solver.done) await solver.step();
+    expect(a.tau).toBe(solver.results()[0].parts.tau);
+
+    const sweep = cli(
+      'sweep',
+      ...gen,
+      '--method',
+      'reweight,paper',
+      '--gamma',
+      '0.1',
+      '--strength',
+      '0.5,1',
+      '--fraction',
+      '0.2',
+      '--seeds',
+      '2',
+    );
+    expect(sweep.stderr).toBe('');
+    const cells = JSON.parse(sweep.stdout).cells as { method: string; gammaC: number }[];
+    // Per tag seed, the plain fit first, the paper's γc, then the other methods' strengths.
+    const perSeed = ['paper 0', 'paper 0.1', 'reweight 0.5', 'reweight 1'];
+    expect(cells.map((c) => `${c.method} ${c.gammaC}`)).toEqual([...perSeed, ...perSeed]);
+    const viaLink = cli(
+      'sweep',
+      '--link',
+      '#v=2&n=80&d=5&seed=4&page=sweep&sm=paper_reweight&sg=0.1&sr=0.5_1&sf=0.2&ss=2',
+    );
+    expect(viaLink.stderr).toBe('');
+    expect(JSON.parse(viaLink.stdout).cells).toEqual(JSON.parse(sweep.stdout).cells);
+  });
+
+  it('a method, strength or reading the method cannot take exits 2 with one line', () => {
+    const gen = ['solve', '--generate', 'gaussian', '--n', '40', '--d', '3', '--fraction', '0.2'];
+    for (const [args, message] of [
+      [['--method', 'nope'], '--method: unknown method "nope"'],
+      [['--method', 'reweight', '--strength', '3'], '--strength: 3 is above the maximum 1'],
+      [['--method', 'logbarrier', '--reading', 'separate'], 'defined under the global reading only'],
+      [['--gamma', '0.1', '--strength', '0.1'], 'give --strength or --gamma, not both'],
+      [['--tau-target', '0.1'], '--tau-target is for --method tau-target'],
+    ] as const) {
+      const r = cli(...gen, ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
 });

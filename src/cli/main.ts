@@ -45,17 +45,33 @@ import { DEFAULT_SETTINGS, type Settings } from '../../app/store/settings';
 import { SWEEP_SEED_BASE } from '../../app/run/run-config';
 import { joinFlagValues } from './args';
 import { loadLink } from './link';
-import { loadProblem, loadX, num, numList, settingFlag, str, UsageError, type Flags } from './problem-source';
+import {
+  loadProblem,
+  loadX,
+  methodListFlag,
+  num,
+  numList,
+  readingFlag,
+  settingFlag,
+  str,
+  UsageError,
+  type Flags,
+} from './problem-source';
+import { DEFAULT_TAU_TARGET, METHOD_NAMES, METHODS, type MethodName } from '../math/methods';
 
 const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
   eval  --problem P.json --x X.json
   solve (--problem P.json | --data D.csv [--gamma G] [--fraction F --tag-seed S] |
          --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--reg ρ])
         [--gamma G] [--solver newton|gd|sketched|newton-cg] [--reading global|separate]
+        [--method ${METHOD_NAMES.join('|')} (default paper) --strength S (the method's s; γc for paper)]
+        [--tau-target T (with --method tau-target)]
         [--max-iter N (default ${DEFAULT_SETTINGS.maxIter})] [--tol T (default ${DEFAULT_SETTINGS.tol})] [--step η] [--sketch-rows R]
         [--x0-seed S (0 = start at x = 0)] [--eps2 E] [--no-history]
   sweep (--data D.csv | --problem P.json | --generate …) --gamma 0,0.1,… --fraction 0.1,0.2,…
         [--seeds K] [--seed-base S] [--solver …] [--x0-seed S] [--csv FILE]
+        [--method paper,reweight,… (default paper) --strength s1,s2,… (for every method but the
+        paper's, whose values are --gamma; default: each method's own list) --tau-target T]
   solve --preset ID | sweep --preset ID   a classroom preset exactly as the playground runs it
         (float64 CPU engine; prints its claim's verdict), ID one of ${PRESETS.map((p) => p.id).join(', ')}
   solve --link URL | sweep --link URL   exactly what a playground link runs (URL, '#v=2&…' or the
@@ -84,6 +100,9 @@ const OPTIONS = {
   clusters: { type: 'string' },
   spread: { type: 'string' },
   gamma: { type: 'string' },
+  method: { type: 'string' },
+  strength: { type: 'string' },
+  'tau-target': { type: 'string' },
   reading: { type: 'string' },
   solver: { type: 'string' },
   'max-iter': { type: 'string' },
@@ -268,7 +287,11 @@ function settingsRunOutput(settings: Settings, { run, twin }: SettingsSolve, eps
   return {
     x: Array.from(run.x),
     ...solveSummary(run),
-    tauBound: tauBound(settings.gammaC, run.parts.n1, run.parts.n2, eps2 ?? run.parts.l2),
+    tauBound:
+      settings.method === 'paper'
+        ? tauBound(settings.gammaC, run.parts.n1, run.parts.n2, eps2 ?? run.parts.l2)
+        : null,
+    method: settings.method,
     gammaC: settings.gammaC,
     reading: settings.reading,
     solver: settings.solver,
@@ -357,7 +380,7 @@ async function cmdLink(verb: 'solve' | 'sweep', flags: Flags): Promise<unknown> 
     source,
     engine: solved.engine,
     ...settingsRunOutput(settings, solved, eps2),
-    claims: claimsAt(solved.run, problem.dataset, settings.gammaC, eps2),
+    claims: settings.method === 'paper' ? claimsAt(solved.run, problem.dataset, settings.gammaC, eps2) : null,
     history: flags['no-history'] ? undefined : solved.run.history,
   };
 }
@@ -378,12 +401,16 @@ async function cmdSolve(flags: Flags): Promise<unknown> {
       startPoint(dataset.d, settings.x0Seed),
       solverOptionsFrom(settings),
     );
+    // The paper's bound and claims are about its γc/ℓ1 term: null for the other methods.
+    const paper = (config.method ?? 'paper') === 'paper';
     return {
       x: Array.from(r.x),
       ...solveSummary(r),
-      tauBound: tauBound(config.gammaC, r.parts.n1, r.parts.n2, eps2 ?? r.parts.l2),
-      claims: claimsAt(r, dataset, config.gammaC, eps2),
+      tauBound: paper ? tauBound(config.gammaC, r.parts.n1, r.parts.n2, eps2 ?? r.parts.l2) : null,
+      claims: paper ? claimsAt(r, dataset, config.gammaC, eps2) : null,
       source,
+      method: config.method ?? 'paper',
+      ...(config.method === 'tau-target' ? { tauTarget: config.tauTarget ?? DEFAULT_TAU_TARGET } : {}),
       gammaC: config.gammaC,
       reading: config.reading,
       solver: settings.solver,
@@ -399,12 +426,37 @@ async function cmdSolve(flags: Flags): Promise<unknown> {
 async function cmdSweep(flags: Flags): Promise<unknown> {
   if (flags.preset !== undefined) return cmdPreset('sweep', flags);
   if (flags.link !== undefined) return cmdLink('sweep', flags);
-  const gammas = numList(flags, 'gamma', { min: 0 });
+  const methods = methodListFlag(flags);
+  const paper = methods.includes('paper');
+  const gammas = numList(flags, 'gamma', { min: 0, max: METHODS.paper.strength.max });
   const fractions = numList(flags, 'fraction', { min: 0, max: 1 });
-  if (!gammas) throw new UsageError('sweep needs --gamma, e.g. --gamma 0,0.1,0.2');
+  if (!gammas && paper) throw new UsageError('sweep needs --gamma, e.g. --gamma 0,0.1,0.2');
+  if (gammas && !paper)
+    throw new UsageError(
+      "--gamma is the paper method's strength list; add paper to --method or drop --gamma",
+    );
+  const strengthList = str(flags, 'strength');
+  const strengths: Partial<Record<MethodName, number[]>> = {};
+  for (const m of methods) {
+    if (m === 'paper') continue;
+    const { min, max, sweep } = METHODS[m].strength;
+    strengths[m] = strengthList === undefined ? [...sweep] : numList(flags, 'strength', { min, max })!;
+  }
+  if (strengthList !== undefined && methods.every((m) => m === 'paper'))
+    throw new UsageError('--strength is for the methods other than paper (its values are --gamma)');
+  const tauTarget = num(flags, 'tau-target', { min: 1e-6, max: 2 });
+  if (methods.some((m) => m !== 'paper') && readingFlag(flags) === 'separate')
+    throw new UsageError('the methods other than paper are defined under the global reading only');
   if (!fractions) throw new UsageError('sweep needs --fraction, e.g. --fraction 0.1,0.2');
   // The grid's tags are made per cell; load the data without --gamma/--fraction.
-  const dataFlags: Flags = { ...flags, gamma: undefined, fraction: undefined };
+  const dataFlags: Flags = {
+    ...flags,
+    gamma: undefined,
+    fraction: undefined,
+    method: undefined,
+    strength: undefined,
+    'tau-target': undefined,
+  };
   const { dataset, config, notices, source } = loadProblem(dataFlags, { requireTags: false });
   notices.forEach(note);
   const seeds = num(flags, 'seeds', { min: 1, integer: true, max: 1000 }) ?? 1;
@@ -412,7 +464,10 @@ async function cmdSweep(flags: Flags): Promise<unknown> {
     num(flags, 'seed-base', { min: 0, integer: true, max: Number.MAX_SAFE_INTEGER }) ?? SWEEP_SEED_BASE;
   const settings = solverSettings(flags);
   const spec = {
-    gammas,
+    gammas: gammas ?? [],
+    methods,
+    strengths,
+    ...(tauTarget !== undefined ? { tauTarget } : {}),
     fractions,
     seeds,
     seedBase,

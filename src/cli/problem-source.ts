@@ -13,6 +13,7 @@ import { parseProblemJson } from '../data/problem-json';
 import { decodeDataFile, type DecodedText } from '../data/text';
 import { applyTagRule } from '../data/tagging';
 import type { Dataset, ObjectiveConfig, Reading } from '../math/types';
+import { METHOD_NAMES, METHODS, type MethodName } from '../math/methods';
 import { SETTINGS_TABLE } from '../../app/store/settings-table';
 
 /** A problem with the user's input: exit code 2 and one line on stderr. */
@@ -132,6 +133,42 @@ export function numList(flags: Flags, name: string, opts: NumLimits = {}): numbe
   return s.split(',').map((part) => checkLimits(name, part, decimal(name, part), opts));
 }
 
+/** One method name, as --method takes it. */
+function methodName(flag: string, raw: string): MethodName {
+  const m = METHOD_NAMES.find((name) => name === raw.trim());
+  if (m === undefined)
+    throw new UsageError(
+      `--${flag}: unknown method "${clipEcho(raw.trim())}" (use ${METHOD_NAMES.join(', ')})`,
+    );
+  return m;
+}
+
+/** --method NAME for eval and solve (default the paper's). */
+export function methodFlag(flags: Flags): MethodName {
+  const raw = str(flags, 'method');
+  return raw === undefined ? 'paper' : methodName('method', raw);
+}
+
+/** --method a,b,c for sweep (default the paper's only), in the table's order. */
+export function methodListFlag(flags: Flags): MethodName[] {
+  const raw = str(flags, 'method');
+  if (raw === undefined) return ['paper'];
+  const asked = new Set(raw.split(',').map((part) => methodName('method', part)));
+  return METHOD_NAMES.filter((m) => asked.has(m));
+}
+
+/**
+ * The strength of the method: --strength S, or --gamma G (the paper's name for it); one of the
+ * two. Checked against the method's own range (src/math/methods.ts), as a link is.
+ */
+export function strengthFlag(flags: Flags, method: MethodName): number | undefined {
+  if (flags.strength !== undefined && flags.gamma !== undefined)
+    throw new UsageError('give --strength or --gamma, not both (they are the same number)');
+  const flag = flags.strength !== undefined ? 'strength' : 'gamma';
+  const { min, max } = METHODS[method].strength;
+  return num(flags, flag, { min, max });
+}
+
 /** The --reading flag. */
 export function readingFlag(flags: Flags): Reading | undefined {
   const r = str(flags, 'reading');
@@ -182,8 +219,16 @@ export function loadProblem(flags: Flags, opts: { requireTags: boolean }): Loade
   if (sources.length !== 1) {
     throw new UsageError('give exactly one of --problem P.json, --data D.csv or --generate NAME');
   }
-  const gamma = settingFlag(flags, 'gamma');
+  const method = methodFlag(flags);
+  const gamma = strengthFlag(flags, method);
+  const tauTarget = settingFlag(flags, 'tau-target');
   const reading = readingFlag(flags);
+  if (method !== 'paper' && reading === 'separate')
+    throw new UsageError(
+      `--method ${method} is defined under the global reading only; drop --reading separate`,
+    );
+  if (tauTarget !== undefined && method !== 'tau-target')
+    throw new UsageError('--tau-target is for --method tau-target');
   const fraction = settingFlag(flags, 'fraction');
   const seed = settingFlag(flags, 'seed');
   const tagSeed = settingFlag(flags, 'tag-seed') ?? seed ?? 1;
@@ -245,6 +290,14 @@ export function loadProblem(flags: Flags, opts: { requireTags: boolean }): Loade
   }
   if (gamma !== undefined) config.gammaC = gamma;
   if (reading !== undefined) config.reading = reading;
+  if (method !== 'paper') {
+    if (config.reading !== 'global')
+      throw new UsageError(
+        `--method ${method} is defined under the global reading only; the problem file asks for "${config.reading}"`,
+      );
+    config.method = method;
+    if (method === 'tau-target' && tauTarget !== undefined) config.tauTarget = tauTarget;
+  }
   return { dataset, config, notices, source };
 }
 

