@@ -132,8 +132,7 @@ export function sweepStrengthSlots(
 /** Validates a spec, throwing an Error that says what is wrong. */
 export function validateSweepSpec(spec: SweepSpec): void {
   const methods = sweepMethods(spec);
-  for (const m of spec.methods ?? [])
-    if (!(m in METHODS)) throw new Error(`sweep: unknown method "${m}"`);
+  for (const m of spec.methods ?? []) if (!(m in METHODS)) throw new Error(`sweep: unknown method "${m}"`);
   if (methods.length === 0) throw new Error('sweep: give at least one method');
   if (methods.includes('paper') && !spec.gammas.length) throw new Error('sweep: give at least one γc value');
   for (const m of methods) {
@@ -142,7 +141,8 @@ export function validateSweepSpec(spec: SweepSpec): void {
     if (!list.length) throw new Error(`sweep: give at least one strength for ${m}`);
     const { min, max } = METHODS[m].strength;
     for (const v of list)
-      if (!(v >= min && v <= max)) throw new Error(`sweep: ${m} strengths must be in [${min}, ${max}], got ${v}`);
+      if (!(v >= min && v <= max))
+        throw new Error(`sweep: ${m} strengths must be in [${min}, ${max}], got ${v}`);
     if (!METHODS[m].bothReadings && spec.reading !== 'global')
       throw new Error(`sweep: ${m} is defined under the global reading only`);
   }
@@ -254,7 +254,9 @@ export async function runSweep(
   const summary: SweepSummaryRow[] = [];
   for (const fraction of spec.fractions) {
     for (const { method, gammaC } of strengthSlots) {
-      const group = cells.filter((c) => c.fraction === fraction && c.method === method && c.gammaC === gammaC);
+      const group = cells.filter(
+        (c) => c.fraction === fraction && c.method === method && c.gammaC === gammaC,
+      );
       summary.push({
         method,
         gammaC,
