@@ -33,9 +33,9 @@ export const LESSON: readonly LessonStep[] = [
     text: 'Run the sweep and read ℓ2/n2. All rows share one x: pushing the copyrighted rows away also pulls the fit of the free rows off, more so as γc grows.',
   },
   {
-    presetId: 'fraction',
-    title: 'Many protected rows',
-    text: 'Run the sweep and read τ vs n1/n. One γc/ℓ1 term is shared by all tagged rows, so each row gets less protection as n1 grows.',
+    presetId: 'frontier',
+    title: 'Is dropping the data enough?',
+    text: 'Run the sweep and read the frontier. Leaving the copyrighted rows out of the loss protects nothing: the model still predicts them from the other rows, so τ stays at the plain fit’s. The barrier methods push them away, at a price on the free rows.',
   },
   {
     presetId: 'topic',

@@ -6,6 +6,7 @@
  * playback speed and the page modes).
  */
 import { DEFAULT_SETTINGS, cloneSettings, paperSweep, type Settings } from '../store/settings';
+import { METHOD_NAMES, METHODS } from '../../src/math/methods';
 import { CLAIMS, type PresetClaim } from './preset-claims';
 
 /** One preset. */
@@ -58,6 +59,18 @@ export const PRESETS: readonly Preset[] = [
         s.page = 'sweep';
       }),
     claim: CLAIMS.utilityCost,
+  },
+  {
+    id: 'frontier',
+    label: 'Is dropping the copyrighted data enough?',
+    note: 'Every protection method at n1/n = 0.1 over 5 tag seeds, in the sweep view: press Run sweep and read the frontier. Training without the copyrighted rows (reweight s = 1) leaves τ where the plain fit has it, because the model still predicts those rows from the others; the paper’s γc/ℓ1 and the log barrier raise τ above 0.01, at a cost on the free rows that the chart shows.',
+    make: () =>
+      fromDefaults((s) => {
+        s.sweep = paperSweep({ gammas: [...METHODS.paper.strength.sweep], fractions: [0.1], seeds: 5 });
+        s.sweep.methods = [...METHOD_NAMES];
+        s.page = 'sweep';
+      }),
+    claim: CLAIMS.droppingIsNotEnough,
   },
   {
     id: 'fraction',
