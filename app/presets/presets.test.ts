@@ -4,11 +4,12 @@ import { parseHash, serializeSettings } from '../store/url-codec';
 import { PRESETS, applyPreset, matchingPreset } from './presets';
 
 describe('presets', () => {
-  it('has the classroom presets of issues 5 and 8', () => {
+  it('has the classroom presets of issues 5, 8 and 12', () => {
     expect(PRESETS.map((p) => p.id)).toEqual([
       'quick',
       'figure1',
       'utility',
+      'frontier',
       'fraction',
       'readings',
       'nonconvex',
