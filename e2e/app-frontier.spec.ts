@@ -13,6 +13,8 @@ const POINTS = 1 + METHOD_NAMES.reduce((k, m) => k + METHODS[m].strength.sweep.l
 
 /** Clicks the frontier chart's point of `label` at strength `s` (its mean; log x axis). */
 async function clickFrontierPoint(page: Page, label: string, s: number): Promise<void> {
+  // A mouse click at page coordinates does not scroll: bring the chart into the viewport first.
+  await page.getByTestId('sweep-frontier').scrollIntoViewIfNeeded();
   const at = await page.evaluate(
     ({ label, s }) => {
       type Axis = { _offset: number; l2p(v: number): number };

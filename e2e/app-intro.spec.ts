@@ -62,18 +62,18 @@ test.describe('tablet in dark mode', () => {
     await page.getByTestId('intro-dismiss').click();
     await waitForData(page, 60, 3);
 
-    // Tab from the last control of the tags panel to the first term of the objective panel (γc).
+    // Tab from the last control of the tags panel to the first term of the objective panel (the method).
     await page.getByRole('button', { name: 'Clear all tags' }).focus();
     await page.keyboard.press('Tab');
     const term = page.locator(':focus');
-    await expect(term).toHaveAttribute('data-term', 'gammaC');
+    await expect(term).toHaveAttribute('data-term', 'method');
     const tipId = await term.getAttribute('aria-describedby');
     expect(tipId).toBeTruthy();
     const tip = page.locator(`[id="${tipId}"]`);
     await expect(tip).toBeVisible();
     await expect(tip).toHaveAttribute('role', 'tooltip');
-    await expect(tip).toContainText(GLOSSARY.gammaC.text);
-    await expect(term).toHaveAccessibleDescription(/weight of the protection term/);
+    await expect(tip).toContainText(GLOSSARY.method.text);
+    await expect(term).toHaveAccessibleDescription(/How the loss keeps the model from fitting/);
     // The explanation is not part of the label: the slider's name stays "γc (log scale)".
     await expect(page.getByTestId('gamma-slider')).toHaveAccessibleName('γc (log scale)');
 

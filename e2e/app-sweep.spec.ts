@@ -107,6 +107,8 @@ async function expectPointCounts(page: Page): Promise<void> {
 /** Clicks the heatmap cell at (γc column, n1/n row) of the grid (rows go bottom to top). */
 async function clickHeatmapCell(page: Page, column: number, row: number): Promise<void> {
   const area = page.locator('[data-testid="sweep-heatmap"] .nsewdrag').first();
+  // A mouse click at page coordinates does not scroll: bring the chart into the viewport first.
+  await area.scrollIntoViewIfNeeded();
   const box = await area.boundingBox();
   if (!box) throw new Error('the heatmap has no plot area');
   const columns = grid.gammas.length + 1;

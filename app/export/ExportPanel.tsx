@@ -2,7 +2,7 @@
  * Export and reproduce: the run manifest (JSON) and the curves (CSV) of the current run, and a
  * file picker that loads a manifest back, reruns it and says whether τ matches. Files are read
  * and written in this browser only. The code behind the buttons (reproduce.ts: the manifest, the
- * CSV of the curves, the rerun) loads on first use.
+ * CSV of the curves, the rerun) loads on first use, and so does the PyTorch export (torch-export.ts).
  */
 import { useRef } from 'react';
 import { useProgressValue } from '../run/use-progress';
@@ -26,6 +26,7 @@ function notLoaded(): void {
 export function ExportPanel() {
   const inputRef = useRef<HTMLInputElement>(null);
   const outcome = useAppStore((s) => s.outcome);
+  const hasData = useAppStore((s) => s.dataset !== null);
   const hasCurves = useProgressValue(
     (c) => (c.histories[0]?.length ?? 0) > 0,
     (a, b) => a === b,
@@ -51,6 +52,15 @@ export function ExportPanel() {
         >
           Curves (CSV)
         </button>
+        <button
+          type="button"
+          onClick={() => void import('./torch-export').then((m) => m.exportTorch(), notLoaded)}
+          disabled={!hasData}
+          data-testid="export-torch"
+          title="A zip with copyright_loss.py (the objectives and the LM copyright loss for PyTorch, exact under torch.distributed), run.json and data.csv"
+        >
+          Export to PyTorch
+        </button>
         <button type="button" onClick={() => inputRef.current?.click()} data-testid="load-manifest">
           Load a run manifest…
         </button>
@@ -71,7 +81,10 @@ export function ExportPanel() {
       </div>
       <p className="hint">
         A manifest holds the settings, the app version, the backend and adapter, the data's SHA-256, the
-        metrics and the full history. Loading one applies its settings, checks the data and reruns it.
+        metrics and the full history. Loading one applies its settings, checks the data and reruns it. The
+        PyTorch export is a zip: the loss module, run.json and data.csv;{' '}
+        <code>python copyright_loss.py run.json</code> evaluates the finished run&apos;s objective again in
+        PyTorch.
       </p>
       {phase !== 'idle' && (
         <p

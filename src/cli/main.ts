@@ -44,6 +44,7 @@ import { PRESETS, presetById } from '../../app/presets/presets';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/store/settings';
 import { SWEEP_SEED_BASE } from '../../app/run/run-config';
 import { joinFlagValues } from './args';
+import { exportTorch } from './export-torch';
 import { loadLink } from './link';
 import {
   loadProblem,
@@ -59,7 +60,7 @@ import {
 } from './problem-source';
 import { DEFAULT_TAU_TARGET, METHOD_NAMES, METHODS, type MethodName } from '../math/methods';
 
-const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
+const USAGE = `usage: npm run cli -- <eval|solve|sweep|export-torch> [flags]
   eval  --problem P.json --x X.json
   solve (--problem P.json | --data D.csv [--gamma G] [--fraction F --tag-seed S] |
          --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--reg ρ])
@@ -80,6 +81,10 @@ const USAGE = `usage: npm run cli -- <eval|solve|sweep> [flags]
   every verb: [--engine cpu|gpu] [--shards N|auto] [--out FILE]
         --shards: the CPU engine's rows split over N worker threads (auto: one per core, at most
         ${MAX_SHARDS}); the same results to the last bit, faster on large data
+  export-torch --out DIR [--link URL [--data D.csv]]
+        the PyTorch module (pytorch/copyright_loss.py: the objectives, the LM copyright loss, exact
+        under torch.distributed); with a link, its run solved here as run.json + data.csv, which
+        \`python DIR/copyright_loss.py DIR/run.json\` evaluates again
   -h, --help: this text`;
 
 const OPTIONS = {
@@ -498,10 +503,26 @@ function toJson(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
 }
 
+/** `export-torch --out DIR [--link URL [--data D.csv]]` (export-torch.ts). */
+async function cmdExportTorch(flags: Flags): Promise<unknown> {
+  const dir = str(flags, 'out');
+  if (dir === undefined)
+    throw new UsageError('export-torch needs --out DIR (the folder to write the module into)');
+  const extra = Object.keys(flags).filter(
+    (k) => flags[k] !== undefined && !['out', 'link', 'data'].includes(k),
+  );
+  if (extra.length)
+    throw new UsageError(`export-torch takes --out, --link and --data only; drop --${extra[0]}`);
+  if (flags.data !== undefined && flags.link === undefined)
+    throw new UsageError('--data goes with --link (the CSV an uploaded-data link names)');
+  return exportTorch(dir, str(flags, 'link'), str(flags, 'data'));
+}
+
 const VERBS: Record<string, (f: Flags) => Promise<unknown>> = {
   eval: cmdEval,
   solve: cmdSolve,
   sweep: cmdSweep,
+  'export-torch': cmdExportTorch,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -516,7 +537,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const run = VERBS[verb];
-  if (!run) throw new UsageError(`unknown verb "${clipEcho(verb)}" (use eval, solve or sweep)`);
+  if (!run) throw new UsageError(`unknown verb "${clipEcho(verb)}" (use eval, solve, sweep or export-torch)`);
   let flags: Flags;
   try {
     flags = parseArgs({
@@ -538,7 +559,8 @@ async function main(argv: string[]): Promise<number> {
       '--w was replaced by --reg ρ (w_i = ρ·u_i/n, u_i ~ U[0.5, 1.5)); an old --w s at n rows is --reg s·n',
     );
   }
-  const out = str(flags, 'out');
+  // export-torch's --out is the folder it writes into; its summary goes to stdout.
+  const out = verb === 'export-torch' ? undefined : str(flags, 'out');
   const text = toJson(await run(flags)) + '\n';
   if (out) {
     try {
