@@ -269,7 +269,9 @@ def load_run(run_json: str, dtype: torch.dtype = torch.float64) -> Dict[str, obj
 def _example(steps: int = 5) -> None:
     """A tiny character bigram model trained a few steps on random data, on one process or under
     ``torchrun --nproc_per_node 2 copyright_loss.py`` (CPU, gloo): every rank gets an uneven share
-    of one global batch and DDP averages the exact gradients."""
+    of one global batch and DDP averages the exact gradients. Where the launcher fails (Debian's
+    torch 1.13 on Python 3.11), start the two processes as it would, with RANK=0 and RANK=1,
+    WORLD_SIZE=2, MASTER_ADDR=127.0.0.1 and the same MASTER_PORT."""
     import os
 
     world = int(os.environ.get("WORLD_SIZE", "1"))

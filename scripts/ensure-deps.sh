@@ -34,3 +34,13 @@ if [ "$need_chromium" = 1 ]; then
     fi
   fi
 fi
+
+# Debian's PyTorch (python3-torch 1.13, for Debian's /usr/bin/python3): the exported PyTorch module
+# is tested in it (src/lm/pytorch-export.test.ts), including two gloo processes on 127.0.0.1.
+need_torch=${NEED_TORCH:-1}
+if [ "$need_torch" = 1 ] && ! /usr/bin/python3 -c 'import torch' >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
+  echo "[deps] installing Debian's python3-torch"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends python3-torch >/dev/null
+fi
