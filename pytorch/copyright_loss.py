@@ -25,6 +25,8 @@ Works with PyTorch 1.13 (Debian's python3-torch) and later; nothing newer is use
 Re-running an export (run.json and data.csv beside this file): ``python copyright_loss.py
 run.json`` prints the run's L and tau at its final x next to the playground's.
 
+For a Trainer-style loop, ``compute_loss(model, inputs, gamma)`` does the causal shift itself.
+
 Usage (five lines):
     from copyright_loss import copyright_lm_loss
     logits = model(input_ids).logits            # (batch, time, vocab)
@@ -264,6 +266,34 @@ def load_run(run_json: str, dtype: torch.dtype = torch.float64) -> Dict[str, obj
         "expected": {k: result[k] for k in ("L", "l1", "l2", "tau")} if result else None,
         "link": run["link"],
     }
+
+
+def compute_loss(
+    model: torch.nn.Module,
+    inputs: Dict[str, torch.Tensor],
+    gamma: float,
+    return_outputs: bool = False,
+    ignore_index: int = IGNORE_INDEX,
+):
+    """A drop-in ``compute_loss`` for a causal language model (e.g. a Hugging Face Trainer
+    subclass: ``return compute_loss(model, inputs, self.gamma, return_outputs)``).
+
+    ``inputs`` holds ``input_ids`` (batch, time), ``labels`` (batch, time; -100 on padding) and
+    ``copyright_mask`` (batch, time, bool: the copyrighted tokens), plus anything else the model
+    takes (e.g. ``attention_mask``). As in causal-LM training, position t predicts token t + 1:
+    logits are shifted left and labels and mask right. The model's output has ``.logits`` or is
+    the logits tensor itself."""
+    inputs = dict(inputs)
+    labels = inputs.pop("labels")
+    mask = inputs.pop("copyright_mask")
+    outputs = model(**inputs)
+    logits = outputs.logits if hasattr(outputs, "logits") else outputs
+    loss, metrics = copyright_lm_loss(
+        logits[:, :-1, :], labels[:, 1:], mask[:, 1:], gamma, ignore_index=ignore_index
+    )
+    if return_outputs:
+        return loss, (outputs, metrics)
+    return loss
 
 
 def _example(steps: int = 5) -> None:

@@ -8,7 +8,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import torch  # noqa: E402
 
-from copyright_loss import copyright_lm_loss  # noqa: E402
+from copyright_loss import compute_loss, copyright_lm_loss  # noqa: E402
 
 
 def main() -> None:
@@ -30,9 +30,27 @@ def main() -> None:
         gamma=c["gamma"],
     )
     loss.backward()
+
+    # compute_loss on the same targets: inputs of one more token, shifted inside.
+    class Bigram(torch.nn.Module):
+        def forward(self, input_ids):  # type: ignore[override]
+            return lin(emb(input_ids))
+
+    shifted = compute_loss(
+        Bigram(),
+        {
+            "input_ids": torch.cat([inputs, inputs[-1:]]).unsqueeze(0),
+            "labels": torch.cat([torch.tensor([-100]), torch.tensor(c["labels"])]).unsqueeze(0),
+            "copyright_mask": torch.cat(
+                [torch.tensor([False]), torch.tensor(c["copyright"], dtype=torch.bool)]
+            ).unsqueeze(0),
+        },
+        gamma=c["gamma"],
+    )
     json.dump(
         {
             "loss": loss.item(),
+            "compute_loss": shifted.item(),
             "metrics": metrics,
             "dE": emb.weight.grad.reshape(-1).tolist(),
             "dW": lin.weight.grad.T.reshape(-1).tolist(),

@@ -155,12 +155,15 @@ describe('the PyTorch export', () => {
         ),
       ) as {
         loss: number;
+        compute_loss: number;
         metrics: Record<string, number | boolean>;
         dE: number[];
         dW: number[];
         dc: number[];
       };
       expect(Math.abs(out.loss - ref.loss) / ref.loss).toBeLessThan(1e-12);
+      // The Trainer-style compute_loss, shifting a sequence one token longer itself, is the same loss.
+      expect(out.compute_loss).toBe(out.loss);
       expect(out.metrics.tau_ce as number).toBeCloseTo(ref.tauCe, 12);
       expect(out.metrics.tokens).toBe(ref.tokens);
       expect(out.metrics.copyright_tokens).toBe(ref.copyrightTokens);
