@@ -2,7 +2,8 @@
  * The exported PyTorch module (pytorch/copyright_loss.py) against the float64 engine, in Debian's
  * PyTorch (python3-torch, which scripts/ensure-deps.sh installs): every regression method's value
  * and autograd gradient (relative 1e-12; both readings for the paper's), the LM copyright loss and
- * a bigram model's parameter gradients against src/lm's reference (1e-10), and two gloo processes
+ * a bigram model's and the reference transformer's parameter gradients and an AdamW step against
+ * src/lm's float64 reference (1e-10), and two gloo processes
  * on 127.0.0.1 against one process on the whole batch (and naive per-rank averaging, which must
  * differ). Also the CLI's export: the module's version, and run.json evaluated back to the run's τ.
  */
@@ -17,6 +18,14 @@ import type { Reading } from '../math/types';
 import { createRng } from '../data/prng';
 import { randomProblem, randomVector, splitProblem } from '../testing/random-problem';
 import { version } from '../../package.json';
+import {
+  adamwStep,
+  initParams,
+  lossAndGradient,
+  parameterLayout,
+  type LmConfig,
+  type LmSequence,
+} from './transformer';
 import {
   bigramGradients,
   bigramLogits,
@@ -171,6 +180,60 @@ describe('the PyTorch export', () => {
       expect(relErr(out.dE, g.dE)).toBeLessThan(1e-10);
       expect(relErr(out.dW, g.dW)).toBeLessThan(1e-10);
       expect(relErr(out.dc, g.dc)).toBeLessThan(1e-10);
+    }
+  });
+
+  it('the LM loss through the reference transformer: loss, every parameter gradient (1e-10) and an AdamW step equal PyTorch', () => {
+    for (const tiedHead of [false, true]) {
+      const config: LmConfig = { vocab: 11, width: 8, heads: 2, layers: 2, context: 7, tiedHead };
+      const p = initParams(config, 21);
+      const rng = createRng(22);
+      for (let i = 0; i < p.data.length; i++) p.data[i] += 0.2 * rng.normal();
+      const seq = (t: number, pad: number): LmSequence => ({
+        inputs: Int32Array.from({ length: t }, () => Math.floor(rng.next() * config.vocab)),
+        labels: Int32Array.from({ length: t }, (_, i) =>
+          i >= pad ? IGNORE_INDEX : Math.floor(rng.next() * config.vocab),
+        ),
+        copyright: Uint8Array.from({ length: t }, (_, i) => (i >= 2 && i < 5 ? 1 : 0)),
+      });
+      const batch = [seq(7, 7), seq(5, 3), seq(6, 6)];
+      const gamma = 0.25;
+      const { loss, grad } = lossAndGradient(p, batch, gamma);
+      const adamw = { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01 };
+      const stepped = Float64Array.from(p.data);
+      adamwStep(
+        stepped,
+        grad,
+        { m: new Float64Array(grad.length), v: new Float64Array(grad.length), step: 0 },
+        adamw,
+      );
+      const out = JSON.parse(
+        python(
+          ['pytorch/checks/transformer.py'],
+          JSON.stringify({
+            config,
+            layout: parameterLayout(config),
+            params: Array.from(p.data),
+            batch: batch.map((b) => ({
+              inputs: Array.from(b.inputs),
+              labels: Array.from(b.labels),
+              copyright: Array.from(b.copyright, (v) => v === 1),
+            })),
+            gamma,
+            adamw,
+            grad: Array.from(grad),
+          }),
+        ),
+      ) as { loss: number; metrics: Record<string, number | boolean>; grad: number[]; stepped: number[] };
+      const what = tiedHead ? 'tied head' : 'untied head';
+      expect(Math.abs(out.loss - loss.loss) / loss.loss, what).toBeLessThan(1e-12);
+      expect(out.metrics.copyright_tokens, what).toBe(loss.copyrightTokens);
+      const e = relErr(out.grad, grad);
+      console.log(
+        `[torch] transformer (${what}, ${grad.length} parameters): gradient relative error ${e.toExponential(2)}`,
+      );
+      expect(e, what).toBeLessThan(1e-10);
+      expect(relErr(out.stepped, stepped), what).toBeLessThan(1e-12);
     }
   });
 
