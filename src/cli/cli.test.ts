@@ -311,7 +311,8 @@ describe('CLI', () => {
     const none = cli();
     expect(none.code).toBe(2);
     expect(none.stderr).toBe('');
-    expect(none.stdout).toMatch(/^usage: npm run cli -- <eval\|solve\|sweep>/);
+    expect(none.stdout).toMatch(/^usage: npm run cli -- <eval\|solve\|sweep\|export-torch>/);
+    expect(none.stdout).toContain('export-torch --out DIR');
     expect(none.stdout).toContain('--link');
     expect(none.stdout).toContain('--x0-seed');
     for (const args of [['--help'], ['-h'], ['solve', '--help']]) {
