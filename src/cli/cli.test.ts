@@ -311,7 +311,7 @@ describe('CLI', () => {
     const none = cli();
     expect(none.code).toBe(2);
     expect(none.stderr).toBe('');
-    expect(none.stdout).toMatch(/^usage: npm run cli -- <eval\|solve\|sweep\|export-torch>/);
+    expect(none.stdout).toMatch(/^usage: npm run cli -- <eval\|solve\|sweep\|export-torch\|lm-train>/);
     expect(none.stdout).toContain('export-torch --out DIR');
     expect(none.stdout).toContain('--link');
     expect(none.stdout).toContain('--x0-seed');
@@ -677,5 +677,29 @@ describe('CLI --link', () => {
       expect(r.stderr).toContain(message);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  it('lm-train: the run and its twin share weights and batches (at γ = 0 their metrics are equal), JSON at every --every', () => {
+    const r = cli(
+      'lm-train',
+      '--steps',
+      '6',
+      '--every',
+      '3',
+      '--gamma',
+      '0',
+      '--width',
+      '8',
+      '--context',
+      '16',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { metrics: { step: number; run: unknown; twin: unknown }[] };
+    expect(out.metrics.map((m) => m.step)).toEqual([3, 6]);
+    for (const m of out.metrics) expect(m.run).toEqual(m.twin);
+    const bad = cli('lm-train', '--width', '10', '--heads', '4');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--width 10 must be a multiple of --heads 4');
   });
 });

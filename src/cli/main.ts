@@ -45,6 +45,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../app/store/settings';
 import { SWEEP_SEED_BASE } from '../../app/run/run-config';
 import { joinFlagValues } from './args';
 import { exportTorch } from './export-torch';
+import { lmTrain } from './lm-train';
 import { loadLink } from './link';
 import {
   loadProblem,
@@ -60,7 +61,7 @@ import {
 } from './problem-source';
 import { DEFAULT_TAU_TARGET, METHOD_NAMES, METHODS, type MethodName } from '../math/methods';
 
-const USAGE = `usage: npm run cli -- <eval|solve|sweep|export-torch> [flags]
+const USAGE = `usage: npm run cli -- <eval|solve|sweep|export-torch|lm-train> [flags]
   eval  --problem P.json --x X.json
   solve (--problem P.json | --data D.csv [--gamma G] [--fraction F --tag-seed S] |
          --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--reg ρ])
@@ -85,6 +86,10 @@ const USAGE = `usage: npm run cli -- <eval|solve|sweep|export-torch> [flags]
         the PyTorch module (pytorch/copyright_loss.py: the objectives, the LM copyright loss, exact
         under torch.distributed); with a link, its run solved here as run.json + data.csv, which
         \`python DIR/copyright_loss.py DIR/run.json\` evaluates again
+  lm-train [--seed S] [--steps N] [--gamma G] [--width W --heads H --layers L --context T]
+        [--batch B] [--lr η] [--every K] [--canaries C --repeats R]
+        a small character transformer trained with the copyright loss beside its γ = 0 twin
+        (float64 reference, CPU): CE, τ_CE, perplexity, regurgitation, canary exposure as JSON
   -h, --help: this text`;
 
 const OPTIONS = {
@@ -125,6 +130,16 @@ const OPTIONS = {
   out: { type: 'string' },
   preset: { type: 'string' },
   link: { type: 'string' },
+  steps: { type: 'string' },
+  width: { type: 'string' },
+  heads: { type: 'string' },
+  layers: { type: 'string' },
+  context: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  every: { type: 'string' },
+  canaries: { type: 'string' },
+  repeats: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -523,6 +538,7 @@ const VERBS: Record<string, (f: Flags) => Promise<unknown>> = {
   solve: cmdSolve,
   sweep: cmdSweep,
   'export-torch': cmdExportTorch,
+  'lm-train': lmTrain,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -537,7 +553,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const run = VERBS[verb];
-  if (!run) throw new UsageError(`unknown verb "${clipEcho(verb)}" (use eval, solve, sweep or export-torch)`);
+  if (!run)
+    throw new UsageError(
+      `unknown verb "${clipEcho(verb)}" (use eval, solve, sweep, export-torch or lm-train)`,
+    );
   let flags: Flags;
   try {
     flags = parseArgs({
