@@ -8,7 +8,7 @@ import { ExportPanel } from './export/ExportPanel';
 import { LessonPanel } from './learn/LessonPanel';
 import { startLesson } from './learn/lesson-store';
 import { isIntroDismissed, rememberIntroDismissed } from './learn/intro-state';
-import { Deferred, EmbedView, IntroDialog, PresentView, SweepView } from './lazy';
+import { Deferred, EmbedView, IntroDialog, LmView, PresentView, SweepView } from './lazy';
 import { DataPanel } from './panels/DataPanel';
 import { Header } from './panels/Header';
 import { LinkNotices } from './panels/LinkNotices';
@@ -50,35 +50,42 @@ export function App() {
       <div className="lesson-bar">
         <LessonPanel />
       </div>
-      <main className="layout">
-        <div className="sidebar">
-          <PresetPicker />
-          <DataPanel />
-          <TagPanel />
-          <ObjectivePanel />
-          <SolverPanel />
-        </div>
-        <div className="main">
-          <ViewSwitch />
-          {/* Only the shown view is mounted, so hidden charts never redraw. */}
-          <div className="main" id={VIEW_PANEL_ID} role="tabpanel" aria-labelledby={`view-tab-${page}`}>
-            {page === 'sweep' ? (
-              <Deferred>
-                <SweepView />
-              </Deferred>
-            ) : (
-              <>
-                {/* The charts right after the run, so a tablet shows controls, readout and τ first. */}
-                <RunPanel />
-                <PlotsPanel />
-                <ClaimsPanel />
-                <ExportPanel />
-                <RowsPanel />
-              </>
-            )}
+      {page === 'lm' ? (
+        // The language-model view has its own settings column (app/lm).
+        <Deferred>
+          <LmView />
+        </Deferred>
+      ) : (
+        <main className="layout">
+          <div className="sidebar">
+            <PresetPicker />
+            <DataPanel />
+            <TagPanel />
+            <ObjectivePanel />
+            <SolverPanel />
           </div>
-        </div>
-      </main>
+          <div className="main">
+            <ViewSwitch />
+            {/* Only the shown view is mounted, so hidden charts never redraw. */}
+            <div className="main" id={VIEW_PANEL_ID} role="tabpanel" aria-labelledby={`view-tab-${page}`}>
+              {page === 'sweep' ? (
+                <Deferred>
+                  <SweepView />
+                </Deferred>
+              ) : (
+                <>
+                  {/* The charts right after the run, so a tablet shows controls, readout and τ first. */}
+                  <RunPanel />
+                  <PlotsPanel />
+                  <ClaimsPanel />
+                  <ExportPanel />
+                  <RowsPanel />
+                </>
+              )}
+            </div>
+          </div>
+        </main>
+      )}
     </>
   );
 }

@@ -11,6 +11,9 @@ import { Component, Suspense, lazy, type ReactNode } from 'react';
 export const loadSweepView = () => import('./sweep/SweepView');
 
 export const SweepView = lazy(() => loadSweepView().then((m) => ({ default: m.SweepView })));
+/** Loads the language-model view's code (also ahead of a click, as the sweep's). */
+export const loadLmView = () => import('./lm/LmView');
+export const LmView = lazy(() => loadLmView().then((m) => ({ default: m.LmView })));
 export const EmbedView = lazy(() => import('./modes/EmbedView').then((m) => ({ default: m.EmbedView })));
 export const PresentView = lazy(() =>
   import('./modes/PresentView').then((m) => ({ default: m.PresentView })),

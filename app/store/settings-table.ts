@@ -32,10 +32,11 @@ import {
  * - `data`: the data set itself (regenerated, or another file asked for);
  * - `tags`: the copyright mask;
  * - `run`: the single run's iterates, curves, claims and exports;
- * - `sweep`: the sweep's cells.
+ * - `sweep`: the sweep's cells;
+ * - `lm`: the language-model view's training run (app/lm).
  * Settings with no scope (views, playback speed, page modes) change how results are shown only.
  */
-export type Scope = 'data' | 'tags' | 'run' | 'sweep';
+export type Scope = 'data' | 'tags' | 'run' | 'sweep' | 'lm';
 
 /** A closed range for a number setting; `integer` rounds. */
 export interface NumberRange {
@@ -72,6 +73,19 @@ export const RANGES = {
   x0Seed: { min: 0, max: LIMITS.seedMax, integer: true },
   speed: { min: 0, max: LIMITS.speedMax },
   sweepSeeds: { min: 1, max: LIMITS.sweepSeedsMax, integer: true },
+  // The language-model view (app/lm): a model small enough to train in a browser tab on the CPU.
+  lmSeed: { min: 0, max: LIMITS.seedMax, integer: true },
+  lmGamma: { min: 0, max: 10 },
+  lmSteps: { min: 1, max: 20_000, integer: true },
+  lmWidth: { min: 8, max: 128, integer: true },
+  lmHeads: { min: 1, max: 4, integer: true },
+  lmLayers: { min: 1, max: 2, integer: true },
+  lmContext: { min: 8, max: 128, integer: true },
+  lmBatch: { min: 1, max: 64, integer: true },
+  lmLr: { min: 1e-5, max: 0.1 },
+  lmFraction: { min: 0, max: 0.5 },
+  lmCanaries: { min: 0, max: 5, integer: true },
+  lmRepeats: { min: 1, max: 100, integer: true },
 } as const satisfies Record<string, NumberRange>;
 
 /** Most characters of a manual-tag bitset: the encoding of {@link DATA_LIMITS}.nMax rows. */
@@ -393,6 +407,26 @@ function sweepMethodsSetting(): SettingSpec {
     },
   };
 }
+
+/** The language-model settings: link key, label, field, range (the heads must divide the width: the view clamps). */
+const LM_SETTINGS: readonly [string, string, keyof Settings['lm'], NumberRange][] = [
+  ['lseed', 'seed', 'seed', RANGES.lmSeed],
+  ['lg', 'γ', 'gamma', RANGES.lmGamma],
+  ['lsteps', 'steps', 'steps', RANGES.lmSteps],
+  ['lw', 'width', 'width', RANGES.lmWidth],
+  ['lh', 'heads', 'heads', RANGES.lmHeads],
+  ['ll', 'layers', 'layers', RANGES.lmLayers],
+  ['lc', 'context', 'context', RANGES.lmContext],
+  ['lb', 'batch', 'batch', RANGES.lmBatch],
+  ['llr', 'learning rate', 'lr', RANGES.lmLr],
+  ['lfrac', 'copyrighted fraction', 'fraction', RANGES.lmFraction],
+  ['lcan', 'canaries', 'canaries', RANGES.lmCanaries],
+  ['lrep', 'canary repeats', 'repeats', RANGES.lmRepeats],
+];
+
+/** The language-model settings go in the link in its view, or when they are not the defaults. */
+const writeLm = (s: Settings): boolean =>
+  s.page === 'lm' || (Object.keys(s.lm) as (keyof Settings['lm'])[]).some((k) => s.lm[k] !== DEFAULT_SETTINGS.lm[k]);
 
 const isGenerated = (s: Settings): boolean => s.source === 'generate';
 const isClusters = (s: Settings): boolean => s.source === 'generate' && s.gen.kind === 'clusters';
@@ -736,7 +770,7 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
   choiceSetting<PageView>({
     key: 'page',
     label: 'page view',
-    choices: ['run', 'sweep'],
+    choices: ['run', 'sweep', 'lm'],
     invalidates: NONE,
     writeIf: (s) => s.page !== 'run',
     get: (s) => s.page,
@@ -791,6 +825,17 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
     get: (s) => s.sweep.seeds,
     put: (s, v) => (s.sweep.seeds = v),
   }),
+  ...LM_SETTINGS.map(([key, label, field, range]) =>
+    numberSetting({
+      key,
+      label: `language model: ${label}`,
+      range,
+      invalidates: ['lm'],
+      writeIf: writeLm,
+      get: (s) => s.lm[field],
+      put: (s, v) => (s.lm[field] = v),
+    }),
+  ),
   flagSetting({
     key: 'present',
     label: 'presenter mode',

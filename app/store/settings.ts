@@ -9,6 +9,9 @@ import type { TagRule as DataTagRule } from '../../src/data/tagging';
 import type { SolverName } from '../../src/solve/solvers';
 import type { Reading } from '../../src/math/types';
 import { DEFAULT_TAU_TARGET, METHODS, type MethodName } from '../../src/math/methods';
+import { DEFAULT_LM_STEPS, defaultLmSpec } from '../../src/lm/lm-defaults';
+
+const LM_DEFAULT = defaultLmSpec(1);
 
 /** The protection methods other than the paper's (whose sweep strengths are the γc list). */
 export type OtherMethod = Exclude<MethodName, 'paper'>;
@@ -50,8 +53,29 @@ export type BackendChoice = 'auto' | 'cpu' | 'gpu';
 /** Which view the rows panel shows. */
 export type RowsView = 'table' | 'projection';
 
-/** Which part of the page is shown: the single run or the sweep (app/sweep). */
-export type PageView = 'run' | 'sweep';
+/** Which part of the page is shown: the single run, the sweep (app/sweep) or the language model (app/lm). */
+export type PageView = 'run' | 'sweep' | 'lm';
+
+/**
+ * The language-model view's experiment (app/lm, src/lm): a small character transformer trained
+ * with the copyright loss beside its γ = 0 twin. Defaults: src/lm/lm-defaults.ts.
+ */
+export interface LmSettings {
+  /** Seed of the corpus, the initial weights and the batches. */
+  seed: number;
+  gamma: number;
+  steps: number;
+  width: number;
+  heads: number;
+  layers: number;
+  context: number;
+  batch: number;
+  lr: number;
+  /** Share of the ordinary passages tagged copyrighted. */
+  fraction: number;
+  canaries: number;
+  repeats: number;
+}
 
 /**
  * The sweep grid (app/sweep/README.md): γc × n1/n × tag seeds 1…seeds, solved on the current
@@ -120,6 +144,8 @@ export interface Settings {
   page: PageView;
   /** The sweep grid. */
   sweep: SweepSettings;
+  /** The language-model view's experiment. */
+  lm: LmSettings;
   /** Presenter mode (`?present=1`): large type and few controls, for a projector (app/modes). */
   present: boolean;
   /** Embed mode (`?embed=1`): one chart and minimal controls, for slides (app/modes). */
@@ -194,6 +220,20 @@ export const DEFAULT_SETTINGS: Settings = {
       'tau-target': [...METHODS['tau-target'].strength.sweep],
     },
   },
+  lm: {
+    seed: LM_DEFAULT.seed,
+    gamma: LM_DEFAULT.gamma,
+    steps: DEFAULT_LM_STEPS,
+    width: LM_DEFAULT.model.width,
+    heads: LM_DEFAULT.model.heads,
+    layers: LM_DEFAULT.model.layers,
+    context: LM_DEFAULT.model.context,
+    batch: LM_DEFAULT.batch,
+    lr: LM_DEFAULT.lr,
+    fraction: LM_DEFAULT.corpus.fraction,
+    canaries: LM_DEFAULT.corpus.canaries,
+    repeats: LM_DEFAULT.corpus.repeats,
+  },
   present: false,
   embed: false,
 };
@@ -223,5 +263,5 @@ export function cloneSettings(s: Settings): Settings {
     methods: [...s.sweep.methods],
     strengths,
   };
-  return { ...s, gen: { ...s.gen }, tagRule, sweep };
+  return { ...s, gen: { ...s.gen }, tagRule, sweep, lm: { ...s.lm } };
 }

@@ -1,17 +1,18 @@
 /**
- * "Single run | Sweep": which view the page shows, kept in the link (`page=`). A tab list with
+ * "Single run | Sweep | Language model": which view the page shows, kept in the link (`page=`). A tab list with
  * arrow-key navigation; both tabs stay in the Tab order (as the rows panel's tabs do), so Tab
  * alone reaches either. The sweep view's code loads on demand (app/lazy.tsx): as soon as the
  * pointer or the focus reaches its tab, so it is usually there by the click.
  */
 import { useRef, type KeyboardEvent } from 'react';
-import { loadSweepView } from '../lazy';
+import { loadLmView, loadSweepView } from '../lazy';
 import { useAppStore } from '../store/app-store';
 import type { PageView } from '../store/settings';
 
 const VIEWS: readonly { value: PageView; label: string }[] = [
   { value: 'run', label: 'Single run' },
   { value: 'sweep', label: 'Sweep' },
+  { value: 'lm', label: 'Language model' },
 ];
 
 /** Id of the panel the tabs control (App gives it to the main column). */
@@ -24,7 +25,9 @@ export function ViewSwitch() {
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
   const choose = (view: PageView): void => update((s) => (s.page = view));
   const preload = (view: PageView): void => {
-    if (view === 'sweep') void loadSweepView().catch(() => undefined); // opening the view says if it fails
+    // Opening the view says if its code fails to load.
+    if (view === 'sweep') void loadSweepView().catch(() => undefined);
+    if (view === 'lm') void loadLmView().catch(() => undefined);
   };
   const onKey = (e: KeyboardEvent, k: number): void => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;

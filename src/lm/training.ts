@@ -59,6 +59,8 @@ export interface LmMetrics {
   passages: number;
   /** Mean longest common prefix of the continuations with the true text (characters). */
   meanPrefix: number;
+  /** Per protected passage: its prompt, the true rest, the model's greedy continuation, their common prefix. */
+  samples: { prompt: string; truth: string; continuation: string; prefix: number }[];
   /** Per canary: log2(R + 1) − log2(rank of the secret among R random ones + itself). */
   exposure: number[];
   /**
@@ -179,6 +181,8 @@ export function measure(t: LmTrainer): LmMetrics {
   const valCe = -val.reduce((a, b) => a + b, 0) / val.length;
   let exact = 0;
   let prefix = 0;
+  const samples: LmMetrics['samples'] = [];
+  const decode = (a: Int32Array): string => Array.from(a, (t) => vocab[t]).join('');
   for (const passage of corpus.protectedPassages) {
     const all = encode(passage.text, vocab);
     const k = Math.min(spec.promptChars, all.length - 1);
@@ -187,6 +191,12 @@ export function measure(t: LmTrainer): LmMetrics {
     while (lcp < got.length && got[lcp] === all[k + lcp]) lcp++;
     prefix += lcp;
     if (lcp === got.length) exact++;
+    samples.push({
+      prompt: decode(all.slice(0, k)),
+      truth: decode(all.slice(k)),
+      continuation: decode(got),
+      prefix: lcp,
+    });
   }
   const rng = createRng(spec.seed + 2);
   const score = (digits: string): number => {
@@ -221,6 +231,7 @@ export function measure(t: LmTrainer): LmMetrics {
     exactMatches: exact,
     passages: corpus.protectedPassages.length,
     meanPrefix: prefix / corpus.protectedPassages.length,
+    samples,
     exposure,
     exposureFit,
   };

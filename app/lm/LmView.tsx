@@ -1,0 +1,244 @@
+/**
+ * The language-model view (issue 13): the paper's real setting at browser size. A small character
+ * transformer is trained on a seeded synthetic corpus with the copyright loss (mean CE + γ / CE on
+ * the copyrighted tokens) beside its γ = 0 twin (same weights, same batches), and the view shows
+ * what matters: CE on the copyrighted and the free text, τ_CE, validation perplexity, whether the
+ * model still reproduces the protected passages, and how exposed the canary is. Training runs in
+ * a worker on the float64 reference (src/lm); its settings are in the link.
+ */
+import { useEffect } from 'react';
+import { CANARY_PREFIX } from '../../src/lm/corpus';
+import type { LmMetrics } from '../../src/lm/training';
+import { NumberField } from '../panels/fields';
+import { useAppStore } from '../store/app-store';
+import { RANGES } from '../store/settings-table';
+import type { LmSettings } from '../store/settings';
+import { VIEW_PANEL_ID, ViewSwitch } from '../sweep/ViewSwitch';
+import { LmChart } from './LmChart';
+import { installLmSync, pauseLm, playLm, resetLm, stepLm } from './lm-controller';
+import { useLmStore } from './lm-store';
+
+const FIELDS: readonly [keyof LmSettings, string, (typeof RANGES)[keyof typeof RANGES], string?][] = [
+  [
+    'gamma',
+    'γ (copyright weight)',
+    RANGES.lmGamma,
+    'The loss is mean CE + γ / (mean CE on the copyrighted tokens); γ = 0 is plain training.',
+  ],
+  ['steps', 'Training steps', RANGES.lmSteps],
+  ['seed', 'Seed (corpus, weights, batches)', RANGES.lmSeed],
+  ['fraction', 'Copyrighted passages n1/n', RANGES.lmFraction],
+  [
+    'canaries',
+    'Canaries',
+    RANGES.lmCanaries,
+    `A canary is “${CANARY_PREFIX}” and six random digits, repeated in the text and tagged copyrighted.`,
+  ],
+  ['repeats', 'Repeats of each canary', RANGES.lmRepeats],
+  ['width', 'Width d', RANGES.lmWidth],
+  ['heads', 'Heads', RANGES.lmHeads],
+  ['layers', 'Layers', RANGES.lmLayers],
+  ['context', 'Context (characters)', RANGES.lmContext],
+  ['batch', 'Batch (sequences)', RANGES.lmBatch],
+  ['lr', 'Learning rate (AdamW)', RANGES.lmLr],
+];
+
+const fmt = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
+
+function Settings() {
+  const lm = useAppStore((s) => s.settings.lm);
+  const update = useAppStore((s) => s.updateSettings);
+  return (
+    <section className="panel" aria-labelledby="lm-settings-heading">
+      <h2 id="lm-settings-heading">Language model</h2>
+      <p className="hint">
+        A decoder-only transformer over characters, pre-LayerNorm, GELU, tied output head, AdamW. The corpus
+        is sentence-like text from a small grammar of ours; the copyrighted passages and the canaries are
+        tagged.
+      </p>
+      {FIELDS.map(([key, label, range, hint]) => (
+        <NumberField
+          key={key}
+          label={label}
+          value={lm[key]}
+          {...range}
+          hint={hint}
+          testId={`lm-${key}`}
+          onCommit={(v) => update((s) => (s.lm[key] = v))}
+        />
+      ))}
+    </section>
+  );
+}
+
+function Row({
+  label,
+  metric,
+  digits,
+}: {
+  label: string;
+  metric: (m: LmMetrics) => number;
+  digits?: number;
+}) {
+  const last = useLmStore((s) => s.history[s.history.length - 1]);
+  return (
+    <tr>
+      <th scope="row">{label}</th>
+      <td data-testid={`lm-run-${label}`}>{last ? fmt(metric(last.run), digits) : '—'}</td>
+      <td>{last ? fmt(metric(last.twin), digits) : '—'}</td>
+    </tr>
+  );
+}
+
+function Samples() {
+  const last = useLmStore((s) => s.history[s.history.length - 1]);
+  if (!last) return null;
+  const show = (m: LmMetrics, who: string) =>
+    m.samples.map((s, k) => (
+      <li key={`${who}-${k}`}>
+        <span className="lm-prompt">{s.prompt}</span>
+        <mark className="lm-match" title="reproduces the protected text">
+          {s.continuation.slice(0, s.prefix)}
+        </mark>
+        <span>{s.continuation.slice(s.prefix)}</span>
+      </li>
+    ));
+  return (
+    <section className="panel" aria-labelledby="lm-samples-heading" data-testid="lm-samples">
+      <h2 id="lm-samples-heading">Does it recite the protected text?</h2>
+      <p className="hint">
+        Each protected passage’s first characters (grey), then the model’s greedy continuation; the part that
+        matches the protected text is highlighted.
+      </p>
+      <div className="lm-samples">
+        <div>
+          <h3>γ = {useLmStore.getState().gamma}</h3>
+          <ol>{show(last.run, 'run')}</ol>
+        </div>
+        <div>
+          <h3>γ = 0 twin</h3>
+          <ol>{show(last.twin, 'twin')}</ol>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+/** The language-model view. */
+export function LmView() {
+  useEffect(installLmSync, []);
+  const { status, message, history, tokensPerSecond, corpus } = useLmStore();
+  const steps = useAppStore((s) => s.settings.lm.steps);
+  const running = status === 'running' || status === 'starting';
+  const step = history.length ? history[history.length - 1].step : 0;
+  return (
+    <main className="layout">
+      <div className="sidebar">
+        <Settings />
+        <section className="panel" aria-labelledby="lm-authors-heading">
+          <h2 id="lm-authors-heading">How this differs from the authors’ code</h2>
+          <p className="hint">
+            The paper’s experiment fine-tunes GPT-2 with this loss, but its code indexes rows with integers
+            where a mask was meant (the penalty falls on the first two rows of each batch, copyrighted or
+            not), counts padding tokens in every cross-entropy, and adds the penalty into the evaluated τ_CE.
+            Here the masks are boolean, padding is ignored, and no metric includes the penalty.
+          </p>
+        </section>
+      </div>
+      <div className="main">
+        <ViewSwitch />
+        <div className="main" id={VIEW_PANEL_ID} role="tabpanel" aria-labelledby="view-tab-lm">
+          <section className="panel" aria-labelledby="lm-run-heading">
+            <h2 id="lm-run-heading" className="visually-hidden">
+              Training
+            </h2>
+            <div className="run-bar">
+              {running ? (
+                <button type="button" onClick={pauseLm} data-testid="lm-pause">
+                  ❚❚ Pause
+                </button>
+              ) : (
+                <button type="button" className="primary" onClick={playLm} data-testid="lm-play">
+                  ▶ Play
+                </button>
+              )}
+              <button type="button" onClick={stepLm} disabled={running} data-testid="lm-step">
+                Step →
+              </button>
+              <button type="button" onClick={() => resetLm()} data-testid="lm-reset">
+                ↺ Reset
+              </button>
+              <span data-testid="lm-progress" data-step={step} data-status={status}>
+                step {step} / {steps} · {status}
+                {tokensPerSecond > 0
+                  ? ` · ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s (CPU float64)`
+                  : ''}
+              </span>
+            </div>
+            {corpus && (
+              <p className="hint">
+                {corpus.characters.toLocaleString('en-US')} characters of training text, {corpus.vocabulary}{' '}
+                distinct characters, {corpus.protectedPassages} protected passages;{' '}
+                {corpus.parameters.toLocaleString('en-US')} parameters per model.
+              </p>
+            )}
+            {message && (
+              <p
+                className={status === 'error' ? 'error' : 'status-message'}
+                role="status"
+                data-testid="lm-message"
+              >
+                {message}
+              </p>
+            )}
+            <table className="sweep-table" data-testid="lm-readout">
+              <caption>Measured without the penalty, at the last measurement</caption>
+              <thead>
+                <tr>
+                  <th scope="col">metric</th>
+                  <th scope="col">γ = {useLmStore.getState().gamma}</th>
+                  <th scope="col">γ = 0 twin</th>
+                </tr>
+              </thead>
+              <tbody>
+                <Row label="CE copyrighted (nats/char)" metric={(m) => m.ceCopyright} />
+                <Row label="CE free (nats/char)" metric={(m) => m.ceFree} />
+                <Row label="τ_CE" metric={(m) => m.tauCe} />
+                <Row label="validation perplexity" metric={(m) => m.validationPerplexity} />
+                <Row label="passages recited exactly" metric={(m) => m.exactMatches} digits={0} />
+                <Row label="canary exposure (bits)" metric={(m) => m.exposureFit[0] ?? NaN} digits={1} />
+              </tbody>
+            </table>
+          </section>
+          <div className="plots">
+            <LmChart
+              title="CE on the copyrighted text"
+              yTitle="nats per character"
+              metric={(m) => m.ceCopyright}
+              testId="lm-ce-plot"
+            />
+            <LmChart
+              title="τ_CE = CE copyrighted − CE free"
+              yTitle="nats per character"
+              metric={(m) => m.tauCe}
+              testId="lm-tau-plot"
+            />
+            <LmChart
+              title="Validation perplexity (held-out free text)"
+              yTitle="perplexity"
+              metric={(m) => m.validationPerplexity}
+              testId="lm-ppl-plot"
+            />
+            <LmChart
+              title="Canary exposure (higher = memorised)"
+              yTitle="bits"
+              metric={(m) => m.exposureFit[0] ?? NaN}
+              testId="lm-exposure-plot"
+            />
+          </div>
+          <Samples />
+        </div>
+      </div>
+    </main>
+  );
+}
