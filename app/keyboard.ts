@@ -19,7 +19,6 @@ function isInteractive(target: EventTarget | null): boolean {
 export function installKeyboardShortcuts(): () => void {
   const onKey = (e: KeyboardEvent): void => {
     if (e.ctrlKey || e.metaKey || e.altKey || isInteractive(e.target)) return;
-    // The keys drive the single run, which the sweep view does not show.
     // The shortcuts drive the single run: not in the sweep or language-model views.
     if (useAppStore.getState().settings.page !== 'run') return;
     if (e.key === ' ') {
