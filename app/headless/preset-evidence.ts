@@ -3,6 +3,8 @@
  * float64 CPU engine, by solving the preset's settings exactly as the page does: its run and
  * twin, its sweep grid, Newton against gradient descent, or both readings.
  */
+import { makeRunAndTwin, measure } from '../../src/lm/training';
+import { lmSpecFrom } from '../lm/lm-config';
 import type { Evidence, RunEvidence } from '../presets/preset-claims';
 import type { Preset } from '../presets/presets';
 import { cloneSettings, type Settings } from '../store/settings';
@@ -27,19 +29,32 @@ function variant<K extends 'solver' | 'reading'>(
 
 /** Solves what the preset's claim needs and returns it. */
 export async function presetEvidence(preset: Preset, settings: Settings = preset.make()): Promise<Evidence> {
-  const problem = problemFromSettings(settings);
+  // The language-model claims train on text, not on the regression data (made only when needed).
+  const lazyProblem = (): SettingsProblem => problemFromSettings(settings);
   switch (preset.claim.needs) {
     case 'run':
-      return { kind: 'run', result: await runEvidence(settings, problem) };
+      return { kind: 'run', result: await runEvidence(settings, lazyProblem()) };
     case 'sweep':
-      return { kind: 'sweep', result: await sweepSettings(settings, problem) };
+      return { kind: 'sweep', result: await sweepSettings(settings, lazyProblem()) };
     case 'solvers': {
+      const problem = lazyProblem();
       const [newton, gd] = await Promise.all(
         ['newton', 'gd'].map((v) => variant(settings, 'solver', v, problem)),
       );
       return { kind: 'solvers', newton, gd };
     }
+    case 'lm': {
+      const made = lmSpecFrom(settings.lm);
+      if (!made.ok) throw new Error(made.reason);
+      const { run, twin } = makeRunAndTwin(made.spec);
+      for (let k = 0; k < settings.lm.steps; k++) {
+        run.step();
+        twin.step();
+      }
+      return { kind: 'lm', run: measure(run), twin: measure(twin) };
+    }
     case 'readings': {
+      const problem = lazyProblem();
       const [global, separate] = await Promise.all(
         ['global', 'separate'].map((v) => variant(settings, 'reading', v, problem)),
       );

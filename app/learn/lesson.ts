@@ -38,11 +38,6 @@ export const LESSON: readonly LessonStep[] = [
     text: 'Run the sweep and read the frontier. Leaving the copyrighted rows out of the loss protects nothing: the model still predicts them from the other rows, so τ stays at the plain fit’s. The barrier methods push them away, at a price on the free rows.',
   },
   {
-    presetId: 'topic',
-    title: 'Protect a topic',
-    text: 'Press play. Tagging a whole cluster protects it as a block: its rows’ error rises far above the twin’s.',
-  },
-  {
     presetId: 'readings',
     title: 'What is f1?',
     text: 'The paper’s definition of f1 is garbled. Read literally (a softmax over the tagged rows alone), ℓ − ℓ1 is no longer the error on the other rows: it comes out negative.',
@@ -56,6 +51,11 @@ export const LESSON: readonly LessonStep[] = [
     presetId: 'claim-fails',
     title: 'A claim that fails',
     text: 'Press play and read the claims panel. Theorem 16 assumes ℓ1 ≥ √(2γc) at the optimum; here it is not reached, so the paper’s bound τ_c is not a guarantee.',
+  },
+  {
+    presetId: 'canary',
+    title: 'A language model',
+    text: 'Press play. The paper is about language models: trained plainly, a small one learns to recite a secret it saw 30 times; with γ / CE on the copyrighted text it does not, at little cost in perplexity.',
   },
 ];
 

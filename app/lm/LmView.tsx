@@ -10,6 +10,7 @@ import { useEffect } from 'react';
 import { CANARY_PREFIX } from '../../src/lm/corpus';
 import type { LmMetrics } from '../../src/lm/training';
 import { NumberField } from '../panels/fields';
+import { PresetPicker } from '../presets/PresetPicker';
 import { useAppStore } from '../store/app-store';
 import { RANGES } from '../store/settings-table';
 import type { LmSettings } from '../store/settings';
@@ -134,6 +135,7 @@ export function LmView() {
   return (
     <main className="layout">
       <div className="sidebar">
+        <PresetPicker />
         <Settings />
         <section className="panel" aria-labelledby="lm-authors-heading">
           <h2 id="lm-authors-heading">How this differs from the authors’ code</h2>

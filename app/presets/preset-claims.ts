@@ -8,6 +8,7 @@ import type { SweepResult, SweepSummaryRow } from '../../src/engine/sweep';
 import type { SolveResult } from '../../src/solve/solvers';
 import { distance } from '../../src/math/linalg';
 import { tauBound } from '../../src/math/metrics';
+import type { LmMetrics } from '../../src/lm/training';
 
 /** A run and, when on, its γc = 0 twin. */
 export interface RunEvidence {
@@ -22,7 +23,9 @@ export type Evidence =
   | { kind: 'run'; result: RunEvidence }
   | { kind: 'sweep'; result: SweepResult }
   | { kind: 'solvers'; newton: RunEvidence; gd: RunEvidence }
-  | { kind: 'readings'; global: RunEvidence; separate: RunEvidence };
+  | { kind: 'readings'; global: RunEvidence; separate: RunEvidence }
+  /** The language-model view's training, measured at its last step (src/lm/training.ts). */
+  | { kind: 'lm'; run: LmMetrics; twin: LmMetrics };
 
 /** The verdict, with the numbers behind it (printed by the test, shown by the CLI). */
 export interface Verdict {
@@ -134,8 +137,31 @@ function droppingIsNotEnough(e: Evidence): Verdict {
   };
 }
 
+/** Whether a model's greedy continuation of the canary is the secret, exactly. */
+function recitesCanary(m: LmMetrics): boolean {
+  const canary = m.samples.find((s) => /\d/.test(s.truth));
+  return canary !== undefined && canary.prefix === canary.truth.length;
+}
+
 /** The claims, by name; presets refer to them. */
 export const CLAIMS = {
+  canary: {
+    needs: 'lm',
+    text: 'After training, the γ = 0 twin recites the canary’s secret exactly and the model trained with γ does not; the validation perplexity is within 10 % of the twin’s and the CE on the copyrighted text is above it.',
+    judge(e) {
+      if (e.kind !== 'lm') throw new Error('this claim needs the language-model training');
+      const ratio = e.run.validationPerplexity / e.twin.validationPerplexity;
+      const holds =
+        recitesCanary(e.twin) &&
+        !recitesCanary(e.run) &&
+        ratio <= 1.1 &&
+        e.run.ceCopyright > e.twin.ceCopyright;
+      return {
+        holds,
+        detail: `twin recites the canary: ${recitesCanary(e.twin)}, γ model: ${recitesCanary(e.run)}; perplexity ${fmt(e.run.validationPerplexity)} vs ${fmt(e.twin.validationPerplexity)} (×${fmt(ratio)}); CE copyrighted ${fmt(e.run.ceCopyright)} vs ${fmt(e.twin.ceCopyright)}`,
+      };
+    },
+  },
   droppingIsNotEnough: {
     needs: 'sweep',
     text: 'Training without the copyrighted rows (reweight s = 1) leaves the mean τ within 1e-3 of the plain fit’s and their mean ℓ1/n1 under 1 % of what the paper’s γc/ℓ1 gives them, while the paper’s γc/ℓ1 and the log barrier each reach a mean τ ≥ 0.01 and ≥ 10× the plain fit’s |τ|, at ≥ 10× its ℓ2/n2 (those cells converged).',

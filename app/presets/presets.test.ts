@@ -4,12 +4,13 @@ import { parseHash, serializeSettings } from '../store/url-codec';
 import { PRESETS, applyPreset, matchingPreset } from './presets';
 
 describe('presets', () => {
-  it('has the classroom presets of issues 5, 8 and 12', () => {
+  it('has the classroom presets of issues 5, 8, 12 and 13', () => {
     expect(PRESETS.map((p) => p.id)).toEqual([
       'quick',
       'figure1',
       'utility',
       'frontier',
+      'canary',
       'fraction',
       'readings',
       'nonconvex',

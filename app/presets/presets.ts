@@ -73,6 +73,16 @@ export const PRESETS: readonly Preset[] = [
     claim: CLAIMS.droppingIsNotEnough,
   },
   {
+    id: 'canary',
+    label: 'A language model that recites a secret, and one that does not',
+    note: 'The language-model view: press play. A small character transformer trains on sentence-like text with a canary, a secret number repeated 30 times and tagged copyrighted, beside its γ = 0 twin. After 400 steps the twin recites the secret when prompted; with γ = 0.2 the model does not, its CE on the copyrighted text stays above the twin’s, and its perplexity is within 10 % of the twin’s.',
+    make: () =>
+      fromDefaults((s) => {
+        s.page = 'lm';
+      }),
+    claim: CLAIMS.canary,
+  },
+  {
     id: 'fraction',
     label: 'More copyrighted rows, less protection per row',
     note: 'A sweep of n1/n from 0.05 to 0.4 at γc = 0.1 over 5 tag seeds: press Run sweep and read the τ vs n1/n chart. The mean τ falls as more rows are tagged: one γc/ℓ1 term spreads over more rows.',

@@ -1,21 +1,20 @@
 // One AdamW step over the whole flat parameter vector, as adamwStep of src/lm/transformer.ts
-// (torch.optim.AdamW): decoupled weight decay, then bias-corrected moments. The bias corrections
-// c1 = 1 − β1^t and c2 = 1 − β2^t are computed by the host in float64.
-// m = parameter count; f0 = lr, f1 = β1, f2 = β2, f3 = ε, f4 = weight decay, f5 = c1, f6 = c2.
+// (torch.optim.AdamW): decoupled weight decay, then bias-corrected moments. Every coefficient is
+// formed by the host in float64 and rounded once: 1 − β2 from a float32 β2 = 0.999 would carry a
+// relative error of 2⁻²⁴·β2/(1 − β2) ≈ 6e-5, and β2^t is 1 − O(t·1e-3).
+// m = parameter count; f0 = lr/c1 (c1 = 1 − β1^t), f1 = β1, f2 = 1 − β1, f3 = β2, f4 = 1 − β2,
+// f5 = ε, f6 = 1 − lr·weightDecay, f7 = 1/√c2 (c2 = 1 − β2^t).
 @compute @workgroup_size(WG)
 fn adamw(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flatIndex(gid, nwg);
   if (i >= args.m) {
     return;
   }
-  let lr = args.f0;
-  let b1 = args.f1;
-  let b2 = args.f2;
   let g = grads[i];
-  let m = b1 * adamM[i] + (1.0 - b1) * g;
-  let v = b2 * adamV[i] + (1.0 - b2) * g * g;
+  let m = args.f1 * adamM[i] + args.f2 * g;
+  let v = args.f3 * adamV[i] + args.f4 * g * g;
   adamM[i] = m;
   adamV[i] = v;
-  let p = params[i] * (1.0 - lr * args.f4);
-  params[i] = p - (lr * (m / args.f5)) / (sqrt(v / args.f6) + args.f3);
+  // lr·(m/c1)/(√(v/c2) + ε), with the constants folded.
+  params[i] = params[i] * args.f6 - args.f0 * m / (sqrt(v) * args.f7 + args.f5);
 }
