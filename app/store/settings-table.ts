@@ -426,7 +426,8 @@ const LM_SETTINGS: readonly [string, string, keyof Settings['lm'], NumberRange][
 
 /** The language-model settings go in the link in its view, or when they are not the defaults. */
 const writeLm = (s: Settings): boolean =>
-  s.page === 'lm' || (Object.keys(s.lm) as (keyof Settings['lm'])[]).some((k) => s.lm[k] !== DEFAULT_SETTINGS.lm[k]);
+  s.page === 'lm' ||
+  (Object.keys(s.lm) as (keyof Settings['lm'])[]).some((k) => s.lm[k] !== DEFAULT_SETTINGS.lm[k]);
 
 const isGenerated = (s: Settings): boolean => s.source === 'generate';
 const isClusters = (s: Settings): boolean => s.source === 'generate' && s.gen.kind === 'clusters';
