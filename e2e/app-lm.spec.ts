@@ -54,3 +54,33 @@ test('the canary preset opens the language-model view', async ({ page }) => {
   await expect(page.getByTestId('lm-steps')).toHaveValue('400');
   await expect(page.getByTestId('preset-note')).toContainText('recites the secret');
 });
+
+test('with WebGPU the language model trains on the GPU kernels in its worker, from the same start', async ({
+  page,
+}) => {
+  const link = '#v=2&page=lm&lsteps=6&lw=16&lc=16&lb=4&lg=0.5&lseed=3';
+  const firstCe = async (): Promise<number> => {
+    // Step once: step 0 is measured (float64) before any training.
+    await page.getByTestId('lm-step').click();
+    await expect(page.getByTestId('lm-progress')).toHaveAttribute('data-status', 'paused', {
+      timeout: 60_000,
+    });
+    return Number(await page.getByTestId('lm-run-CE copyrighted (nats/char)').textContent());
+  };
+  await page.goto('/?backend=cpu' + link);
+  const cpu = await firstCe();
+  await page.goto('about:blank');
+  await page.goto('/?backend=gpu' + link);
+  await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'gpu', { timeout: 60_000 });
+  const gpu = await firstCe();
+  await expect(page.getByTestId('lm-progress')).toHaveAttribute('data-engine', /WebGPU float32/);
+  expect(gpu).toBe(cpu);
+  await page.getByTestId('lm-play').click();
+  await expect(page.getByTestId('lm-progress')).toHaveAttribute('data-status', 'finished', {
+    timeout: 120_000,
+  });
+  await expect(page.getByTestId('lm-ce-plot')).toHaveAttribute('data-points', '7');
+  const after = Number(await page.getByTestId('lm-run-CE copyrighted (nats/char)').textContent());
+  expect(Number.isFinite(after)).toBe(true);
+  expect(after).not.toBe(cpu);
+});

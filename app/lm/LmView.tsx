@@ -128,7 +128,7 @@ function Samples() {
 /** The language-model view. */
 export function LmView() {
   useEffect(installLmSync, []);
-  const { status, message, history, tokensPerSecond, corpus } = useLmStore();
+  const { status, message, history, tokensPerSecond, corpus, engine, engineReason } = useLmStore();
   const steps = useAppStore((s) => s.settings.lm.steps);
   const running = status === 'running' || status === 'starting';
   const step = history.length ? history[history.length - 1].step : 0;
@@ -170,13 +170,18 @@ export function LmView() {
               <button type="button" onClick={() => resetLm()} data-testid="lm-reset">
                 ↺ Reset
               </button>
-              <span data-testid="lm-progress" data-step={step} data-status={status}>
+              <span data-testid="lm-progress" data-step={step} data-status={status} data-engine={engine}>
                 step {step} / {steps} · {status}
                 {tokensPerSecond > 0
                   ? ` · ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s (CPU float64)`
                   : ''}
               </span>
             </div>
+            {engineReason && (
+              <p className="notice" role="status" data-testid="lm-engine-reason">
+                The training runs on the CPU: {engineReason}
+              </p>
+            )}
             {corpus && (
               <p className="hint">
                 {corpus.characters.toLocaleString('en-US')} characters of training text, {corpus.vocabulary}{' '}

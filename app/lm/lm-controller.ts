@@ -15,6 +15,8 @@ function onEvent(e: LmEvent): void {
   switch (e.type) {
     case 'ready':
       store.setState({
+        engine: e.engine,
+        engineReason: e.reason,
         corpus: {
           characters: e.characters,
           vocabulary: e.vocabulary,
@@ -63,12 +65,15 @@ function start(autoplay: boolean): void {
       message: 'The training worker stopped unexpectedly. Press reset and try again.',
     });
   };
+  // WebGPU when the page uses it (Auto: a hardware adapter; or forced), tried in the worker.
+  const backend = useAppStore.getState().activeBackend === 'gpu' ? 'gpu' : 'cpu';
   worker.postMessage({
     type: 'start',
     spec: made.spec,
     steps: lm.steps,
     every: measureEvery(lm.steps),
     autoplay,
+    backend,
   } satisfies LmCommand);
 }
 

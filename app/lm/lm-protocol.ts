@@ -2,7 +2,15 @@
 import type { LmMetrics, LmTrainSpec } from '../../src/lm/training';
 
 export type LmCommand =
-  | { type: 'start'; spec: LmTrainSpec; steps: number; every: number; autoplay: boolean }
+  | {
+      type: 'start';
+      spec: LmTrainSpec;
+      steps: number;
+      every: number;
+      autoplay: boolean;
+      /** The page's backend: WebGPU is tried in the worker when it is 'gpu'. */
+      backend: 'cpu' | 'gpu';
+    }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' };
@@ -14,7 +22,17 @@ export interface LmPoint {
 }
 
 export type LmEvent =
-  | { type: 'ready'; characters: number; vocabulary: number; protectedPassages: number; parameters: number }
+  | {
+      type: 'ready';
+      characters: number;
+      vocabulary: number;
+      protectedPassages: number;
+      parameters: number;
+      /** Where the training runs, e.g. "CPU float64 (reference)" or "WebGPU float32 on …". */
+      engine: string;
+      /** Why WebGPU was wanted but is not used, or null. */
+      reason: string | null;
+    }
   | { type: 'metrics'; point: LmPoint; tokensPerSecond: number }
   | { type: 'state'; state: 'running' | 'paused' | 'finished' }
   | { type: 'error'; message: string };

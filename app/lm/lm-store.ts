@@ -10,6 +10,9 @@ export interface LmState {
   history: LmPoint[];
   tokensPerSecond: number;
   corpus: { characters: number; vocabulary: number; protectedPassages: number; parameters: number } | null;
+  /** Where the training runs, and why not on WebGPU when it was wanted. */
+  engine: string;
+  engineReason: string | null;
   /** γ of the training shown (the settings may have moved on). */
   gamma: number;
 }
@@ -21,6 +24,8 @@ export const LM_IDLE: LmState = {
   tokensPerSecond: 0,
   corpus: null,
   gamma: 0,
+  engine: '',
+  engineReason: null,
 };
 
 export const useLmStore = create<LmState>(() => ({ ...LM_IDLE }));

@@ -71,6 +71,19 @@ export interface LmMetrics {
   exposureFit: number[];
 }
 
+/**
+ * Another engine that trains the same model (the WebGPU kernels, src/gpu/lm): the step's loss and
+ * an AdamW step on its own copy of the parameters, which it hands back for measuring.
+ */
+export interface LmStepper {
+  lossAndGradient(
+    batch: readonly LmSequence[],
+    gamma: number,
+  ): Promise<{ loss: { loss: number; penaltyApplied: boolean } }>;
+  adamwStep(o: { lr: number; weightDecay: number }): void;
+  readParams(): Promise<Float64Array>;
+}
+
 /** One model in training: the run (γ) or its twin (γ = 0). */
 export class LmTrainer {
   readonly params: LmParams;
@@ -109,6 +122,20 @@ export class LmTrainer {
       });
     }
     return out;
+  }
+
+  /** One AdamW step on a fresh batch, on another engine (the same batches as {@link step}). */
+  async stepWith(engine: LmStepper): Promise<void> {
+    const { loss } = await engine.lossAndGradient(this.batch(), this.gamma);
+    engine.adamwStep({ lr: this.spec.lr, weightDecay: this.spec.weightDecay });
+    this.steps++;
+    this.lastLoss = loss.loss;
+    this.lastPenalty = loss.penaltyApplied;
+  }
+
+  /** Takes the other engine's parameters, to measure them here in float64. */
+  async syncFrom(engine: LmStepper): Promise<void> {
+    this.params.data.set(await engine.readParams());
   }
 
   /** One AdamW step on a fresh batch. */
