@@ -86,8 +86,11 @@ test('a GPU device lost after the run finished keeps the result; the next run us
 });
 
 test('a single run started on the GPU takes the engine from a GPU sweep, which says so', async ({ page }) => {
-  // A grid large enough to be still running on SwiftShader when the run starts.
-  await page.goto('/?backend=gpu' + SMALL + '&tol=1e-5&page=sweep&sg=0.1_0.2_0.3_0.4&sf=0.1_0.2_0.3&ss=3');
+  // A grid large enough to be still running on SwiftShader when the run starts (the GPU worker
+  // solves a 45-cell grid in a few seconds, before a click on play).
+  await page.goto(
+    '/?backend=gpu' + SMALL + '&tol=1e-7&it=300&page=sweep&sg=0.05_0.1_0.2_0.3_0.4_0.5&sf=0.1_0.2_0.3&ss=8',
+  );
   await waitForData(page, 120, 6);
   await expect(page.getByTestId('backend')).toHaveAttribute('data-backend', 'gpu');
   await page.getByTestId('sweep-run').click();

@@ -77,6 +77,10 @@ test('the lesson opens each step and shows what it promises', async ({ page }) =
       await runToEnd(page);
       await expect(page.getByTestId('other-minimum')).toContainText('Newton from x0 = 0');
       await snapshot(page, 'lesson-nonconvex');
+    } else if (step.presetId === 'canary') {
+      // The language-model step opens its view with the experiment's settings.
+      await expect(page.getByTestId('page-lm')).toHaveAttribute('aria-selected', 'true');
+      await expect(page.getByTestId('lm-gamma')).toHaveValue('0.2');
     } else {
       // Sweep steps open the sweep view with the preset's grid.
       await expect(page.getByTestId('page-sweep')).toHaveAttribute('aria-selected', 'true');
