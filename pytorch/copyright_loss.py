@@ -187,6 +187,9 @@ def copyright_lm_loss(
     the penalty.
     """
     vocab = logits.size(-1)
+    # Half-precision logits (bf16, fp16) would sum the CE and count tokens in 8–11 bits: in float32.
+    if logits.dtype in (torch.float16, torch.bfloat16):
+        logits = logits.float()
     flat_labels = labels.reshape(-1)
     valid = flat_labels != ignore_index
     protected = copyright_mask.reshape(-1).to(torch.bool) & valid
@@ -195,9 +198,9 @@ def copyright_lm_loss(
     ce = F.cross_entropy(
         logits.reshape(-1, vocab), flat_labels, ignore_index=ignore_index, reduction="none"
     )
-    dtype = ce.dtype
     sums = torch.stack([ce[valid].sum(), ce[protected].sum(), ce[free].sum()])
-    counts = torch.stack([valid.sum(), protected.sum(), free.sum()]).to(dtype)
+    # Token counts are exact integers: float64 holds them exactly (and all-reduces them exactly).
+    counts = torch.stack([valid.sum(), protected.sum(), free.sum()]).to(torch.float64)
     if distributed is None:
         distributed = _distributed()
     if distributed:
@@ -347,9 +350,15 @@ def _check_run(run_json: str) -> None:
     if run["x"] is None:
         raise SystemExit("run.json has no finished run (export after the run finished)")
     parts = regression_loss(run["A"], run["b"], run["w"], run["mask"], run["x"], **run["kwargs"])
+    worst = 0.0
     for key, want in run["expected"].items():
         got = parts[key].item()
-        print(f"{key}: PyTorch {got!r}, playground {want!r}, relative difference {abs(got - want) / max(abs(want), 1e-300):.2e}")
+        rel = abs(got - want) / max(abs(want), 1e-300)
+        worst = max(worst, rel)
+        print(f"{key}: PyTorch {got!r}, playground {want!r}, relative difference {rel:.2e}")
+    # Same formulas in float64: anything beyond rounding is a mismatch (exit 1).
+    if worst > 1e-9:
+        raise SystemExit(f"mismatch: relative difference {worst:.2e} > 1e-9")
 
 
 if __name__ == "__main__":

@@ -156,6 +156,8 @@ function receive(reply: GpuReply): void {
     case 'sweep-revoked': {
       const sweep = sweeps.get(reply.sweepId);
       sweeps.delete(reply.sweepId);
+      // Revoked while it still waited for the engine: its start is answered too, not left pending.
+      sweep?.settle?.({ ok: false, reason: 'Another run or sweep took the GPU engine.', why: 'taken' });
       sweep?.onRevoked();
       break;
     }

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu-engine';
-import { runSweep } from '../../src/engine/sweep';
 import { BatchSolver } from '../../src/solve/solvers';
 import { randomProblem, randomVector, splitProblem } from '../../src/testing/random-problem';
 import type { LoopEvent, RunSummary } from '../run/protocol';
@@ -199,8 +198,6 @@ describe('the GPU worker session on a software WebGPU device', () => {
     h.send({ type: 'run-start', runId: 4, datasetId: 4, start });
     await h.next(isType('run-event', (r) => r.runId === 4 && r.event.type === 'done'));
     expect(h.replies.slice(after).filter((r) => r.type.startsWith('sweep'))).toEqual([]);
-    // The same grid straight on the CPU engine agrees that the data was usable.
-    expect((await runSweep(new CpuEngine(dataset), spec)).cells).toHaveLength(2);
     h.session.dispose();
   });
 });

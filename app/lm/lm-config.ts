@@ -8,6 +8,8 @@ export function lmSpecFrom(lm: LmSettings): { ok: true; spec: LmTrainSpec } | { 
   if (lm.width % lm.heads !== 0)
     return { ok: false, reason: `The width ${lm.width} is not a multiple of the ${lm.heads} heads.` };
   const spec = defaultLmSpec(lm.seed, lm.gamma);
+  if (Math.round(lm.fraction * spec.corpus.passages) === 0 && lm.canaries === 0)
+    return { ok: false, reason: 'Nothing is copyrighted: tag a share of the passages or add a canary.' };
   spec.model = { ...spec.model, width: lm.width, heads: lm.heads, layers: lm.layers, context: lm.context };
   spec.batch = lm.batch;
   spec.lr = lm.lr;

@@ -20,6 +20,9 @@ let target = 0;
 let every = 1;
 let playing = false;
 let busy = false;
+/** A pause that arrived while the start was still under way (WebGPU is acquired asynchronously). */
+let starting = false;
+let pauseWhileStarting = false;
 let trainedMs = 0;
 let tokensPerStep = 0;
 
@@ -105,6 +108,8 @@ async function gpuEngines(
 }
 
 async function start(c: Extract<LmCommand, { type: 'start' }>): Promise<void> {
+  starting = true;
+  pauseWhileStarting = false;
   const made = makeRunAndTwin(c.spec);
   run = made.run;
   twin = made.twin;
@@ -131,7 +136,8 @@ async function start(c: Extract<LmCommand, { type: 'start' }>): Promise<void> {
     reason,
   });
   await report(); // step 0: where both start
-  if (c.autoplay) {
+  starting = false;
+  if (c.autoplay && !pauseWhileStarting) {
     playing = true;
     post({ type: 'state', state: 'running' });
     if (!busy) void pump();
@@ -151,8 +157,11 @@ self.onmessage = (message: MessageEvent<LmCommand>) => {
       if (!busy) void pump();
       break;
     case 'pause':
+      if (starting) pauseWhileStarting = true;
+      // A pause that arrives after the last step changes nothing: the training stays finished.
+      if (!playing) break;
       playing = false;
-      post({ type: 'state', state: 'paused' });
+      if (run && run.steps < target) post({ type: 'state', state: 'paused' });
       break;
     case 'step':
       if (!run || playing || busy || run.steps >= target) break;

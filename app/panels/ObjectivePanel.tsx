@@ -6,6 +6,7 @@
  */
 import { Term } from '../learn/Term';
 import { useAppStore } from '../store/app-store';
+import { setReading } from '../store/settings';
 import { RANGES } from '../store/settings-table';
 import { NumberField } from './fields';
 import { METHODS } from '../../src/math/methods';
@@ -53,7 +54,7 @@ export function ObjectivePanel() {
                 checked={reading === r.value}
                 disabled={globalOnly && r.value === 'separate'}
                 data-testid={`reading-${r.value}`}
-                onChange={() => update((s) => (s.reading = r.value))}
+                onChange={() => update((s) => setReading(s, r.value))}
               />{' '}
               {r.label}
             </label>

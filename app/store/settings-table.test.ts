@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDecimal } from '../../src/data/number';
 import { createRng } from '../../src/data/prng';
-import { DEFAULT_SETTINGS, cloneSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, cloneSettings, setReading, type Settings } from './settings';
 import {
   RANGES,
   SETTINGS_TABLE,
@@ -149,6 +149,19 @@ describe('settings table', () => {
     const again = parseHash('#' + serializeSettings(sweep.settings));
     expect(again.settings.sweep).toEqual(sweep.settings.sweep);
     expect(again.notices).toEqual([]);
+  });
+
+  it('keeps the τ target of a sweep-only τ-target method through a link, and the separate reading drops the global-only sweep methods', () => {
+    const link = parseHash('#v=2&page=sweep&sm=paper_tau-target&st=10000&tt=0.05');
+    expect(link.notices).toEqual([]);
+    expect(link.settings.method).toBe('paper');
+    expect(link.settings.tauTarget).toBe(0.05);
+    expect(parseHash('#' + serializeSettings(link.settings)).settings).toEqual(link.settings);
+    const s = cloneSettings(DEFAULT_SETTINGS);
+    s.sweep.methods = ['paper', 'reweight', 'logbarrier'];
+    setReading(s, 'separate');
+    expect(s.sweep.methods).toEqual(['paper']);
+    expect(parseHash('#' + serializeSettings(s)).notices).toEqual([]);
   });
 
   it('reads n=0x20 as malformed, not 32, and cl=1.5. as malformed, not clusters 0, 1, 5', () => {

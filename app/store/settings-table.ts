@@ -656,6 +656,8 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
     put: (s, v) => (s.reading = v),
   }),
   methodSetting(),
+  // The sweep's methods before the τ target, whose `applies` reads them (and after the reading).
+  sweepMethodsSetting(),
   strengthSetting(),
   numberSetting({
     key: 'tt',
@@ -777,7 +779,6 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
     get: (s) => s.page,
     put: (s, v) => (s.page = v),
   }),
-  sweepMethodsSetting(),
   listSetting({
     key: 'sg',
     label: 'sweep γc values',

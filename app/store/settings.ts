@@ -238,6 +238,18 @@ export const DEFAULT_SETTINGS: Settings = {
   embed: false,
 };
 
+/**
+ * Sets the reading of f1. The methods other than the paper's are defined under the global
+ * reading only, so 'separate' also drops them from the sweep (the link's `sm` reader does the same).
+ */
+export function setReading(s: Settings, reading: Settings['reading']): void {
+  s.reading = reading;
+  if (reading !== 'global') {
+    const kept = s.sweep.methods.filter((m) => METHODS[m].bothReadings);
+    s.sweep.methods = kept.length > 0 ? kept : ['paper'];
+  }
+}
+
 /** A sweep grid of the paper's method alone (the other methods' strengths at their defaults). */
 export function paperSweep(grid: Pick<SweepSettings, 'gammas' | 'fractions' | 'seeds'>): SweepSettings {
   const base = cloneSettings(DEFAULT_SETTINGS).sweep;
