@@ -311,7 +311,9 @@ describe('CLI', () => {
     const none = cli();
     expect(none.code).toBe(2);
     expect(none.stderr).toBe('');
-    expect(none.stdout).toMatch(/^usage: npm run cli -- <eval\|solve\|sweep\|export-torch\|lm-train>/);
+    expect(none.stdout).toMatch(
+      /^usage: npm run cli -- <eval\|solve\|sweep\|export-torch\|lm-train\|lm-sweep>/,
+    );
     expect(none.stdout).toContain('export-torch --out DIR');
     expect(none.stdout).toContain('--link');
     expect(none.stdout).toContain('--x0-seed');
@@ -701,5 +703,39 @@ describe('CLI --link', () => {
     const bad = cli('lm-train', '--width', '10', '--heads', '4');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--width 10 must be a multiple of --heads 4');
+  });
+
+  it('lm-sweep: a cell per γ (with the γ = 0 baseline) × n1/n × seed, summarised over seeds; --gamma is required', () => {
+    const r = cli(
+      'lm-sweep',
+      '--gamma',
+      '0.3',
+      '--fraction',
+      '0.1',
+      '--seeds',
+      '2',
+      '--steps',
+      '2',
+      '--width',
+      '8',
+      '--context',
+      '12',
+      '--batch',
+      '2',
+    );
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      cells: { gamma: number; seed: number }[];
+      summary: { gamma: number; seeds: number }[];
+    };
+    expect(out.cells.map((c) => `${c.seed}/${c.gamma}`)).toEqual(['1/0', '1/0.3', '2/0', '2/0.3']);
+    expect(out.summary.map((s) => [s.gamma, s.seeds])).toEqual([
+      [0, 2],
+      [0.3, 2],
+    ]);
+    expect(r.stderr.trim().split('\n')).toHaveLength(4); // one note per cell as it ends
+    const bad = cli('lm-sweep', '--steps', '2');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('lm-sweep needs --gamma');
   });
 });

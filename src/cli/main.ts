@@ -45,7 +45,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../app/store/settings';
 import { SWEEP_SEED_BASE } from '../../app/run/run-config';
 import { joinFlagValues } from './args';
 import { exportTorch } from './export-torch';
-import { lmTrain } from './lm-train';
+import { lmSweep, lmTrain } from './lm-train';
 import { loadLink } from './link';
 import {
   loadProblem,
@@ -61,7 +61,7 @@ import {
 } from './problem-source';
 import { DEFAULT_TAU_TARGET, METHOD_NAMES, METHODS, type MethodName } from '../math/methods';
 
-const USAGE = `usage: npm run cli -- <eval|solve|sweep|export-torch|lm-train> [flags]
+const USAGE = `usage: npm run cli -- <eval|solve|sweep|export-torch|lm-train|lm-sweep> [flags]
   eval  --problem P.json --x X.json
   solve (--problem P.json | --data D.csv [--gamma G] [--fraction F --tag-seed S] |
          --generate gaussian|clusters --n N --d D --seed S --fraction F [--noise σ] [--reg ρ])
@@ -90,6 +90,9 @@ const USAGE = `usage: npm run cli -- <eval|solve|sweep|export-torch|lm-train> [f
         [--batch B] [--lr η] [--every K] [--canaries C --repeats R]
         a small character transformer trained with the copyright loss beside its γ = 0 twin
         (float64 reference, CPU): CE, τ_CE, perplexity, regurgitation, canary exposure as JSON
+  lm-sweep --gamma 0.1,0.2 [--fraction 0.05,0.1] [--seeds K] [--steps N] [model flags as lm-train]
+        the paper's Figure 1 for that model: τ_CE and perplexity per cell and min/mean/max over
+        seeds, each cell beside its γ = 0 baseline (slow: every cell is a training run)
   -h, --help: this text`;
 
 const OPTIONS = {
@@ -539,6 +542,7 @@ const VERBS: Record<string, (f: Flags) => Promise<unknown>> = {
   sweep: cmdSweep,
   'export-torch': cmdExportTorch,
   'lm-train': lmTrain,
+  'lm-sweep': lmSweep,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -555,7 +559,7 @@ async function main(argv: string[]): Promise<number> {
   const run = VERBS[verb];
   if (!run)
     throw new UsageError(
-      `unknown verb "${clipEcho(verb)}" (use eval, solve, sweep, export-torch or lm-train)`,
+      `unknown verb "${clipEcho(verb)}" (use eval, solve, sweep, export-torch, lm-train or lm-sweep)`,
     );
   let flags: Flags;
   try {
