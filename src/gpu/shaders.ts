@@ -16,33 +16,58 @@ const KERNEL_FILES: readonly KernelFile[] = ['matvec', 'softmax', 'reduce', 'vec
 /** File name (e.g. "matvec") → source text, as bundled by Vite; null outside Vite. */
 function viteSources(): Record<string, string> | null {
   try {
-    const mods = import.meta.glob<string>('../../shaders/*.wgsl', {
-      query: '?raw',
-      import: 'default',
-      eager: true,
-    });
-    const out: Record<string, string> = {};
-    for (const [path, text] of Object.entries(mods)) {
-      const name = path.slice(path.lastIndexOf('/') + 1).replace(/\.wgsl$/, '');
-      out[name] = text;
-    }
-    return Object.keys(out).length > 0 ? out : null;
+    return byFileName(
+      import.meta.glob<string>('../../shaders/*.wgsl', { query: '?raw', import: 'default', eager: true }),
+    );
   } catch {
     // Not transformed by Vite: `import.meta.glob` is undefined here.
     return null;
   }
 }
 
-/** Reads shaders/*.wgsl with fs (Node without Vite). The module name is hidden from bundlers. */
-async function nodeSources(): Promise<Record<string, string>> {
+/**
+ * A Vite glob of WGSL files keyed by file name without `.wgsl` (e.g. "matvec"); null when empty.
+ * Each loader keeps its own literal glob (Vite resolves it at build time) and shares the rest.
+ */
+export function byFileName(mods: Record<string, string>): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const [path, text] of Object.entries(mods)) {
+    out[path.slice(path.lastIndexOf('/') + 1).replace(/\.wgsl$/, '')] = text;
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
+/** Reads `name`.wgsl for each name (and common.wgsl) from the folder `dir` with fs (Node without Vite). */
+export async function readWgslFiles(dir: URL, names: readonly string[]): Promise<Record<string, string>> {
+  // The module names are hidden from bundlers: the browser build never reaches this.
   const fsName = 'node:fs/promises';
   const urlName = 'node:url';
   const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
   const url = (await import(/* @vite-ignore */ urlName)) as typeof import('node:url');
   const out: Record<string, string> = {};
-  for (const name of ['common', ...KERNEL_FILES]) {
-    const file = url.fileURLToPath(new URL(`../../shaders/${name}.wgsl`, import.meta.url));
-    out[name] = await fs.readFile(file, 'utf8');
+  for (const name of ['common', ...names]) {
+    out[name] = await fs.readFile(url.fileURLToPath(new URL(`${name}.wgsl`, dir)), 'utf8');
+  }
+  return out;
+}
+
+/**
+ * Each kernel file of a folder with its common.wgsl composed in front by `compose`; says which
+ * file is missing.
+ */
+export function composeFolder<K extends string>(
+  raw: Record<string, string>,
+  names: readonly K[],
+  folder: string,
+  compose: (common: string, text: string) => string,
+): Record<K, string> {
+  const common = raw['common'];
+  if (common === undefined) throw new Error(`${folder}/common.wgsl not found`);
+  const out = {} as Record<K, string>;
+  for (const name of names) {
+    const text = raw[name];
+    if (text === undefined) throw new Error(`${folder}/${name}.wgsl not found`);
+    out[name] = compose(common, text);
   }
   return out;
 }
@@ -60,16 +85,9 @@ let cached: Promise<Record<KernelFile, string>> | null = null;
 /** Full WGSL source of each kernel file (common prefix included), loaded once per process/page. */
 export function loadKernelSources(): Promise<Record<KernelFile, string>> {
   cached ??= (async () => {
-    const raw = viteSources() ?? (await nodeSources());
-    const common = raw['common'];
-    if (common === undefined) throw new Error('shaders/common.wgsl not found');
-    const out = {} as Record<KernelFile, string>;
-    for (const name of KERNEL_FILES) {
-      const text = raw[name];
-      if (text === undefined) throw new Error(`shaders/${name}.wgsl not found`);
-      out[name] = composeKernel(common, text);
-    }
-    return out;
+    const raw =
+      viteSources() ?? (await readWgslFiles(new URL('../../shaders/', import.meta.url), KERNEL_FILES));
+    return composeFolder(raw, KERNEL_FILES, 'shaders', composeKernel);
   })();
   return cached;
 }
