@@ -8,7 +8,7 @@
  * reference's. A batch is the reference's LmSequence[]: its sequences' positions are stacked as
  * rows (no padding to the context), and attention stays within each sequence.
  */
-import { IGNORE_INDEX } from '../../lm/copyright-lm-loss';
+import { IGNORE_INDEX, type LmLoss } from '../../lm/copyright-lm-loss';
 import {
   parameterLayout,
   type AdamOptions,
@@ -94,21 +94,11 @@ const L_SUM_C = 3;
 const L_SUM_FREE = 5;
 const LOSS_SLOTS = 8;
 
-/** The loss and its metrics as LmLoss of copyright-lm-loss.ts, without dLogits (they stay on the GPU). */
-export interface LmGpuLoss {
-  /** The loss, computed in float32 on the GPU. */
-  loss: number;
-  /** Mean CE over the non-padding targets (nats per token). */
-  ce: number;
-  /** Mean CE over the copyrighted targets (NaN when there are none). */
-  ceCopyright: number;
-  /** Mean CE over the other non-padding targets (NaN when there are none). */
-  ceFree: number;
-  tauCe: number;
-  tokens: number;
-  copyrightTokens: number;
-  penaltyApplied: boolean;
-}
+/**
+ * The loss and its metrics as LmLoss of copyright-lm-loss.ts (computed in float32 here), without
+ * dLogits: they stay on the GPU.
+ */
+export type LmGpuLoss = Omit<LmLoss, 'dLogits'>;
 
 interface Dispatch {
   entry: LmEntry;
