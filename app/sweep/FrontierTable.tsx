@@ -11,7 +11,7 @@ import { RANGES } from '../store/settings-table';
 import type { SweepSettings } from '../store/settings';
 import { cheapestFor, frontierPoints, isPlainFit } from './frontier';
 import { groupCells } from './grid';
-import { loadCell } from './load-cell';
+import { LoadButton } from './SweepTables';
 
 /** The target τ the table starts with: a clear margin over the plain fit's τ ≈ 0. */
 export const DEFAULT_FRONTIER_TARGET = 0.01;
@@ -86,15 +86,12 @@ export function FrontierTable({ cells, grid }: FrontierTableProps) {
                       <td>{fmt(point.l2PerN2.mean)}</td>
                       <td>{base ? `${fmt(point.l2PerN2.mean / base)}×` : '—'}</td>
                       <td>
-                        <button
-                          type="button"
-                          className="small"
-                          onClick={() =>
-                            loadCell({ method, gammaC: point.gammaC, fraction, seed: point.firstSeed })
-                          }
-                        >
-                          Load
-                        </button>
+                        <LoadButton
+                          method={method}
+                          gammaC={point.gammaC}
+                          fraction={fraction}
+                          seed={point.firstSeed}
+                        />
                       </td>
                     </>
                   ) : (

@@ -25,7 +25,8 @@ export function fmt(v: number): string {
   return Number.isFinite(v) ? v.toPrecision(4) : '—';
 }
 
-function LoadButton({ method, gammaC, fraction, seed }: CellRef) {
+/** Loads a cell (method, strength, n1/n, seed) into the single run; its label names the cell. */
+export function LoadButton({ method, gammaC, fraction, seed }: CellRef) {
   const what = (method ?? 'paper') === 'paper' ? `γc = ${gammaC}` : `${method} s = ${gammaC}`;
   return (
     <button
