@@ -16,7 +16,7 @@ import { CpuEngine } from '../engine/cpu-engine';
 import { METHOD_NAMES, type MethodName } from '../math/methods';
 import type { Reading } from '../math/types';
 import { createRng } from '../data/prng';
-import { randomProblem, randomVector, splitProblem } from '../testing/random-problem';
+import { randomProblem, randomVector, relErr, splitProblem } from '../testing/random-problem';
 import { version } from '../../package.json';
 import {
   adamwStep,
@@ -50,16 +50,6 @@ const torchVersion = (() => {
   const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : null;
 })();
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
-}
 
 describe('the PyTorch export', () => {
   it('has PyTorch to run in (scripts/ensure-deps.sh installs Debian’s python3-torch)', () => {
