@@ -44,6 +44,16 @@ const FIELDS: readonly [keyof LmSettings, string, (typeof RANGES)[keyof typeof R
   ['lr', 'Learning rate (AdamW)', RANGES.lmLr],
 ];
 
+/** The metrics shown, one function each (stable, so a chart redraws only when the history changes). */
+const METRIC = {
+  ceCopyright: (m: LmMetrics) => m.ceCopyright,
+  ceFree: (m: LmMetrics) => m.ceFree,
+  tauCe: (m: LmMetrics) => m.tauCe,
+  perplexity: (m: LmMetrics) => m.validationPerplexity,
+  exact: (m: LmMetrics) => m.exactMatches,
+  exposure: (m: LmMetrics) => m.exposureFit[0] ?? NaN,
+};
+
 const fmt = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 function Settings() {
@@ -208,12 +218,12 @@ export function LmView() {
                 </tr>
               </thead>
               <tbody>
-                <Row label="CE copyrighted (nats/char)" metric={(m) => m.ceCopyright} />
-                <Row label="CE free (nats/char)" metric={(m) => m.ceFree} />
-                <Row label="τ_CE" metric={(m) => m.tauCe} />
-                <Row label="validation perplexity" metric={(m) => m.validationPerplexity} />
-                <Row label="passages recited exactly" metric={(m) => m.exactMatches} digits={0} />
-                <Row label="canary exposure (bits)" metric={(m) => m.exposureFit[0] ?? NaN} digits={1} />
+                <Row label="CE copyrighted (nats/char)" metric={METRIC.ceCopyright} />
+                <Row label="CE free (nats/char)" metric={METRIC.ceFree} />
+                <Row label="τ_CE" metric={METRIC.tauCe} />
+                <Row label="validation perplexity" metric={METRIC.perplexity} />
+                <Row label="passages recited exactly" metric={METRIC.exact} digits={0} />
+                <Row label="canary exposure (bits)" metric={METRIC.exposure} digits={1} />
               </tbody>
             </table>
           </section>
@@ -221,25 +231,25 @@ export function LmView() {
             <LmChart
               title="CE on the copyrighted text"
               yTitle="nats per character"
-              metric={(m) => m.ceCopyright}
+              metric={METRIC.ceCopyright}
               testId="lm-ce-plot"
             />
             <LmChart
               title="τ_CE = CE copyrighted − CE free"
               yTitle="nats per character"
-              metric={(m) => m.tauCe}
+              metric={METRIC.tauCe}
               testId="lm-tau-plot"
             />
             <LmChart
               title="Validation perplexity (held-out free text)"
               yTitle="perplexity"
-              metric={(m) => m.validationPerplexity}
+              metric={METRIC.perplexity}
               testId="lm-ppl-plot"
             />
             <LmChart
               title="Canary exposure (higher = memorised)"
               yTitle="bits"
-              metric={(m) => m.exposureFit[0] ?? NaN}
+              metric={METRIC.exposure}
               testId="lm-exposure-plot"
             />
           </div>

@@ -97,7 +97,8 @@ export class LmTrainer {
     readonly spec: LmTrainSpec,
     readonly corpus: Corpus,
     readonly gamma: number,
-    private readonly tokens: Int32Array,
+    /** The training text as tokens (encoded once). */
+    readonly tokens: Int32Array,
   ) {
     const config: LmConfig = { ...spec.model, vocab: corpus.vocabulary.length };
     this.params = initParams(config, spec.seed);
@@ -189,8 +190,7 @@ export function greedy(p: LmParams, prompt: Int32Array, length: number): Int32Ar
 export function measure(t: LmTrainer): LmMetrics {
   const { corpus, spec, params } = t;
   const vocab = corpus.vocabulary;
-  const tokens = encode(corpus.text, vocab);
-  const lp = logProbs(params, tokens);
+  const lp = logProbs(params, t.tokens);
   let free = 0;
   let nFree = 0;
   let prot = 0;
