@@ -16,6 +16,7 @@ import { RANGES } from '../store/settings-table';
 import type { LmSettings } from '../store/settings';
 import { VIEW_PANEL_ID, ViewSwitch } from '../sweep/ViewSwitch';
 import { LmChart } from './LmChart';
+import { LmSweepPanel } from './LmSweepPanel';
 import { installLmSync, pauseLm, playLm, resetLm, stepLm } from './lm-controller';
 import { useLmStore } from './lm-store';
 
@@ -254,6 +255,7 @@ export function LmView() {
             />
           </div>
           <Samples />
+          <LmSweepPanel />
         </div>
       </div>
     </main>

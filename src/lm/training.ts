@@ -115,7 +115,8 @@ export class LmTrainer {
     const T = this.spec.model.context;
     const out: LmSequence[] = [];
     for (let b = 0; b < this.spec.batch; b++) {
-      const start = Math.floor(this.rng.next() * (this.tokens.length - T - 1));
+      // Windows start in [0, length − T − 1]: targets run to the last character of the text.
+      const start = Math.floor(this.rng.next() * (this.tokens.length - T));
       out.push({
         inputs: this.tokens.slice(start, start + T),
         labels: this.tokens.slice(start + 1, start + T + 1),
