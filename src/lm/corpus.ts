@@ -48,6 +48,17 @@ export interface CorpusSpec {
   repeats: number;
   /** Share of the free passages held out for validation (never trained on). */
   validation: number;
+  /**
+   * An uploaded text instead of the grammar's passages (`passages` and `sentences` then unused):
+   * its paragraphs are the passages, and `selections` (UTF-16 offsets [start, end) into it) are
+   * tagged copyrighted character by character, besides the share `fraction` of whole paragraphs.
+   */
+  text?: UploadedText;
+}
+
+export interface UploadedText {
+  content: string;
+  selections: readonly (readonly [number, number])[];
 }
 
 export interface Passage {
@@ -101,47 +112,129 @@ export function randomDigits(rng: Rng): string {
   return s;
 }
 
+/**
+ * The paragraphs of a text as [start, end) offsets: separated by blank lines, or, in a text
+ * without blank lines, one per non-empty line. Leading and trailing blank space is not included.
+ */
+export function paragraphs(text: string): [number, number][] {
+  const separator = /\n[ \t]*\n/.test(text) ? /\n[ \t]*\n\s*/g : /\n/g;
+  const out: [number, number][] = [];
+  let from = 0;
+  const push = (a: number, b: number) => {
+    while (a < b && /\s/.test(text[a])) a++;
+    while (b > a && /\s/.test(text[b - 1])) b--;
+    if (b > a) out.push([a, b]);
+  };
+  for (const m of text.matchAll(separator)) {
+    push(from, m.index);
+    from = m.index + m[0].length;
+  }
+  push(from, text.length);
+  return out;
+}
+
+/** Selections clipped to the text, sorted and merged: disjoint [start, end) spans. */
+export function mergeSelections(
+  selections: readonly (readonly [number, number])[],
+  length: number,
+): [number, number][] {
+  const spans = selections
+    .map(([a, b]): [number, number] => [Math.max(0, Math.min(a, b)), Math.min(length, Math.max(a, b))])
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  const out: [number, number][] = [];
+  for (const s of spans) {
+    const last = out[out.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else out.push([s[0], s[1]]);
+  }
+  return out;
+}
+
+/** The ordinary passages: the grammar's, or an uploaded text's paragraphs with their selected characters. */
+function ordinaryPassages(
+  spec: CorpusSpec,
+  rng: Rng,
+): { passages: Passage[]; selected: (Uint8Array | null)[]; spans: string[] } {
+  if (!spec.text) {
+    const passages: Passage[] = [];
+    for (let p = 0; p < spec.passages; p++) {
+      const parts: string[] = [];
+      for (let s = 0; s < spec.sentences; s++) parts.push(sentence(rng));
+      passages.push({ text: parts.join(' '), copyright: false });
+    }
+    return { passages, selected: passages.map(() => null), spans: [] };
+  }
+  const { content } = spec.text;
+  const spans = mergeSelections(spec.text.selections, content.length);
+  const marks = new Uint8Array(content.length);
+  for (const [a, b] of spans) marks.fill(1, a, b);
+  const paras = paragraphs(content);
+  return {
+    passages: paras.map(([a, b]) => ({ text: content.slice(a, b), copyright: false })),
+    selected: paras.map(([a, b]) => (marks.subarray(a, b).includes(1) ? marks.slice(a, b) : null)),
+    // Each selected span, within its paragraph, is a protected passage of its own.
+    spans: paras.flatMap(([a, b]) =>
+      spans.map(([s, e]) => content.slice(Math.max(a, s), Math.min(b, e)).trim()).filter((t) => t.length > 0),
+    ),
+  };
+}
+
 /** The corpus of a spec (deterministic in the seed). */
 export function makeCorpus(spec: CorpusSpec): Corpus {
   const rng = createRng(spec.seed);
-  const ordinary: Passage[] = [];
-  for (let p = 0; p < spec.passages; p++) {
-    const parts: string[] = [];
-    for (let s = 0; s < spec.sentences; s++) parts.push(sentence(rng));
-    ordinary.push({ text: parts.join(' '), copyright: false });
-  }
-  // Tag a fraction of the passages, then hold out a share of the free ones for validation.
+  const { passages: ordinary, selected, spans } = ordinaryPassages(spec, rng);
+  // Tag a fraction of the passages, then hold out a share of the free ones for validation (a
+  // paragraph with selected characters is not free: it stays in the training text).
   const order = shuffle(
     rng,
     ordinary.map((_, i) => i),
   );
   const tagged = Math.round(spec.fraction * ordinary.length);
   order.slice(0, tagged).forEach((i) => (ordinary[i].copyright = true));
-  const free = order.slice(tagged);
+  const free = order.slice(tagged).filter((i) => selected[i] === null);
   const heldOut = new Set(free.slice(0, Math.round(spec.validation * free.length)));
   const canaries: Passage[] = Array.from({ length: spec.canaries }, () => {
     const secret = randomDigits(rng);
     return { text: canaryText(secret), copyright: true, secret };
   });
-  const train: Passage[] = ordinary.filter((_, i) => !heldOut.has(i));
-  for (const c of canaries) for (let r = 0; r < spec.repeats; r++) train.push(c);
-  // Interleave deterministically so repeats are spread through the text.
-  const shuffled = train
-    .map((p) => ({ p, key: rng.next() }))
-    .sort((a, b) => a.key - b.key)
-    .map((e) => e.p);
+  const train: { p: Passage; marks: Uint8Array | null }[] = ordinary
+    .map((p, i) => ({ p, marks: selected[i] }))
+    .filter((_, i) => !heldOut.has(i));
+  const canaryEntries = canaries.flatMap((p) =>
+    Array.from({ length: spec.repeats }, () => ({ p, marks: null })),
+  );
+  // The grammar's passages and the canaries are interleaved at random; an uploaded text keeps
+  // its order (its paragraphs may follow from one another) and the canaries go in between.
+  let ordered: typeof train;
+  if (!spec.text)
+    ordered = [...train, ...canaryEntries]
+      .map((e) => ({ e, key: rng.next() }))
+      .sort((a, b) => a.key - b.key)
+      .map((x) => x.e);
+  else {
+    ordered = [...train];
+    for (const c of canaryEntries) ordered.splice(Math.floor(rng.next() * (ordered.length + 1)), 0, c);
+  }
   let text = '';
   const placed: (Passage & { start: number })[] = [];
-  for (const p of shuffled) {
+  const marksAt: [number, Uint8Array][] = [];
+  for (const { p, marks } of ordered) {
     placed.push({ ...p, start: text.length });
+    if (marks) marksAt.push([text.length, marks]);
     text += p.text + '\n';
   }
   const copyright = new Uint8Array(text.length);
   for (const p of placed) if (p.copyright) copyright.fill(1, p.start, p.start + p.text.length);
+  for (const [at, marks] of marksAt) for (let i = 0; i < marks.length; i++) copyright[at + i] |= marks[i];
   const validation = [...heldOut].map((i) => ordinary[i].text).join('\n') + '\n';
   // Every digit, so that any candidate secret of the canary format can be scored.
   const vocabulary = [...new Set(text + validation + '0123456789')].sort().join('');
-  const protectedPassages = [...ordinary.filter((p) => p.copyright), ...canaries];
+  const protectedPassages = [
+    ...ordinary.filter((p) => p.copyright),
+    ...spans.map((t) => ({ text: t, copyright: true })),
+    ...canaries,
+  ];
   return { text, copyright, passages: placed, protectedPassages, validation, vocabulary };
 }
 

@@ -17,6 +17,7 @@ import {
   type Corpus,
   type CorpusSpec,
 } from './corpus';
+import { protectedSpans, sampleTokens } from './generation';
 import {
   adamwStep,
   forwardSequence,
@@ -56,11 +57,17 @@ export interface LmMetrics {
   validationPerplexity: number;
   /** Protected passages continued exactly from their first promptChars characters. */
   exactMatches: number;
+  /** Protected passages tested (all of them up to REGURGITATION_LIMITS.passages). */
   passages: number;
   /** Mean longest common prefix of the continuations with the true text (characters). */
   meanPrefix: number;
   /** Per protected passage: its prompt, the true rest, the model's greedy continuation, their common prefix. */
   samples: { prompt: string; truth: string; continuation: string; prefix: number }[];
+  /**
+   * A free sample of {@link GENERATED_CHARS} characters after a line break (the same random draws
+   * for the run and its twin), and its stretches that occur only in the copyrighted training text.
+   */
+  generated: { text: string; spans: [number, number][] };
   /** Per canary: log2(R + 1) − log2(rank of the secret among R random ones + itself). */
   exposure: number[];
   /**
@@ -187,6 +194,23 @@ export function greedy(p: LmParams, prompt: Int32Array, length: number): Int32Ar
   return Int32Array.from(seq.slice(prompt.length));
 }
 
+/** Characters of the free sample measured at each measurement. */
+export const GENERATED_CHARS = 160;
+
+/**
+ * Bounds on the regurgitation test, which costs one forward pass per generated character: at most
+ * this many protected passages (every canary among them), each continued for at most this many characters
+ * (the grammar's passages are ~70; an uploaded paragraph may be thousands).
+ */
+export const REGURGITATION_LIMITS = { passages: 32, chars: 160 } as const;
+
+/** The protected passages the regurgitation test continues: the first others, then every canary. */
+export function regurgitationPassages(corpus: Corpus): Corpus['protectedPassages'] {
+  const canaries = corpus.protectedPassages.filter((p) => p.secret !== undefined);
+  const others = corpus.protectedPassages.filter((p) => p.secret === undefined);
+  return [...others.slice(0, REGURGITATION_LIMITS.passages - canaries.length), ...canaries];
+}
+
 /** The metrics of a trained model (none includes the penalty). */
 export function measure(t: LmTrainer): LmMetrics {
   const { corpus, spec, params } = t;
@@ -211,8 +235,9 @@ export function measure(t: LmTrainer): LmMetrics {
   let prefix = 0;
   const samples: LmMetrics['samples'] = [];
   const decode = (a: Int32Array): string => Array.from(a, (t) => vocab[t]).join('');
-  for (const passage of corpus.protectedPassages) {
-    const all = encode(passage.text, vocab);
+  const tested = regurgitationPassages(corpus);
+  for (const passage of tested) {
+    const all = encode(passage.text, vocab).slice(0, spec.promptChars + REGURGITATION_LIMITS.chars);
     const k = Math.min(spec.promptChars, all.length - 1);
     const got = greedy(params, all.slice(0, k), all.length - k);
     let lcp = 0;
@@ -246,6 +271,7 @@ export function measure(t: LmTrainer): LmMetrics {
     const sd = Math.sqrt(others.reduce((a, b) => a + (b - mean) ** 2, 0) / (others.length - 1));
     exposureFit.push(-logUpperTail((mine - mean) / sd) / Math.LN2);
   }
+  const drawn = decode(sampleTokens(params, encode('\n', vocab), GENERATED_CHARS, createRng(spec.seed + 3)));
   const ceFree = free / nFree;
   const ceCopyright = nProt > 0 ? prot / nProt : NaN;
   return {
@@ -257,9 +283,10 @@ export function measure(t: LmTrainer): LmMetrics {
     tauCe: ceCopyright - ceFree,
     validationPerplexity: Math.exp(valCe),
     exactMatches: exact,
-    passages: corpus.protectedPassages.length,
-    meanPrefix: prefix / corpus.protectedPassages.length,
+    passages: tested.length,
+    meanPrefix: prefix / tested.length,
     samples,
+    generated: { text: drawn, spans: protectedSpans(drawn, corpus) },
     exposure,
     exposureFit,
   };
