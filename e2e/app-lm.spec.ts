@@ -27,6 +27,9 @@ test('the language-model view trains a tiny model and its twin; metrics, charts 
   const ce = Number(await page.getByTestId('lm-run-CE copyrighted (nats/char)').textContent());
   expect(ce).toBeGreaterThan(0);
   await expect(page.getByTestId('lm-samples').locator('li')).toHaveCount(2 * 5);
+  // A free sample of each model, GENERATED_CHARS (160) characters long.
+  for (const who of ['run', 'twin'])
+    expect((await page.getByTestId(`lm-free-${who}`).textContent())?.length).toBe(160);
   await snapshot(page, 'lm-view');
 
   // Changing a setting resets the training; the link carries it, and a reload shows it.

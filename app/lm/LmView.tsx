@@ -6,9 +6,10 @@
  * model still reproduces the protected passages, and how exposed the canary is. Training runs in
  * a worker on the float64 reference (src/lm); its settings are in the link.
  */
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { CANARY_PREFIX } from '../../src/lm/corpus';
-import type { LmMetrics } from '../../src/lm/training';
+import { MATCH_CHARS_MIN } from '../../src/lm/generation';
+import { GENERATED_CHARS, type LmMetrics } from '../../src/lm/training';
 import { NumberField } from '../panels/fields';
 import { PresetPicker } from '../presets/PresetPicker';
 import { useAppStore } from '../store/app-store';
@@ -17,6 +18,7 @@ import type { LmSettings } from '../store/settings';
 import { VIEW_PANEL_ID, ViewSwitch } from '../sweep/ViewSwitch';
 import { LmChart } from './LmChart';
 import { LmSweepPanel } from './LmSweepPanel';
+import { LmTextPanel } from './LmTextPanel';
 import { installLmSync, pauseLm, playLm, resetLm, stepLm } from './lm-controller';
 import { useLmStore } from './lm-store';
 
@@ -29,7 +31,12 @@ const FIELDS: readonly [keyof LmSettings, string, (typeof RANGES)[keyof typeof R
   ],
   ['steps', 'Training steps', RANGES.lmSteps],
   ['seed', 'Seed (corpus, weights, batches)', RANGES.lmSeed],
-  ['fraction', 'Copyrighted passages n1/n', RANGES.lmFraction],
+  [
+    'fraction',
+    'Copyrighted passages n1/n',
+    RANGES.lmFraction,
+    'The share of the passages (of an uploaded text: paragraphs) tagged copyrighted, chosen with the seed.',
+  ],
   [
     'canaries',
     'Canaries',
@@ -64,9 +71,8 @@ function Settings() {
     <section className="panel" aria-labelledby="lm-settings-heading">
       <h2 id="lm-settings-heading">Language model</h2>
       <p className="hint">
-        A decoder-only transformer over characters, pre-LayerNorm, GELU, tied output head, AdamW. The corpus
-        is sentence-like text from a small grammar of ours; the copyrighted passages and the canaries are
-        tagged.
+        A decoder-only transformer over characters, pre-LayerNorm, GELU, tied output head, AdamW, trained on
+        the text below; its copyrighted passages and the canaries are tagged.
       </p>
       {FIELDS.map(([key, label, range, hint]) => (
         <NumberField
@@ -115,6 +121,26 @@ function Samples() {
         <span>{s.continuation.slice(s.prefix)}</span>
       </li>
     ));
+  const free = (m: LmMetrics, who: string) => {
+    const { text, spans } = m.generated;
+    const parts: ReactNode[] = [];
+    let at = 0;
+    for (const [a, b] of spans) {
+      parts.push(text.slice(at, a));
+      parts.push(
+        <mark key={`${who}-${a}`} className="lm-match" title="occurs only in the copyrighted training text">
+          {text.slice(a, b)}
+        </mark>,
+      );
+      at = b;
+    }
+    parts.push(text.slice(at));
+    return (
+      <p className="lm-free-sample" data-testid={`lm-free-${who}`} data-spans={spans.length}>
+        {parts}
+      </p>
+    );
+  };
   return (
     <section className="panel" aria-labelledby="lm-samples-heading" data-testid="lm-samples">
       <h2 id="lm-samples-heading">Does it recite the protected text?</h2>
@@ -132,6 +158,22 @@ function Samples() {
           <ol>{show(last.twin, 'twin')}</ol>
         </div>
       </div>
+      <h3>Free samples</h3>
+      <p className="hint">
+        {GENERATED_CHARS} characters drawn from each model after a line break (temperature 1, the same random
+        draws for both). Highlighted: stretches of {MATCH_CHARS_MIN} or more characters that occur in the
+        copyrighted training text and nowhere in the free training text.
+      </p>
+      <div className="lm-samples">
+        <div>
+          <h3>γ = {useLmStore.getState().gamma}</h3>
+          {free(last.run, 'run')}
+        </div>
+        <div>
+          <h3>γ = 0 twin</h3>
+          {free(last.twin, 'twin')}
+        </div>
+      </div>
     </section>
   );
 }
@@ -143,11 +185,13 @@ export function LmView() {
   const steps = useAppStore((s) => s.settings.lm.steps);
   const running = status === 'running' || status === 'starting';
   const step = history.length ? history[history.length - 1].step : 0;
+  const noCanary = history.length > 0 && history[0].run.exposure.length === 0;
   return (
     <main className="layout">
       <div className="sidebar">
         <PresetPicker />
         <Settings />
+        <LmTextPanel />
         <section className="panel" aria-labelledby="lm-authors-heading">
           <h2 id="lm-authors-heading">How this differs from the authors’ code</h2>
           <p className="hint">
@@ -184,7 +228,7 @@ export function LmView() {
               <span data-testid="lm-progress" data-step={step} data-status={status} data-engine={engine}>
                 step {step} / {steps} · {status}
                 {tokensPerSecond > 0
-                  ? ` · ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s (CPU float64)`
+                  ? ` · ${Math.round(tokensPerSecond).toLocaleString('en-US')} tokens/s on ${engine || 'the CPU'}`
                   : ''}
               </span>
             </div>
@@ -247,12 +291,21 @@ export function LmView() {
               metric={METRIC.perplexity}
               testId="lm-ppl-plot"
             />
-            <LmChart
-              title="Canary exposure (higher = memorised)"
-              yTitle="bits"
-              metric={METRIC.exposure}
-              testId="lm-exposure-plot"
-            />
+            {noCanary ? (
+              <figure className="panel" aria-label="Canary exposure" data-testid="lm-exposure-none">
+                <p className="hint">
+                  Canary exposure: this training has no canary. Set “Canaries” to 1 or more to measure how
+                  exposed a repeated secret is.
+                </p>
+              </figure>
+            ) : (
+              <LmChart
+                title="Canary exposure (higher = memorised)"
+                yTitle="bits"
+                metric={METRIC.exposure}
+                testId="lm-exposure-plot"
+              />
+            )}
           </div>
           <Samples />
           <LmSweepPanel />

@@ -4,7 +4,8 @@
  */
 import { useAppStore } from '../store/app-store';
 import { scopeChanged } from '../store/settings-table';
-import { lmSpecFrom, measureEvery } from './lm-config';
+import { measureEvery } from './lm-config';
+import { lmSpecNow } from './lm-text';
 import type { LmCommand, LmEvent } from './lm-protocol';
 import { LM_IDLE, useLmStore } from './lm-store';
 
@@ -24,6 +25,16 @@ function onEvent(e: LmEvent): void {
           parameters: e.parameters,
         },
       });
+      break;
+    case 'engine':
+      // The points after the one training resumed from would be trained again (there are none:
+      // the worker resumes from its last measurement, which is the last point it sent).
+      store.setState((s) => ({
+        engine: e.engine,
+        engineReason: e.reason,
+        history: s.history.filter((p) => p.step <= e.resumedFrom),
+        tokensPerSecond: 0,
+      }));
       break;
     case 'metrics':
       store.setState((s) => ({ history: [...s.history, e.point], tokensPerSecond: e.tokensPerSecond }));
@@ -49,7 +60,7 @@ export function resetLm(message = ''): void {
 
 function start(autoplay: boolean): void {
   const lm = useAppStore.getState().settings.lm;
-  const made = lmSpecFrom(lm);
+  const made = lmSpecNow(lm);
   if (!made.ok) {
     useLmStore.setState({ ...LM_IDLE, status: 'error', message: made.reason });
     return;

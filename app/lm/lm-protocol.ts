@@ -1,4 +1,4 @@
-/** Messages between the page and the language-model worker (lm.worker.ts). */
+/** Messages between the page and the language-model worker (lm.worker.ts, lm-session.ts). */
 import type { LmMetrics, LmTrainSpec } from '../../src/lm/training';
 
 export type LmCommand =
@@ -33,6 +33,24 @@ export type LmEvent =
       /** Why WebGPU was wanted but is not used, or null. */
       reason: string | null;
     }
-  | { type: 'metrics'; point: LmPoint; tokensPerSecond: number }
+  | {
+      /**
+       * The training moved to another engine mid-run: the WebGPU device was lost after step
+       * `lostAfter`, and the training went on from `resumedFrom` (its last measurement, the last
+       * point sent) on the float64 reference.
+       */
+      type: 'engine';
+      engine: string;
+      /** What happened, for the page's notice (a sentence without a stack). */
+      reason: string;
+      lostAfter: number;
+      resumedFrom: number;
+    }
+  | {
+      type: 'metrics';
+      point: LmPoint;
+      /** Tokens per second of both models on the current engine (since it took over). */
+      tokensPerSecond: number;
+    }
   | { type: 'state'; state: 'running' | 'paused' | 'finished' }
   | { type: 'error'; message: string };

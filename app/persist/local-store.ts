@@ -3,7 +3,7 @@
  * and its tags survive a reload. Nothing here is sent anywhere: IndexedDB belongs to this origin
  * in this browser. Entries are keyed by the file's SHA-256, the name links use for it.
  */
-import { clear, createStore, del, get, keys, promisifyRequest, type UseStore } from 'idb-keyval';
+import { clear, createStore, del, get, keys, promisifyRequest, set, type UseStore } from 'idb-keyval';
 import type { Settings } from '../store/settings';
 
 /** The tag-related settings kept with a data set. */
@@ -117,9 +117,30 @@ export async function lastUpload(): Promise<StoredUpload | undefined> {
   return sha ? getUpload(sha) : undefined;
 }
 
-/** How many uploads are stored. */
+/** How many uploads are stored (data files and the language model's texts). */
 export async function countUploads(): Promise<number> {
-  return (await keys(store())).filter((k) => String(k).startsWith('upload:')).length;
+  return (await keys(store())).filter((k) => /^(upload|lm-text):/.test(String(k))).length;
+}
+
+/** An uploaded text of the language-model view, kept as uploaded (its SHA-256 names it in links). */
+export interface StoredLmText {
+  sha256: string;
+  fileName: string;
+  file: Blob;
+  savedAt: string;
+}
+
+const lmTextKey = (sha256: string): string => `lm-text:${sha256}`;
+
+/** Stores a language-model text (replacing an older copy of the same bytes). */
+export async function saveLmText(sha256: string, fileName: string, file: Blob): Promise<void> {
+  const entry: StoredLmText = { sha256, fileName, file, savedAt: new Date().toISOString() };
+  await set(lmTextKey(sha256), entry, store());
+}
+
+/** The stored language-model text with this SHA-256, if any. */
+export async function getLmText(sha256: string): Promise<StoredLmText | undefined> {
+  return get<StoredLmText>(lmTextKey(sha256), store());
 }
 
 /** Removes everything this page stored; returns how many uploads were removed. */

@@ -34,6 +34,7 @@ function settingsWhere(spec: SettingSpec): Settings {
     (t) => (t.solver = 'sketched'),
     (t) => (t.method = 'tau-target'),
     (t) => (t.sweep.methods = ['paper', 'reweight', 'ascent', 'logbarrier', 'tau-target']),
+    (t) => (t.lmText.sha256 = 'd'.repeat(64)),
   ];
   for (const v of variants) {
     const t = cloneSettings(s);
@@ -69,6 +70,8 @@ function otherValue(spec: SettingSpec, s: Settings): string {
       if (spec.key === 'sm') return now === 'paper_reweight' ? 'paper_ascent' : 'paper_reweight';
       if (spec.key === 'cl') return '0.2.3';
       if (spec.key === 'bits') return 'AB-_';
+      if (spec.key === 'ltxt') return 'e'.repeat(64);
+      if (spec.key === 'lsel') return '3-40.57-90';
       throw new Error(`no test value for ${spec.key}`);
   }
 }
@@ -244,6 +247,34 @@ describe('settings table', () => {
     const step = change((s) => (s.gdStep = 0.5));
     expect(scopeChanged(base, step, 'run')).toBe(false);
     expect(settingSpec('step')?.applies(base)).toBe(false);
+  });
+
+  it('the language-model sweep grid stales that sweep only; the model settings it trains with stale both', () => {
+    const base = cloneSettings(DEFAULT_SETTINGS);
+    const scopes = (f: (s: Settings) => void): boolean[] => {
+      const s = cloneSettings(base);
+      f(s);
+      return (['lm', 'lmSweep', 'run', 'sweep'] as const).map((k) => scopeChanged(base, s, k));
+    };
+    expect(scopes((s) => (s.lmSweep.gammas = [0.3]))).toEqual([false, true, false, false]);
+    expect(scopes((s) => (s.lmSweep.steps = 7))).toEqual([false, true, false, false]);
+    expect(scopes((s) => (s.lm.width = 32))).toEqual([true, true, false, false]);
+    expect(scopes((s) => (s.lm.seed = 9))).toEqual([true, true, false, false]);
+    // γ and the steps of the view's training are replaced by the grid in every cell.
+    expect(scopes((s) => (s.lm.gamma = 0.7))).toEqual([true, false, false, false]);
+    expect(scopes((s) => (s.lm.steps = 9))).toEqual([true, false, false, false]);
+    // The grid in a link: clamped with notices, then written back as read.
+    const link = parseHash('#v=2&page=lm&lsg=0.5,0.1,12&lsf=0.1_0.9&lss=0&lsst=5');
+    expect(link.settings.lmSweep).toEqual({
+      gammas: [0.1, 0.5, 10],
+      fractions: [0.1, 0.5],
+      seeds: 1,
+      steps: 5,
+    });
+    expect(link.notices).toHaveLength(3);
+    expect(serializeSettings(link.settings)).toContain('lsg=0.1_0.5_10&lsf=0.1_0.5&lss=1&lsst=5');
+    // The default grid stays out of links of other views.
+    expect(serializeSettings(base)).not.toContain('lsg=');
   });
 });
 

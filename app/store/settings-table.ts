@@ -15,6 +15,8 @@ import { parseDecimal } from '../../src/data/number';
 import { SOLVER_NAMES } from '../../src/solve/solver-options';
 import type { Reading } from '../../src/math/types';
 import { METHOD_NAMES, METHODS, type MethodName } from '../../src/math/methods';
+import { mergeSelections } from '../../src/lm/corpus';
+import { LM_TEXT_LIMITS } from '../../src/lm/text-file';
 import {
   DEFAULT_RANDOM_TAGS,
   DEFAULT_SETTINGS,
@@ -33,10 +35,12 @@ import {
  * - `tags`: the copyright mask;
  * - `run`: the single run's iterates, curves, claims and exports;
  * - `sweep`: the sweep's cells;
- * - `lm`: the language-model view's training run (app/lm).
+ * - `lm`: the language-model view's training run (app/lm);
+ * - `lmSweep`: the language-model view's sweep (app/lm/LmSweepPanel.tsx): its grid, and the
+ *   language-model settings its cells train with (not γ and steps, which the grid replaces).
  * Settings with no scope (views, playback speed, page modes) change how results are shown only.
  */
-export type Scope = 'data' | 'tags' | 'run' | 'sweep' | 'lm';
+export type Scope = 'data' | 'tags' | 'run' | 'sweep' | 'lm' | 'lmSweep';
 
 /** A closed range for a number setting; `integer` rounds. */
 export interface NumberRange {
@@ -408,6 +412,34 @@ function sweepMethodsSetting(): SettingSpec {
   };
 }
 
+/**
+ * Selections of the uploaded text from a link: "start-end" character offsets separated by dots
+ * (offsets past the end of the text are clipped when it is trained on). Malformed or empty spans
+ * are dropped, overlapping ones merged, and at most LM_TEXT_LIMITS.selectionsMax kept.
+ */
+export function parseSelections(raw: string): { selections: [number, number][]; problem?: string } {
+  const parts = raw.split('.').filter((p) => p !== '');
+  const spans: [number, number][] = [];
+  let bad = 0;
+  for (const part of parts) {
+    const m = /^(\d{1,7})-(\d{1,7})$/.exec(part);
+    if (m && Number(m[1]) < Number(m[2])) spans.push([Number(m[1]), Number(m[2])]);
+    else bad++;
+  }
+  const merged = mergeSelections(spans, Infinity);
+  const kept = merged.slice(0, LM_TEXT_LIMITS.selectionsMax);
+  const problems: string[] = [];
+  if (bad > 0)
+    problems.push(
+      `${bad} of ${parts.length} spans in ${quote(raw)} are not "start-end" with start < end; dropped`,
+    );
+  if (merged.length > kept.length)
+    problems.push(
+      `${merged.length} spans, more than the ${LM_TEXT_LIMITS.selectionsMax} allowed; kept the first ${kept.length}`,
+    );
+  return problems.length ? { selections: kept, problem: `${problems.join('; ')}.` } : { selections: kept };
+}
+
 /** The language-model settings: link key, label, field, range (the heads must divide the width: the view clamps). */
 const LM_SETTINGS: readonly [string, string, keyof Settings['lm'], NumberRange][] = [
   ['lseed', 'seed', 'seed', RANGES.lmSeed],
@@ -423,6 +455,17 @@ const LM_SETTINGS: readonly [string, string, keyof Settings['lm'], NumberRange][
   ['lcan', 'canaries', 'canaries', RANGES.lmCanaries],
   ['lrep', 'canary repeats', 'repeats', RANGES.lmRepeats],
 ];
+
+/** The language-model settings the sweep's grid replaces in every cell (γ, steps): they do not stale it. */
+const NOT_IN_LM_SWEEP: readonly (keyof Settings['lm'])[] = ['gamma', 'steps'];
+
+/** The language-model sweep's grid goes in the link in the language-model view, or when not the default. */
+const writeLmSweep = (s: Settings): boolean =>
+  s.page === 'lm' ||
+  s.lmSweep.seeds !== DEFAULT_SETTINGS.lmSweep.seeds ||
+  s.lmSweep.steps !== DEFAULT_SETTINGS.lmSweep.steps ||
+  s.lmSweep.gammas.join() !== DEFAULT_SETTINGS.lmSweep.gammas.join() ||
+  s.lmSweep.fractions.join() !== DEFAULT_SETTINGS.lmSweep.fractions.join();
 
 /** The language-model settings go in the link in its view, or when they are not the defaults. */
 const writeLm = (s: Settings): boolean =>
@@ -827,17 +870,87 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
     get: (s) => s.sweep.seeds,
     put: (s, v) => (s.sweep.seeds = v),
   }),
+  {
+    key: 'ltxt',
+    label: 'language model: text SHA-256',
+    type: 'text',
+    invalidates: ['lm', 'lmSweep'],
+    applies: () => true,
+    writeIf: (s) => s.lmText.sha256 !== '',
+    write: (s) => s.lmText.sha256,
+    read(s, raw) {
+      if (!/^[0-9a-f]{64}$/.test(raw))
+        return `language model: text SHA-256: ${quote(raw)} is not a 64-digit hex hash; the generated text is used.`;
+      s.lmText.sha256 = raw;
+      return undefined;
+    },
+  },
+  {
+    key: 'lsel',
+    label: 'language model: tagged selections',
+    type: 'text',
+    invalidates: ['lm', 'lmSweep'],
+    applies: (s) => s.lmText.sha256 !== '',
+    writeIf: (s) => s.lmText.selections.length > 0,
+    write: (s) => s.lmText.selections.map(([a, b]) => `${a}-${b}`).join('.'),
+    read(s, raw) {
+      const got = parseSelections(raw);
+      s.lmText.selections = got.selections;
+      return got.problem ? `language model: tagged selections: ${got.problem}` : undefined;
+    },
+  },
   ...LM_SETTINGS.map(([key, label, field, range]) =>
     numberSetting({
       key,
       label: `language model: ${label}`,
       range,
-      invalidates: ['lm'],
+      // The sweep trains with every other language-model setting, so those stale a finished sweep.
+      invalidates: NOT_IN_LM_SWEEP.includes(field) ? ['lm'] : ['lm', 'lmSweep'],
       writeIf: writeLm,
       get: (s) => s.lm[field],
       put: (s, v) => (s.lm[field] = v),
     }),
   ),
+  // The language-model sweep's grid (the γ = 0 baseline is always added): changing it stales the
+  // sweep only, not the view's training.
+  listSetting({
+    key: 'lsg',
+    label: 'language-model sweep γ values',
+    range: RANGES.lmGamma,
+    maxCount: LIMITS.sweepValuesMax,
+    invalidates: ['lmSweep'],
+    writeIf: writeLmSweep,
+    get: (s) => s.lmSweep.gammas,
+    put: (s, v) => (s.lmSweep.gammas = v),
+  }),
+  listSetting({
+    key: 'lsf',
+    label: 'language-model sweep n1/n values',
+    range: RANGES.lmFraction,
+    maxCount: LIMITS.sweepValuesMax,
+    invalidates: ['lmSweep'],
+    writeIf: writeLmSweep,
+    get: (s) => s.lmSweep.fractions,
+    put: (s, v) => (s.lmSweep.fractions = v),
+  }),
+  numberSetting({
+    key: 'lss',
+    label: 'language-model sweep seeds',
+    range: RANGES.sweepSeeds,
+    invalidates: ['lmSweep'],
+    writeIf: writeLmSweep,
+    get: (s) => s.lmSweep.seeds,
+    put: (s, v) => (s.lmSweep.seeds = v),
+  }),
+  numberSetting({
+    key: 'lsst',
+    label: 'language-model sweep steps per cell',
+    range: RANGES.lmSteps,
+    invalidates: ['lmSweep'],
+    writeIf: writeLmSweep,
+    get: (s) => s.lmSweep.steps,
+    put: (s, v) => (s.lmSweep.steps = v),
+  }),
   flagSetting({
     key: 'present',
     label: 'presenter mode',

@@ -78,6 +78,33 @@ export interface LmSettings {
 }
 
 /**
+ * The language-model view's sweep (app/lm/LmSweepPanel.tsx, src/lm/sweep.ts), the paper's Figure 1:
+ * γ × n1/n × seeds, each cell a full training of the view's model (its other settings from
+ * {@link LmSettings}), beside a γ = 0 baseline per n1/n and seed.
+ */
+export interface LmSweepSettings {
+  /** γ values, sorted; the γ = 0 baseline is always trained besides. */
+  gammas: number[];
+  /** Shares of the ordinary passages tagged copyrighted, sorted. */
+  fractions: number[];
+  /** Seeds per (γ, n1/n): the language model's seed and the next seeds − 1. */
+  seeds: number;
+  /** Training steps of every cell. */
+  steps: number;
+}
+
+/**
+ * The language-model view's text: the grammar's (sha256 '') or an uploaded .txt, named by the
+ * SHA-256 of its bytes (the text itself stays in this browser), with the spans tagged by selection.
+ */
+export interface LmTextSettings {
+  /** SHA-256 (64 hex digits) of the uploaded file, or '' for the generated corpus. */
+  sha256: string;
+  /** [start, end) UTF-16 offsets into the uploaded text, disjoint and sorted. */
+  selections: [number, number][];
+}
+
+/**
  * The sweep grid (app/sweep/README.md): γc × n1/n × tag seeds 1…seeds, solved on the current
  * data, reading and solver settings. Presets set it as one object, e.g. the Figure 1 analogue
  * `{ gammas: [0.1, 0.2, 0.3, 0.4, 0.5], fractions: [0.1], seeds: 5 }`.
@@ -146,6 +173,10 @@ export interface Settings {
   sweep: SweepSettings;
   /** The language-model view's experiment. */
   lm: LmSettings;
+  /** The language-model view's sweep grid. */
+  lmSweep: LmSweepSettings;
+  /** The language-model view's text and its selections. */
+  lmText: LmTextSettings;
   /** Presenter mode (`?present=1`): large type and few controls, for a projector (app/modes). */
   present: boolean;
   /** Embed mode (`?embed=1`): one chart and minimal controls, for slides (app/modes). */
@@ -234,6 +265,15 @@ export const DEFAULT_SETTINGS: Settings = {
     canaries: LM_DEFAULT.corpus.canaries,
     repeats: LM_DEFAULT.corpus.repeats,
   },
+  // The paper's Figure 1 at browser size: three γ and the baseline at the view's n1/n, 3 seeds, each
+  // cell as long as the default experiment (12 trainings, about a minute or two in a browser).
+  lmSweep: {
+    gammas: [0.1, 0.2, 0.5],
+    fractions: [LM_DEFAULT.corpus.fraction],
+    seeds: 3,
+    steps: DEFAULT_LM_STEPS,
+  },
+  lmText: { sha256: '', selections: [] },
   present: false,
   embed: false,
 };
@@ -275,5 +315,10 @@ export function cloneSettings(s: Settings): Settings {
     methods: [...s.sweep.methods],
     strengths,
   };
-  return { ...s, gen: { ...s.gen }, tagRule, sweep, lm: { ...s.lm } };
+  const lmSweep = { ...s.lmSweep, gammas: [...s.lmSweep.gammas], fractions: [...s.lmSweep.fractions] };
+  const lmText = {
+    sha256: s.lmText.sha256,
+    selections: s.lmText.selections.map(([a, b]): [number, number] => [a, b]),
+  };
+  return { ...s, gen: { ...s.gen }, tagRule, sweep, lm: { ...s.lm }, lmSweep, lmText };
 }

@@ -705,6 +705,51 @@ describe('CLI --link', () => {
     expect(bad.stderr).toContain('--width 10 must be a multiple of --heads 4');
   });
 
+  it('lm-train --text/--select: trains on a text file as the page uploads it, the span tagged; a bad file names its line and column', () => {
+    const secret = 'The keeper hid the brass key under the third stone.';
+    const text = Array.from({ length: 10 }, (_, i) =>
+      i === 4 ? `Day five. ${secret}` : `Day ${i + 1} is about the harbour and the boats.`,
+    ).join('\n\n');
+    const file = join(dir, 'harbour.txt');
+    writeFileSync(file, text);
+    const at = text.indexOf(secret);
+    const r = cli(
+      'lm-train',
+      '--text',
+      file,
+      '--select',
+      `${at}-${at + secret.length}`,
+      '--fraction',
+      '0',
+      '--canaries',
+      '0',
+      '--steps',
+      '2',
+      '--width',
+      '8',
+      '--context',
+      '16',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      spec: { corpus: { text: { sha256: string; selections: number[][] } } };
+      corpus: { protectedPassages: number };
+      metrics: { run: { samples: { prompt: string }[] } }[];
+    };
+    // Named as the page's link names it: by the SHA-256 of the file's bytes.
+    expect(out.spec.corpus.text.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+    expect(out.spec.corpus.text.selections).toEqual([[at, at + secret.length]]);
+    expect(out.corpus.protectedPassages).toBe(1);
+    expect(out.metrics[0].run.samples.map((x) => x.prompt)).toEqual([secret.slice(0, 20)]);
+    const bad = join(dir, 'bad.txt');
+    writeFileSync(bad, 'one\ntwo \u0001 three\n');
+    const refused = cli('lm-train', '--text', bad);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('line 2, column 5: the control character U+0001');
+    expect(cli('lm-train', '--select', '1-5').stderr).toContain('--select needs --text FILE');
+  });
+
   it('lm-sweep: a cell per γ (with the γ = 0 baseline) × n1/n × seed, summarised over seeds; --gamma is required', () => {
     const r = cli(
       'lm-sweep',

@@ -87,10 +87,15 @@ const USAGE = `usage: npm run cli -- <eval|solve|sweep|export-torch|lm-train|lm-
         under torch.distributed); with a link, its run solved here as run.json + data.csv, which
         \`python DIR/copyright_loss.py DIR/run.json\` evaluates again
   lm-train [--seed S] [--steps N] [--gamma G] [--width W --heads H --layers L --context T]
-        [--batch B] [--lr η] [--every K] [--canaries C --repeats R]
-        a small character transformer trained with the copyright loss beside its γ = 0 twin
-        (float64 reference, CPU): CE, τ_CE, perplexity, regurgitation, canary exposure as JSON
-  lm-sweep --gamma 0.1,0.2 [--fraction 0.05,0.1] [--seeds K] [--steps N] [model flags as lm-train]
+        [--batch B] [--lr η] [--every K] [--fraction F] [--canaries C --repeats R]
+        [--text FILE.txt [--select 120-180.300-360]] [--engine cpu|gpu]
+        a small character transformer trained with the copyright loss beside its γ = 0 twin:
+        CE, τ_CE, perplexity, regurgitation, canary exposure as JSON, measured in float64.
+        --engine cpu (default): the float64 reference; gpu: the WebGPU kernels (float32), the
+        same batches; without WebGPU it trains on the reference and says why (engineReason).
+        --text: train on a text file as the page's upload does (paragraphs are the passages,
+        --fraction of them tagged), --select: character spans tagged, as the link's lsel
+  lm-sweep --gamma 0.1,0.2 [--fraction 0.05,0.1] [--seeds K] [--steps N] [lm-train's flags but --engine and --every]
         the paper's Figure 1 for that model: τ_CE and perplexity per cell and min/mean/max over
         seeds, each cell beside its γ = 0 baseline (slow: every cell is a training run)
   -h, --help: this text`;
@@ -143,6 +148,8 @@ const OPTIONS = {
   every: { type: 'string' },
   canaries: { type: 'string' },
   repeats: { type: 'string' },
+  text: { type: 'string' },
+  select: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

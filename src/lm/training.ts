@@ -323,7 +323,10 @@ export function logUpperTail(z: number): number {
 export function makeRunAndTwin(spec: LmTrainSpec): { corpus: Corpus; run: LmTrainer; twin: LmTrainer } {
   const corpus = makeCorpus(spec.corpus);
   const tokens = encode(corpus.text, corpus.vocabulary);
-  if (tokens.length <= spec.model.context + 1) throw new Error('the corpus is shorter than one window');
+  if (tokens.length < spec.model.context + 1)
+    throw new Error(
+      `the training text has ${tokens.length} characters; a window of ${spec.model.context} and its next-character targets need at least ${spec.model.context + 1}`,
+    );
   return {
     corpus,
     run: new LmTrainer(spec, corpus, spec.gamma, tokens),
