@@ -8,6 +8,7 @@ import { cloneSettings, DEFAULT_SETTINGS } from '../store/settings';
 import { lmSweepChart } from './lm-sweep-charts';
 import {
   LM_SWEEP_CSV_COLUMNS,
+  LM_SWEEP_STEPS_MAX,
   POOL_MAX,
   lmSweepCellCount,
   lmSweepCsv,
@@ -47,6 +48,18 @@ describe('language-model sweep (page side)', () => {
     expect(bad).toEqual({
       ok: false,
       reason: expect.stringMatching(/^At n1\/n = 0: Nothing is copyrighted/),
+    });
+  });
+
+  it('refuses a grid of more than LM_SWEEP_STEPS_MAX training steps before starting, and takes one at the limit', () => {
+    // 4 γ (with the baseline) × 5 n1/n × 10 seeds = 200 cells.
+    const grid = { gammas: [0.1, 0.2, 0.5], fractions: [0.1, 0.2, 0.3, 0.4, 0.5], seeds: 10, steps: 0 };
+    grid.steps = LM_SWEEP_STEPS_MAX / 200;
+    expect(lmSweepSpecFrom(DEFAULT_SETTINGS.lm, grid).ok).toBe(true);
+    grid.steps += 1;
+    expect(lmSweepSpecFrom(DEFAULT_SETTINGS.lm, grid)).toEqual({
+      ok: false,
+      reason: expect.stringContaining(`200 cells of 1,001 steps, 200,200 steps in all`),
     });
   });
 

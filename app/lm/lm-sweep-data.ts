@@ -10,6 +10,12 @@ import { lmSpecFrom } from './lm-config';
 /** Most workers in the pool: more would mostly fight over memory bandwidth and the page's thread. */
 export const POOL_MAX = 4;
 
+/**
+ * Most training steps a sweep may take in all (cells × steps per cell), checked before any worker
+ * starts: the default model trains ~55 steps/s on one core, so this is about an hour there.
+ */
+export const LM_SWEEP_STEPS_MAX = 200_000;
+
 /** The sweep the settings describe (the view's model, the grid's γ, n1/n, seeds and steps), or why not. */
 export function lmSweepSpecFrom(
   lm: LmSettings,
@@ -23,6 +29,12 @@ export function lmSweepSpecFrom(
     const cell = lmSpecFrom({ ...lm, fraction }, upload);
     if (!cell.ok) return { ok: false, reason: `At n1/n = ${fraction}: ${cell.reason}` };
   }
+  const steps = lmSweepCellCount(grid) * grid.steps;
+  if (steps > LM_SWEEP_STEPS_MAX)
+    return {
+      ok: false,
+      reason: `This grid trains ${lmSweepCellCount(grid).toLocaleString('en-US')} cells of ${grid.steps.toLocaleString('en-US')} steps, ${steps.toLocaleString('en-US')} steps in all; a sweep in the page takes up to ${LM_SWEEP_STEPS_MAX.toLocaleString('en-US')}. Use fewer γ values, n1/n values, seeds or steps (or the CLI's lm-sweep).`,
+    };
   return {
     ok: true,
     spec: {
