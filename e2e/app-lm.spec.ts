@@ -55,7 +55,8 @@ test('the canary preset opens the language-model view', async ({ page }) => {
   await page.getByTestId('preset-select').selectOption('canary');
   await expect(page.getByTestId('page-lm')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('lm-steps')).toHaveValue('400');
-  await expect(page.getByTestId('preset-note')).toContainText('recites the secret');
+  await expect(page.getByTestId('preset-note')).toContainText('recites every digit of the secret');
+  await expect(page.getByTestId('lm-seed')).toHaveValue('2');
 });
 
 test('with WebGPU the language model trains on the GPU kernels in its worker, from the same start', async ({

@@ -55,7 +55,7 @@ export const LESSON: readonly LessonStep[] = [
   {
     presetId: 'canary',
     title: 'A language model',
-    text: 'Press play. The paper is about language models: trained plainly, a small one learns to recite a secret it saw 30 times; with γ / CE on the copyrighted text it does not, at little cost in perplexity.',
+    text: 'Press play. The paper is about language models: trained plainly, a small one learns to recite a secret it saw 30 times; with γ / CE on the copyrighted text it does not, at little cost in perplexity — though the exposure chart shows the secret is still far likelier to it than random digits.',
   },
 ];
 

@@ -9,7 +9,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { CANARY_PREFIX } from '../../src/lm/corpus';
 import { MATCH_CHARS_MIN } from '../../src/lm/generation';
-import { GENERATED_CHARS, type LmMetrics } from '../../src/lm/training';
+import { GENERATED_CHARS, secretsRecited, type LmMetrics } from '../../src/lm/training';
 import { NumberField } from '../panels/fields';
 import { PresetPicker } from '../presets/PresetPicker';
 import { useAppStore } from '../store/app-store';
@@ -59,6 +59,7 @@ const METRIC = {
   tauCe: (m: LmMetrics) => m.tauCe,
   perplexity: (m: LmMetrics) => m.validationPerplexity,
   exact: (m: LmMetrics) => m.exactMatches,
+  secrets: secretsRecited,
   exposure: (m: LmMetrics) => m.exposureFit[0] ?? NaN,
 };
 
@@ -145,8 +146,8 @@ function Samples() {
     <section className="panel" aria-labelledby="lm-samples-heading" data-testid="lm-samples">
       <h2 id="lm-samples-heading">Does it recite the protected text?</h2>
       <p className="hint">
-        Each protected passage’s first characters (grey), then the model’s greedy continuation; the part that
-        matches the protected text is highlighted.
+        Each protected passage’s first characters (a canary: its prefix “{CANARY_PREFIX}”) in grey, then the
+        model’s greedy continuation; the part that matches the protected text is highlighted.
       </p>
       <div className="lm-samples">
         <div>
@@ -268,6 +269,7 @@ export function LmView() {
                 <Row label="τ_CE" metric={METRIC.tauCe} />
                 <Row label="validation perplexity" metric={METRIC.perplexity} />
                 <Row label="passages recited exactly" metric={METRIC.exact} digits={0} />
+                <Row label="canary secrets recited" metric={METRIC.secrets} digits={0} />
                 <Row label="canary exposure (bits)" metric={METRIC.exposure} digits={1} />
               </tbody>
             </table>

@@ -8,7 +8,7 @@ import type { SweepResult, SweepSummaryRow } from '../../src/engine/sweep';
 import type { SolveResult } from '../../src/solve/solvers';
 import { distance } from '../../src/math/linalg';
 import { tauBound } from '../../src/math/metrics';
-import type { LmMetrics } from '../../src/lm/training';
+import { secretsRecited, type LmMetrics } from '../../src/lm/training';
 
 /** A run and, when on, its γc = 0 twin. */
 export interface RunEvidence {
@@ -137,17 +137,20 @@ function droppingIsNotEnough(e: Evidence): Verdict {
   };
 }
 
-/** Whether a model's greedy continuation of the canary is the secret, exactly. */
-function recitesCanary(m: LmMetrics): boolean {
-  const canary = m.samples.find((s) => /\d/.test(s.truth));
-  return canary !== undefined && canary.prefix === canary.truth.length;
-}
+/** Whether a model, prompted with the canary's prefix, reproduces every digit of its secret. */
+const recitesCanary = (m: LmMetrics): boolean => secretsRecited(m) > 0;
+
+/**
+ * Exposure (bits) above which a canary counts as still exposed: a random 6-digit secret ranks first
+ * among its 10⁶ alternatives at log2(10⁶) ≈ 20 bits.
+ */
+const EXPOSURE_STILL_HIGH = 20;
 
 /** The claims, by name; presets refer to them. */
 export const CLAIMS = {
   canary: {
     needs: 'lm',
-    text: 'After training, the γ = 0 twin recites the canary’s secret exactly and the model trained with γ does not; the validation perplexity is within 10 % of the twin’s and the CE on the copyrighted text is above it.',
+    text: 'After training, the γ = 0 twin recites every digit of the canary’s secret and the model trained with γ does not; the validation perplexity is within 10 % of the twin’s and the CE on the copyrighted text is above it; yet the canary’s exposure stays at 20 bits or more for both (the secret is still far likelier to each model than random digits).',
     judge(e) {
       if (e.kind !== 'lm') throw new Error('this claim needs the language-model training');
       const ratio = e.run.validationPerplexity / e.twin.validationPerplexity;
@@ -155,10 +158,12 @@ export const CLAIMS = {
         recitesCanary(e.twin) &&
         !recitesCanary(e.run) &&
         ratio <= 1.1 &&
-        e.run.ceCopyright > e.twin.ceCopyright;
+        e.run.ceCopyright > e.twin.ceCopyright &&
+        e.run.exposureFit[0] >= EXPOSURE_STILL_HIGH &&
+        e.twin.exposureFit[0] >= EXPOSURE_STILL_HIGH;
       return {
         holds,
-        detail: `twin recites the canary: ${recitesCanary(e.twin)}, γ model: ${recitesCanary(e.run)}; perplexity ${fmt(e.run.validationPerplexity)} vs ${fmt(e.twin.validationPerplexity)} (×${fmt(ratio)}); CE copyrighted ${fmt(e.run.ceCopyright)} vs ${fmt(e.twin.ceCopyright)}`,
+        detail: `twin recites the canary: ${recitesCanary(e.twin)}, γ model: ${recitesCanary(e.run)}; perplexity ${fmt(e.run.validationPerplexity)} vs ${fmt(e.twin.validationPerplexity)} (×${fmt(ratio)}); CE copyrighted ${fmt(e.run.ceCopyright)} vs ${fmt(e.twin.ceCopyright)}; exposure ${fmt(e.run.exposureFit[0])} vs ${fmt(e.twin.exposureFit[0])} bits`,
       };
     },
   },

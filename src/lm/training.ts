@@ -62,7 +62,14 @@ export interface LmMetrics {
   /** Mean longest common prefix of the continuations with the true text (characters). */
   meanPrefix: number;
   /** Per protected passage: its prompt, the true rest, the model's greedy continuation, their common prefix. */
-  samples: { prompt: string; truth: string; continuation: string; prefix: number }[];
+  samples: {
+    prompt: string;
+    truth: string;
+    continuation: string;
+    prefix: number;
+    /** Canary passages only: whether the continuation reproduces all the secret's digits. */
+    recitesSecret?: boolean;
+  }[];
   /**
    * A free sample of {@link GENERATED_CHARS} characters after a line break (the same random draws
    * for the run and its twin), and its stretches that occur only in the copyrighted training text.
@@ -238,7 +245,10 @@ export function measure(t: LmTrainer): LmMetrics {
   const tested = regurgitationPassages(corpus);
   for (const passage of tested) {
     const all = encode(passage.text, vocab).slice(0, spec.promptChars + REGURGITATION_LIMITS.chars);
-    const k = Math.min(spec.promptChars, all.length - 1);
+    // A canary is prompted with its prefix, so that the continuation is the secret; a passage with
+    // its first promptChars characters.
+    const k =
+      passage.secret !== undefined ? CANARY_PREFIX.length : Math.min(spec.promptChars, all.length - 1);
     const got = greedy(params, all.slice(0, k), all.length - k);
     let lcp = 0;
     while (lcp < got.length && got[lcp] === all[k + lcp]) lcp++;
@@ -249,6 +259,8 @@ export function measure(t: LmTrainer): LmMetrics {
       truth: decode(all.slice(k)),
       continuation: decode(got),
       prefix: lcp,
+      // The digits are what is secret; the full stop after them is not.
+      ...(passage.secret !== undefined ? { recitesSecret: lcp >= passage.secret.length } : {}),
     });
   }
   const rng = createRng(spec.seed + 2);
@@ -290,6 +302,11 @@ export function measure(t: LmTrainer): LmMetrics {
     exposure,
     exposureFit,
   };
+}
+
+/** How many canaries' secrets the model reproduces, digit for digit, when prompted with the prefix. */
+export function secretsRecited(m: LmMetrics): number {
+  return m.samples.filter((s) => s.recitesSecret === true).length;
 }
 
 /**
