@@ -10,11 +10,11 @@ import { useEffect, type ReactNode } from 'react';
 import { CANARY_PREFIX } from '../../src/lm/corpus';
 import { MATCH_CHARS_MIN } from '../../src/lm/generation';
 import { GENERATED_CHARS, secretsRecited, type LmMetrics } from '../../src/lm/training';
-import { NumberField } from '../panels/fields';
+import { CheckboxField, NumberField } from '../panels/fields';
 import { PresetPicker } from '../presets/PresetPicker';
 import { useAppStore } from '../store/app-store';
 import { RANGES } from '../store/settings-table';
-import type { LmSettings } from '../store/settings';
+import type { LmNumberKey } from '../store/settings';
 import { VIEW_PANEL_ID, ViewSwitch } from '../sweep/ViewSwitch';
 import { LmChart } from './LmChart';
 import { LmSweepPanel } from './LmSweepPanel';
@@ -22,7 +22,7 @@ import { LmTextPanel } from './LmTextPanel';
 import { installLmSync, pauseLm, playLm, resetLm, stepLm } from './lm-controller';
 import { useLmStore } from './lm-store';
 
-const FIELDS: readonly [keyof LmSettings, string, (typeof RANGES)[keyof typeof RANGES], string?][] = [
+const FIELDS: readonly [LmNumberKey, string, (typeof RANGES)[keyof typeof RANGES], string?][] = [
   [
     'gamma',
     'γ (copyright weight)',
@@ -50,6 +50,12 @@ const FIELDS: readonly [keyof LmSettings, string, (typeof RANGES)[keyof typeof R
   ['context', 'Context (characters)', RANGES.lmContext],
   ['batch', 'Batch (sequences)', RANGES.lmBatch],
   ['lr', 'Learning rate (AdamW)', RANGES.lmLr],
+  [
+    'weightDecay',
+    'Weight decay (AdamW)',
+    RANGES.lmWeightDecay,
+    'Decoupled: each step shrinks every weight by learning rate × decay.',
+  ],
 ];
 
 /** The metrics shown, one function each (stable, so a chart redraws only when the history changes). */
@@ -72,8 +78,8 @@ function Settings() {
     <section className="panel" aria-labelledby="lm-settings-heading">
       <h2 id="lm-settings-heading">Language model</h2>
       <p className="hint">
-        A decoder-only transformer over characters, pre-LayerNorm, GELU, tied output head, AdamW, trained on
-        the text below; its copyrighted passages and the canaries are tagged.
+        A decoder-only transformer over characters, pre-LayerNorm, GELU, AdamW, trained on the text below; its
+        copyrighted passages and the canaries are tagged.
       </p>
       {FIELDS.map(([key, label, range, hint]) => (
         <NumberField
@@ -86,6 +92,12 @@ function Settings() {
           onCommit={(v) => update((s) => (s.lm[key] = v))}
         />
       ))}
+      <CheckboxField
+        label="Tied output head (the token embedding, transposed)"
+        checked={lm.tiedHead}
+        onChange={(v) => update((s) => (s.lm.tiedHead = v))}
+        testId="lm-tied"
+      />
     </section>
   );
 }

@@ -24,9 +24,17 @@ export function lmSpecFrom(
         ? 'Nothing is copyrighted: select text and tag it, tag a share of the paragraphs, or add a canary.'
         : 'Nothing is copyrighted: tag a share of the passages or add a canary.',
     };
-  spec.model = { ...spec.model, width: lm.width, heads: lm.heads, layers: lm.layers, context: lm.context };
+  spec.model = {
+    ...spec.model,
+    width: lm.width,
+    heads: lm.heads,
+    layers: lm.layers,
+    context: lm.context,
+    tiedHead: lm.tiedHead,
+  };
   spec.batch = lm.batch;
   spec.lr = lm.lr;
+  spec.weightDecay = lm.weightDecay;
   spec.corpus = { ...spec.corpus, fraction: lm.fraction, canaries: lm.canaries, repeats: lm.repeats };
   if (upload) spec.corpus.text = upload;
   return { ok: true, spec };

@@ -27,6 +27,7 @@ import {
   type PageView,
   type RowsView,
   type Settings,
+  type LmNumberKey,
 } from './settings';
 
 /**
@@ -90,6 +91,7 @@ export const RANGES = {
   lmFraction: { min: 0, max: 0.5 },
   lmCanaries: { min: 0, max: 5, integer: true },
   lmRepeats: { min: 1, max: 100, integer: true },
+  lmWeightDecay: { min: 0, max: 1 },
 } as const satisfies Record<string, NumberRange>;
 
 /** Most characters of a manual-tag bitset: the encoding of {@link DATA_LIMITS}.nMax rows. */
@@ -441,7 +443,7 @@ export function parseSelections(raw: string): { selections: [number, number][]; 
 }
 
 /** The language-model settings: link key, label, field, range (the heads must divide the width: the view clamps). */
-const LM_SETTINGS: readonly [string, string, keyof Settings['lm'], NumberRange][] = [
+const LM_SETTINGS: readonly [string, string, LmNumberKey, NumberRange][] = [
   ['lseed', 'seed', 'seed', RANGES.lmSeed],
   ['lg', 'γ', 'gamma', RANGES.lmGamma],
   ['lsteps', 'steps', 'steps', RANGES.lmSteps],
@@ -454,6 +456,7 @@ const LM_SETTINGS: readonly [string, string, keyof Settings['lm'], NumberRange][
   ['lfrac', 'copyrighted fraction', 'fraction', RANGES.lmFraction],
   ['lcan', 'canaries', 'canaries', RANGES.lmCanaries],
   ['lrep', 'canary repeats', 'repeats', RANGES.lmRepeats],
+  ['lwd', 'weight decay', 'weightDecay', RANGES.lmWeightDecay],
 ];
 
 /** The language-model settings the sweep's grid replaces in every cell (γ, steps): they do not stale it. */
@@ -911,6 +914,14 @@ export const SETTINGS_TABLE: readonly SettingSpec[] = [
       put: (s, v) => (s.lm[field] = v),
     }),
   ),
+  flagSetting({
+    key: 'ltie',
+    label: 'language model: tied output head',
+    invalidates: ['lm', 'lmSweep'],
+    writeIf: writeLm,
+    get: (s) => s.lm.tiedHead,
+    put: (s, v) => (s.lm.tiedHead = v),
+  }),
   // The language-model sweep's grid (the γ = 0 baseline is always added): changing it stales the
   // sweep only, not the view's training.
   listSetting({

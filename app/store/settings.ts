@@ -75,7 +75,16 @@ export interface LmSettings {
   fraction: number;
   canaries: number;
   repeats: number;
+  /** AdamW's decoupled weight decay (per step, times the learning rate). */
+  weightDecay: number;
+  /** Whether the output head is the token embedding transposed (tied) or a matrix of its own. */
+  tiedHead: boolean;
 }
+
+/** The numeric language-model settings (the view's number fields and the link's number keys). */
+export type LmNumberKey = {
+  [K in keyof LmSettings]: LmSettings[K] extends number ? K : never;
+}[keyof LmSettings];
 
 /**
  * The language-model view's sweep (app/lm/LmSweepPanel.tsx, src/lm/sweep.ts), the paper's Figure 1:
@@ -264,6 +273,8 @@ export const DEFAULT_SETTINGS: Settings = {
     fraction: LM_DEFAULT.corpus.fraction,
     canaries: LM_DEFAULT.corpus.canaries,
     repeats: LM_DEFAULT.corpus.repeats,
+    weightDecay: LM_DEFAULT.weightDecay,
+    tiedHead: LM_DEFAULT.model.tiedHead,
   },
   // The paper's Figure 1 at browser size: three γ and the baseline at the view's n1/n, 3 seeds, each
   // cell as long as the default experiment (12 trainings, about a minute or two in a browser).

@@ -700,6 +700,30 @@ describe('CLI --link', () => {
     const out = JSON.parse(r.stdout) as { metrics: { step: number; run: unknown; twin: unknown }[] };
     expect(out.metrics.map((m) => m.step)).toEqual([3, 6]);
     for (const m of out.metrics) expect(m.run).toEqual(m.twin);
+    // An untied head and weight decay change the training (γ = 0 twins still agree).
+    const untied = cli(
+      'lm-train',
+      '--steps',
+      '2',
+      '--gamma',
+      '0',
+      '--width',
+      '8',
+      '--context',
+      '16',
+      '--head',
+      'untied',
+      '--weight-decay',
+      '0.1',
+    );
+    expect(untied.code).toBe(0);
+    const u = JSON.parse(untied.stdout) as {
+      spec: { model: { tiedHead: boolean }; weightDecay: number };
+      metrics: { run: { ceFree: number } }[];
+    };
+    expect(u.spec.model.tiedHead).toBe(false);
+    expect(u.spec.weightDecay).toBe(0.1);
+    expect(cli('lm-train', '--head', 'loose').stderr).toContain('--head: "loose" is not tied or untied');
     const bad = cli('lm-train', '--width', '10', '--heads', '4');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--width 10 must be a multiple of --heads 4');

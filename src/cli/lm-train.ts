@@ -11,6 +11,7 @@ import type { GpuContext } from '../gpu/device';
 import type { LmGpu } from '../gpu/lm/lm-gpu';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { clipEcho } from '../data/echo';
 import { parseSelections, RANGES } from '../../app/store/settings-table';
 import { DEFAULT_SETTINGS } from '../../app/store/settings';
 import type { UploadedText } from '../lm/corpus';
@@ -35,6 +36,8 @@ export const LM_FLAGS = [
   'every',
   'canaries',
   'repeats',
+  'weight-decay',
+  'head',
   'fraction',
   'text',
   'select',
@@ -156,6 +159,11 @@ function specFromFlags(
     throw new UsageError(`--width ${m.width} must be a multiple of --heads ${m.heads}`);
   spec.batch = num(flags, 'batch', RANGES.lmBatch) ?? spec.batch;
   spec.lr = num(flags, 'lr', RANGES.lmLr) ?? spec.lr;
+  spec.weightDecay = num(flags, 'weight-decay', RANGES.lmWeightDecay) ?? spec.weightDecay;
+  const head = str(flags, 'head');
+  if (head !== undefined && head !== 'tied' && head !== 'untied')
+    throw new UsageError(`--head: "${clipEcho(head)}" is not tied or untied`);
+  if (head !== undefined) m.tiedHead = head === 'tied';
   spec.corpus.fraction = num(flags, 'fraction', RANGES.lmFraction) ?? spec.corpus.fraction;
   spec.corpus.canaries = num(flags, 'canaries', RANGES.lmCanaries) ?? spec.corpus.canaries;
   spec.corpus.repeats = num(flags, 'repeats', RANGES.lmRepeats) ?? spec.corpus.repeats;

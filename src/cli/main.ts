@@ -87,7 +87,8 @@ const USAGE = `usage: npm run cli -- <eval|solve|sweep|export-torch|lm-train|lm-
         under torch.distributed); with a link, its run solved here as run.json + data.csv, which
         \`python DIR/copyright_loss.py DIR/run.json\` evaluates again
   lm-train [--seed S] [--steps N] [--gamma G] [--width W --heads H --layers L --context T]
-        [--batch B] [--lr η] [--every K] [--fraction F] [--canaries C --repeats R]
+        [--batch B] [--lr η] [--weight-decay λ] [--head tied|untied] [--every K] [--fraction F]
+        [--canaries C --repeats R]
         [--text FILE.txt [--select 120-180.300-360]] [--engine cpu|gpu]
         a small character transformer trained with the copyright loss beside its γ = 0 twin:
         CE, τ_CE, perplexity, regurgitation, canary exposure as JSON, measured in float64.
@@ -150,6 +151,8 @@ const OPTIONS = {
   repeats: { type: 'string' },
   text: { type: 'string' },
   select: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  head: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
