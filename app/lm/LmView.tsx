@@ -65,6 +65,7 @@ const METRIC = {
   tauCe: (m: LmMetrics) => m.tauCe,
   perplexity: (m: LmMetrics) => m.validationPerplexity,
   exact: (m: LmMetrics) => m.exactMatches,
+  prefix: (m: LmMetrics) => m.meanPrefix,
   secrets: secretsRecited,
   exposure: (m: LmMetrics) => m.exposureFit[0] ?? NaN,
 };
@@ -281,6 +282,7 @@ export function LmView() {
                 <Row label="τ_CE" metric={METRIC.tauCe} />
                 <Row label="validation perplexity" metric={METRIC.perplexity} />
                 <Row label="passages recited exactly" metric={METRIC.exact} digits={0} />
+                <Row label="mean common prefix (characters)" metric={METRIC.prefix} digits={1} />
                 <Row label="canary secrets recited" metric={METRIC.secrets} digits={0} />
                 <Row label="canary exposure (bits)" metric={METRIC.exposure} digits={1} />
               </tbody>
