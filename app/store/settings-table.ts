@@ -15,8 +15,8 @@ import { parseDecimal } from '../../src/data/number';
 import { SOLVER_NAMES } from '../../src/solve/solver-options';
 import type { Reading } from '../../src/math/types';
 import { METHOD_NAMES, METHODS, type MethodName } from '../../src/math/methods';
-import { mergeSelections } from '../../src/lm/corpus';
-import { LM_TEXT_LIMITS } from '../../src/lm/text-file';
+import { mergeSelections } from '../../src/lm/selections';
+import { LM_TEXT_LIMITS } from '../../src/lm/text-limits';
 import {
   DEFAULT_RANDOM_TAGS,
   DEFAULT_SETTINGS,

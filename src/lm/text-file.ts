@@ -5,18 +5,9 @@
  */
 import { formatBytes } from '../data/limits';
 import { decodeDataFile, utf16Problem } from '../data/text';
+import { LM_TEXT_LIMITS } from './text-limits';
 
-/** What an uploaded text may be: small enough that a measurement (CE over all of it) stays quick. */
-export const LM_TEXT_LIMITS = {
-  /** Characters after line endings are normalised (~1,600 windows of 32 per measurement). */
-  charsMax: 50_000,
-  /** Bytes of the file: 4 per character at most in UTF-8, so larger files cannot fit charsMax. */
-  bytesMax: 4 * 50_000,
-  /** Distinct characters (the model's vocabulary, with the ten digits canaries need). */
-  vocabularyMax: 128,
-  /** Spans tagged by selection. */
-  selectionsMax: 32,
-} as const;
+export { LM_TEXT_LIMITS };
 
 export type LmTextResult = { ok: true; text: string; notices: string[] } | { ok: false; message: string };
 
