@@ -14,12 +14,14 @@ interface LmChartProps {
   metric: (m: LmMetrics) => number;
   testId: string;
   log?: boolean;
+  /** A horizontal reference level, drawn dashed with its label. */
+  reference?: { y: number; label: string };
 }
 
 const RUN_COLOUR = '#d55e00';
 const TWIN_COLOUR = '#0072b2';
 
-export function LmChart({ title, yTitle, metric, testId, log }: LmChartProps) {
+export function LmChart({ title, yTitle, metric, testId, log, reference }: LmChartProps) {
   const div = useRef<HTMLDivElement>(null);
   const history = useLmStore((s) => s.history);
   const gamma = useLmStore((s) => s.gamma);
@@ -39,6 +41,31 @@ export function LmChart({ title, yTitle, metric, testId, log }: LmChartProps) {
     const steps = history.map((h) => h.step);
     const layout = baseLayout(title, 'step', yTitle);
     if (log) layout.yaxis = { ...layout.yaxis, type: 'log' };
+    if (reference) {
+      layout.shapes = [
+        {
+          type: 'line',
+          xref: 'paper',
+          x0: 0,
+          x1: 1,
+          y0: reference.y,
+          y1: reference.y,
+          line: { color: '#888', dash: 'dash', width: 1 },
+        },
+      ];
+      layout.annotations = [
+        {
+          xref: 'paper',
+          x: 0,
+          xanchor: 'left',
+          y: reference.y,
+          yanchor: 'bottom',
+          text: reference.label,
+          showarrow: false,
+          font: { size: 10, color: '#666' },
+        },
+      ];
+    }
     void plotly.react(
       div.current,
       [
@@ -62,17 +89,25 @@ export function LmChart({ title, yTitle, metric, testId, log }: LmChartProps) {
       layout,
       PLOT_CONFIG,
     );
-  }, [plotly, history, gamma, title, yTitle, metric, log]);
+  }, [plotly, history, gamma, title, yTitle, metric, log, reference]);
   return (
     <figure className="panel" aria-label={title}>
-      <div
-        ref={div}
-        className="plot"
-        data-testid={testId}
-        data-points={history.length}
-        role="img"
-        aria-label={title}
-      />
+      <div style={{ position: 'relative', minWidth: 0 }}>
+        <div
+          ref={div}
+          className="plot"
+          data-testid={testId}
+          data-points={history.length}
+          role="img"
+          aria-label={title}
+          style={{ visibility: history.length === 0 ? 'hidden' : 'visible' }}
+        />
+        {history.length === 0 && (
+          <div className="plot-placeholder" style={{ position: 'absolute', top: 0, left: 0, right: 0 }}>
+            {title}: press ▶ Play; the chart fills as the training is measured.
+          </div>
+        )}
+      </div>
     </figure>
   );
 }

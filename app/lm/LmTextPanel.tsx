@@ -5,7 +5,7 @@
  * spans go in the link), besides the share n1/n of whole paragraphs and the canaries.
  */
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { mergeSelections, paragraphs } from '../../src/lm/corpus';
+import { mergeSelections, paragraphs, ruleTagged } from '../../src/lm/corpus';
 import { LM_TEXT_LIMITS } from '../../src/lm/text-file';
 import { formatBytes } from '../../src/data/limits';
 import { useAppStore } from '../store/app-store';
@@ -61,6 +61,8 @@ export function LmTextPanel() {
   }, [lmText.sha256]);
   const text = uploaded && loaded?.sha256 === lmText.sha256 ? loaded.text : null;
   const spans = text ? mergeSelections(lmText.selections, text.length) : [];
+  const paragraphCount = text ? paragraphs(text).length : 0;
+  const lm = useAppStore((s) => s.settings.lm);
 
   const tag = () => {
     const sel = window.getSelection();
@@ -137,12 +139,22 @@ export function LmTextPanel() {
       {text !== null && loaded && (
         <>
           <p className="hint" data-testid="lm-text-summary">
-            {loaded.fileName}: {text.length.toLocaleString('en-US')} characters, {paragraphs(text).length}{' '}
-            paragraphs, SHA-256 <code>{loaded.sha256.slice(0, 12)}…</code>
+            {loaded.fileName}: {text.length.toLocaleString('en-US')} characters, {paragraphCount} paragraphs,
+            SHA-256 <code>{loaded.sha256.slice(0, 12)}…</code>
           </p>
           <pre ref={preview} className="lm-text-preview" data-testid="lm-text-preview" tabIndex={0}>
             {marked(text, spans)}
           </pre>
+          {(ruleTagged(lm.fraction, paragraphCount) > 0 || lm.canaries > 0) && (
+            <p className="hint" data-testid="lm-text-also-tagged">
+              Also tagged copyrighted: {ruleTagged(lm.fraction, paragraphCount)} of the {paragraphCount}{' '}
+              paragraphs (n1/n = {lm.fraction}, chosen with the seed; not marked here)
+              {lm.canaries > 0
+                ? ` and ${lm.canaries} canar${lm.canaries === 1 ? 'y' : 'ies'} inserted ${lm.repeats} times each`
+                : ''}
+              . Set “Copyrighted passages n1/n” and “Canaries” to 0 to protect only your selections.
+            </p>
+          )}
           <button type="button" onClick={tag} data-testid="lm-tag-selection">
             Tag selection as copyrighted
           </button>

@@ -7,8 +7,9 @@
  * a worker on the float64 reference (src/lm); its settings are in the link.
  */
 import { useEffect, type ReactNode } from 'react';
-import { CANARY_PREFIX } from '../../src/lm/corpus';
+import { CANARY_DIGITS, CANARY_PREFIX } from '../../src/lm/corpus';
 import { MATCH_CHARS_MIN } from '../../src/lm/generation';
+import { EXPOSURE_CANDIDATES } from '../../src/lm/lm-defaults';
 import { GENERATED_CHARS, secretsRecited, type LmMetrics } from '../../src/lm/training';
 import { CheckboxField, NumberField } from '../panels/fields';
 import { PresetPicker } from '../presets/PresetPicker';
@@ -66,11 +67,30 @@ const METRIC = {
   perplexity: (m: LmMetrics) => m.validationPerplexity,
   exact: (m: LmMetrics) => m.exactMatches,
   prefix: (m: LmMetrics) => m.meanPrefix,
-  secrets: secretsRecited,
+  // No canary, no count (a 0 would read as "kept the secret").
+  secrets: (m: LmMetrics) => (m.exposure.length > 0 ? secretsRecited(m) : NaN),
   exposure: (m: LmMetrics) => m.exposureFit[0] ?? NaN,
 };
 
-const fmt = (v: number, digits = 3): string => (Number.isFinite(v) ? v.toFixed(digits) : '—');
+/** Exposure (bits) at which a secret outranks every other secret of its format. */
+const EXPOSURE_ALL_OUTRANKED = CANARY_DIGITS * Math.log2(10);
+
+/** The exposure chart's reference level (a module constant, so the chart redraws only on new points). */
+const EXPOSURE_REFERENCE = {
+  y: EXPOSURE_ALL_OUTRANKED,
+  label: `outranks every ${CANARY_DIGITS}-digit secret`,
+};
+
+/** A number as the charts print it (a true minus sign), or a dash when there is none. */
+const fmt = (v: number, digits = 3): string =>
+  Number.isFinite(v) ? v.toFixed(digits).replace(/^-/, '−') : '—';
+
+/** γ of the training shown, or the setting's before there is one (the store keeps the trained γ). */
+function useShownGamma(): number {
+  const trained = useLmStore((s) => (s.status === 'idle' ? null : s.gamma));
+  const setting = useAppStore((s) => s.settings.lm.gamma);
+  return trained ?? setting;
+}
 
 function Settings() {
   const lm = useAppStore((s) => s.settings.lm);
@@ -94,7 +114,7 @@ function Settings() {
         />
       ))}
       <CheckboxField
-        label="Tied output head (the token embedding, transposed)"
+        label="Tied output head (= token embedding)"
         checked={lm.tiedHead}
         onChange={(v) => update((s) => (s.lm.tiedHead = v))}
         testId="lm-tied"
@@ -124,6 +144,7 @@ function Row({
 
 function Samples() {
   const last = useLmStore((s) => s.history[s.history.length - 1]);
+  const gamma = useShownGamma();
   if (!last) return null;
   const show = (m: LmMetrics, who: string) =>
     m.samples.map((s, k) => (
@@ -164,7 +185,7 @@ function Samples() {
       </p>
       <div className="lm-samples">
         <div>
-          <h3>γ = {useLmStore.getState().gamma}</h3>
+          <h3>γ = {gamma}</h3>
           <ol>{show(last.run, 'run')}</ol>
         </div>
         <div>
@@ -180,7 +201,7 @@ function Samples() {
       </p>
       <div className="lm-samples">
         <div>
-          <h3>γ = {useLmStore.getState().gamma}</h3>
+          <h3>γ = {gamma}</h3>
           {free(last.run, 'run')}
         </div>
         <div>
@@ -197,6 +218,7 @@ export function LmView() {
   useEffect(installLmSync, []);
   const { status, message, history, tokensPerSecond, corpus, engine, engineReason } = useLmStore();
   const steps = useAppStore((s) => s.settings.lm.steps);
+  const gamma = useShownGamma();
   const running = status === 'running' || status === 'starting';
   const step = history.length ? history[history.length - 1].step : 0;
   const noCanary = history.length > 0 && history[0].run.exposure.length === 0;
@@ -272,7 +294,7 @@ export function LmView() {
               <thead>
                 <tr>
                   <th scope="col">metric</th>
-                  <th scope="col">γ = {useLmStore.getState().gamma}</th>
+                  <th scope="col">γ = {gamma}</th>
                   <th scope="col">γ = 0 twin</th>
                 </tr>
               </thead>
@@ -287,6 +309,13 @@ export function LmView() {
                 <Row label="canary exposure (bits)" metric={METRIC.exposure} digits={1} />
               </tbody>
             </table>
+            <p className="hint" data-testid="lm-readout-guide">
+              τ_CE above 0: the model fits the copyrighted text worse than the free text, which is what the
+              penalty pushes for. Canary exposure: how many bits likelier the canary’s secret is to the model
+              than random digits of the same format; log2(10⁶) ≈ {EXPOSURE_ALL_OUTRANKED.toFixed(1)} bits
+              means it outranks every possible {CANARY_DIGITS}-digit secret. It is extrapolated from a normal
+              fit to the log-likelihoods of {EXPOSURE_CANDIDATES} random candidates, so it can exceed that.
+            </p>
           </section>
           <div className="plots">
             <LmChart
@@ -320,6 +349,7 @@ export function LmView() {
                 yTitle="bits"
                 metric={METRIC.exposure}
                 testId="lm-exposure-plot"
+                reference={EXPOSURE_REFERENCE}
               />
             )}
           </div>

@@ -1,6 +1,6 @@
 /** The language-model view's settings as the trainer's spec (pure; the CLI's defaults are the same). */
 import { defaultLmSpec } from '../../src/lm/lm-defaults';
-import { mergeSelections, paragraphs, type UploadedText } from '../../src/lm/corpus';
+import { mergeSelections, paragraphs, ruleTagged, type UploadedText } from '../../src/lm/corpus';
 import type { LmTrainSpec } from '../../src/lm/training';
 import type { LmSettings } from '../store/settings';
 
@@ -17,7 +17,7 @@ export function lmSpecFrom(
   const spec = defaultLmSpec(lm.seed, lm.gamma);
   const passages = upload ? paragraphs(upload.content).length : spec.corpus.passages;
   const selected = upload ? mergeSelections(upload.selections, upload.content.length).length : 0;
-  if (Math.round(lm.fraction * passages) === 0 && lm.canaries === 0 && selected === 0)
+  if (ruleTagged(lm.fraction, passages) === 0 && lm.canaries === 0 && selected === 0)
     return {
       ok: false,
       reason: upload

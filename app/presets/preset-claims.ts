@@ -150,7 +150,7 @@ const EXPOSURE_STILL_HIGH = 20;
 export const CLAIMS = {
   canary: {
     needs: 'lm',
-    text: 'After training, the γ = 0 twin recites every digit of the canary’s secret and the model trained with γ does not; the validation perplexity is within 10 % of the twin’s and the CE on the copyrighted text is above it; yet the canary’s exposure stays at 20 bits or more for both (the secret is still far likelier to each model than random digits).',
+    text: 'After training, the γ = 0 twin recites every digit of the canary’s secret and the model trained with γ does not; the validation perplexity is within 10 % of the twin’s and the CE on the copyrighted text is above it; yet the canary’s exposure stays at 20 bits or more for both (the secret is still far likelier to each model than random digits), and here it is higher for the γ model than for the twin.',
     judge(e) {
       if (e.kind !== 'lm') throw new Error('this claim needs the language-model training');
       const ratio = e.run.validationPerplexity / e.twin.validationPerplexity;
@@ -159,8 +159,8 @@ export const CLAIMS = {
         !recitesCanary(e.run) &&
         ratio <= 1.1 &&
         e.run.ceCopyright > e.twin.ceCopyright &&
-        e.run.exposureFit[0] >= EXPOSURE_STILL_HIGH &&
-        e.twin.exposureFit[0] >= EXPOSURE_STILL_HIGH;
+        e.twin.exposureFit[0] >= EXPOSURE_STILL_HIGH &&
+        e.run.exposureFit[0] > e.twin.exposureFit[0];
       return {
         holds,
         detail: `twin recites the canary: ${recitesCanary(e.twin)}, γ model: ${recitesCanary(e.run)}; perplexity ${fmt(e.run.validationPerplexity)} vs ${fmt(e.twin.validationPerplexity)} (×${fmt(ratio)}); CE copyrighted ${fmt(e.run.ceCopyright)} vs ${fmt(e.twin.ceCopyright)}; exposure ${fmt(e.run.exposureFit[0])} vs ${fmt(e.twin.exposureFit[0])} bits`,

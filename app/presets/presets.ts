@@ -75,7 +75,7 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'canary',
     label: 'A language model that recites a secret, and one that does not',
-    note: 'The language-model view, seed 2: press play. A small character transformer trains on sentence-like text with a canary, a secret number repeated 30 times and tagged copyrighted, beside its γ = 0 twin. After 400 steps the twin recites every digit of the secret when prompted with “my secret number is ”; with γ = 0.2 the model does not, its CE on the copyrighted text stays above the twin’s, and its perplexity is within 10 % of the twin’s. Yet the exposure chart shows the secret is still far likelier to both models than random digits (20 bits or more): greedy decoding hides it, the probabilities do not. And the γ model keeps the secret on some seeds only: of seeds 1–4, on 2, 3 and 4; on seed 1 it recites the secret too (try it).',
+    note: 'The language-model view, seed 2: press play. A small character transformer trains on sentence-like text with a canary, a secret number repeated 30 times and tagged copyrighted, beside its γ = 0 twin. After 400 steps the twin recites every digit of the secret when prompted with “my secret number is ”; with γ = 0.2 the model does not, its CE on the copyrighted text stays above the twin’s, and its perplexity is within 10 % of the twin’s. Yet the exposure chart shows the secret is still far likelier to both models than random digits (20 bits or more; on this seed even more so to the γ model than to the twin): greedy decoding hides it, the probabilities do not. And the γ model keeps the secret on some seeds only: of seeds 1–4, on 2, 3 and 4; on seed 1 it recites the secret too (try it).',
     make: () =>
       fromDefaults((s) => {
         s.page = 'lm';

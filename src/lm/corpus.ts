@@ -165,6 +165,11 @@ function ordinaryPassages(
   };
 }
 
+/** How many of `passages` passages the share `fraction` tags (the nearest whole number). */
+export function ruleTagged(fraction: number, passages: number): number {
+  return Math.round(fraction * passages);
+}
+
 /** The corpus of a spec (deterministic in the seed). */
 export function makeCorpus(spec: CorpusSpec): Corpus {
   const rng = createRng(spec.seed);
@@ -175,7 +180,7 @@ export function makeCorpus(spec: CorpusSpec): Corpus {
     rng,
     ordinary.map((_, i) => i),
   );
-  const tagged = Math.round(spec.fraction * ordinary.length);
+  const tagged = ruleTagged(spec.fraction, ordinary.length);
   order.slice(0, tagged).forEach((i) => (ordinary[i].copyright = true));
   const free = order.slice(tagged).filter((i) => selected[i] === null);
   const heldOut = new Set(free.slice(0, Math.round(spec.validation * free.length)));

@@ -6,6 +6,9 @@
  */
 import type { LmTrainSpec } from './training';
 
+/** Random secrets of the canary's format a canary's exposure is measured against. */
+export const EXPOSURE_CANDIDATES = 200;
+
 /** Steps of the default experiment (the claim is checked there). */
 export const DEFAULT_LM_STEPS = 400;
 
@@ -20,6 +23,6 @@ export function defaultLmSpec(seed: number, gamma = 0.2): LmTrainSpec {
     weightDecay: 0,
     seed,
     promptChars: 20,
-    candidates: 200,
+    candidates: EXPOSURE_CANDIDATES,
   };
 }
