@@ -43,11 +43,13 @@ test('the language-model view trains a tiny model and its twin; metrics, charts 
   await page.goto(link);
   await expect(page.getByTestId('lm-steps')).toHaveValue('30');
   await expect(page.getByTestId('lm-width')).toHaveValue('16');
-  // Step once: step 0 and step 1 are measured.
-  await page.getByTestId('lm-step').click();
-  await expect(progress).toHaveAttribute('data-status', 'paused', { timeout: 60_000 });
+  // Step on a new training: step 0 is measured, then one step is taken and measured; again: step 2.
   await page.getByTestId('lm-step').click();
   await expect(progress).toHaveAttribute('data-step', '1', { timeout: 60_000 });
+  await expect(progress).toHaveAttribute('data-status', 'paused');
+  await expect(page.getByTestId('lm-ce-plot')).toHaveAttribute('data-points', '2');
+  await page.getByTestId('lm-step').click();
+  await expect(progress).toHaveAttribute('data-step', '2', { timeout: 60_000 });
 });
 
 test('the canary preset opens the language-model view', async ({ page }) => {

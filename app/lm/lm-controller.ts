@@ -58,7 +58,7 @@ export function resetLm(message = ''): void {
   useLmStore.setState({ ...LM_IDLE, message });
 }
 
-function start(autoplay: boolean): void {
+function start(autoplay: boolean, firstStep = false): void {
   const lm = useAppStore.getState().settings.lm;
   const made = lmSpecNow(lm);
   if (!made.ok) {
@@ -84,6 +84,7 @@ function start(autoplay: boolean): void {
     steps: lm.steps,
     every: measureEvery(lm.steps),
     autoplay,
+    firstStep,
     backend,
   } satisfies LmCommand);
 }
@@ -103,11 +104,11 @@ export function pauseLm(): void {
   send('pause');
 }
 
-/** One step (starting the training at step 0 when there is none). */
+/** One step (a new training measures step 0, then takes its first step). */
 export function stepLm(): void {
   const { status } = useLmStore.getState();
   if (worker && status === 'paused') send('step');
-  else if (status === 'idle' || status === 'finished' || status === 'error') start(false);
+  else if (status === 'idle' || status === 'finished' || status === 'error') start(false, true);
 }
 
 let syncing = false;

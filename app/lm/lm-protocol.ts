@@ -8,6 +8,8 @@ export type LmCommand =
       steps: number;
       every: number;
       autoplay: boolean;
+      /** Without autoplay: train one step after measuring step 0 (the Step button on a new training). */
+      firstStep?: boolean;
       /** The page's backend: WebGPU is tried in the worker when it is 'gpu'. */
       backend: 'cpu' | 'gpu';
     }

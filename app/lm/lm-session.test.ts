@@ -117,6 +117,27 @@ describe('the language-model session', () => {
     h.session.dispose();
   });
 
+  it('Step on a new training measures step 0, takes one step, measures it and pauses', async () => {
+    const h = harness();
+    h.send({
+      type: 'start',
+      spec: spec(),
+      steps: 6,
+      every: 3,
+      autoplay: false,
+      firstStep: true,
+      backend: 'cpu',
+    });
+    await h.next(paused);
+    // Step 1 is measured although `every` is 3: a single step always shows where it got to.
+    expect(h.points().map((p) => p.step)).toEqual([0, 1]);
+    expect(h.points()).toEqual(referencePoints(spec(), 1, 1));
+    expect(
+      h.events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? e.state : '')),
+    ).toEqual(['paused']);
+    h.session.dispose();
+  });
+
   it('a device destroyed mid-run: training goes on on the CPU from the last measurement, history unbroken', async () => {
     await requireAdapter();
     const h = harness();

@@ -224,7 +224,8 @@ export class LmSession {
       this.playing = true;
       this.post({ type: 'state', state: 'running' });
       if (!this.busy) void this.pump();
-    } else this.post({ type: 'state', state: 'paused' });
+    } else if (c.firstStep && !this.pauseWhileStarting && this.target > 0) await this.stepOnce();
+    else this.post({ type: 'state', state: 'paused' });
   }
 
   /** The WebGPU engines for the run and its twin from their (equal) initial weights, or why not. */
