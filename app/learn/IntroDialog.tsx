@@ -90,6 +90,12 @@ export function IntroDialog({ onClose, onStartLesson }: IntroDialogProps) {
         <Term id="n2">n2</Term>, how much worse each copyrighted row is fitted than the others: larger τ means
         more protection. Compare it with the <Term id="twin">twin</Term>, the same run with γc = 0.
       </p>
+      <p>
+        The paper’s real setting is a language model: the <strong>Language model</strong> tab trains a small
+        character transformer with γ / (cross-entropy on the copyrighted text) beside its γ = 0 twin, on
+        generated text or a .txt of yours, and shows whether each still recites the protected passages and a
+        planted secret.
+      </p>
       <p className="hint">
         Hover over or tab to a dotted symbol anywhere on the page to see what it means. Based on Chu, Song and
         Yang, “How to Protect Copyright Data in Optimization of Large Language Models?”, AAAI 2024,
