@@ -97,3 +97,23 @@ test('cancel stops a running sweep and keeps what finished', async ({ page }) =>
   expect(await progress.getAttribute('value')).toBe(done);
   await expect(progress).toHaveAttribute('data-done', '0');
 });
+
+test('a grid field holding refused input stops Run sweep, saying which field, instead of running the old grid', async ({
+  page,
+}) => {
+  await page.goto(LINK);
+  await page.getByTestId('lm-sweep-gammas').fill('abc');
+  await page.getByTestId('lm-sweep-run').click();
+  await expect(page.getByTestId('lm-sweep-refused')).toContainText('Fix “γ values” first');
+  await expect(page.getByTestId('lm-sweep-progress')).toHaveAttribute('data-status', 'idle');
+  await expect(page.getByTestId('lm-sweep-gammas')).toBeFocused();
+  // Fixed: the notice goes, and the new grid runs.
+  await page.getByTestId('lm-sweep-gammas').fill('0.3');
+  await page.getByTestId('lm-sweep-gammas').press('Enter');
+  await expect(page.getByTestId('lm-sweep-refused')).toHaveCount(0);
+  await page.getByTestId('lm-sweep-run').click();
+  await expect(page.getByTestId('lm-sweep-progress')).toHaveAttribute('data-status', 'done', {
+    timeout: 120_000,
+  });
+  await expect(page.getByTestId('lm-sweep-progress')).toHaveAttribute('data-total', '2');
+});

@@ -320,3 +320,14 @@ test('cancel stops a long sweep and keeps the page usable; dark mode and tablet 
   expect(overflow).toBeLessThanOrEqual(0);
   await snapshot(page, 'sweep-dark-tablet');
 });
+
+test('a grid field holding refused input stops Run sweep, saying which field', async ({ page }) => {
+  await page.goto(`/?backend=cpu#${dataHash}&${gridHash}`);
+  await page.getByTestId('sweep-fractions').fill('0.1, 2');
+  // Leaving the field shows its error (which moves the button down: a click racing it can miss).
+  await page.getByTestId('sweep-fractions').press('Tab');
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-refused')).toContainText('Fix “n1/n values” first');
+  await expect(page.getByTestId('sweep-status')).toHaveAttribute('data-status', 'idle');
+  await expect(page.getByTestId('sweep-fractions')).toBeFocused();
+});

@@ -239,3 +239,16 @@ export function CheckboxField({ label, checked, onChange, testId, disabled }: Ch
     </div>
   );
 }
+
+/**
+ * Why a run should not start yet: a field under `root` holds input that was refused (it shows its
+ * error and keeps the previous value), so the run would use a value the person no longer sees.
+ * Focuses that field and returns the sentence to show, or returns null when every field is taken.
+ */
+export function refusedFieldProblem(root: ParentNode | null, what: string): string | null {
+  const input = root?.querySelector<HTMLInputElement>('input[aria-invalid="true"]');
+  if (!input) return null;
+  input.focus();
+  const label = input.labels?.[0]?.textContent?.trim() || 'a field';
+  return `Fix “${label}” first: its value was not taken, so the ${what} would use the previous one.`;
+}

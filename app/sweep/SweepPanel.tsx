@@ -4,9 +4,10 @@
  * run / cancel, a progress bar (cells done / total), what happened, and CSV downloads. The sweep
  * uses the data, reading and solver settings of the single-run view.
  */
+import { useEffect, useRef, useState } from 'react';
 import { fileStamp, saveText } from '../export/download';
 import { METHOD_NAMES, METHODS, type MethodName } from '../../src/math/methods';
-import { CheckboxField, NumberField } from '../panels/fields';
+import { CheckboxField, NumberField, refusedFieldProblem } from '../panels/fields';
 import { useAppStore } from '../store/app-store';
 import type { OtherMethod, SweepSettings } from '../store/settings';
 import { RANGES, strengthRange } from '../store/settings-table';
@@ -59,6 +60,12 @@ export function SweepPanel() {
   const tooLarge = dataset ? batchTooLarge(grid, dataset.n, dataset.d) : null;
   const setGrid = (change: (g: SweepSettings) => void): void => update((s) => change(s.sweep));
   const frontier = grid.methods.length > 1;
+  const section = useRef<HTMLElement>(null);
+  const [refused, setRefused] = useState<string | null>(null);
+  // A changed grid was taken: the refusal no longer applies.
+  // (By value: any settings change makes a new grid object.)
+  const gridKey = JSON.stringify(grid);
+  useEffect(() => setRefused(null), [gridKey]);
   const toggleMethod = (m: MethodName, on: boolean): void =>
     setGrid((g) => {
       const next = METHOD_NAMES.filter((k) => (k === m ? on : g.methods.includes(k)));
@@ -66,7 +73,7 @@ export function SweepPanel() {
     });
 
   return (
-    <section className="panel" aria-labelledby="sweep-heading">
+    <section ref={section} className="panel" aria-labelledby="sweep-heading">
       <h2 id="sweep-heading">Sweep</h2>
       <p className="hint">
         Solves every γc (or method strength) × n1/n × tag seed, plus the plain fit (γc = 0) for each n1/n and
@@ -185,7 +192,11 @@ export function SweepPanel() {
           <button
             type="button"
             className="primary"
-            onClick={() => void startSweep()}
+            onClick={() => {
+              const problem = refusedFieldProblem(section.current, 'sweep');
+              setRefused(problem);
+              if (!problem) void startSweep();
+            }}
             disabled={!dataset || tooLarge !== null}
             data-testid="sweep-run"
           >
@@ -237,6 +248,11 @@ export function SweepPanel() {
           ⤓ Summary CSV
         </button>
       </div>
+      {refused && (
+        <p className="error" role="alert" data-testid="sweep-refused">
+          {refused}
+        </p>
+      )}
       <p
         className={status === 'error' ? 'error' : 'status-message'}
         role={status === 'error' ? 'alert' : 'status'}
