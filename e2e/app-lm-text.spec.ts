@@ -88,6 +88,12 @@ test('an uploaded text: tag a selection, train, and the link names the text and 
   await expect(page.getByTestId('lm-text-summary')).toContainText('harbour.txt');
   await expect(page.getByTestId('lm-spans').locator('li')).toHaveCount(1);
 
+  // Untagging the span removes it from the preview and the link.
+  await page.getByRole('button', { name: `Untag characters ${start}–${start + SECRET.length}` }).click();
+  await expect(page.getByTestId('lm-spans')).toHaveCount(0);
+  await expect(page.getByTestId('lm-text-preview').locator('mark')).toHaveCount(0);
+  await expect.poll(() => page.url()).not.toContain('lsel=');
+
   // A malformed file is refused with its line and column; the loaded text stays.
   await page.getByTestId('lm-text-input').setInputFiles({
     name: 'bad.txt',

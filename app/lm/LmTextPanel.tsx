@@ -165,7 +165,7 @@ export function LmTextPanel() {
           )}
           {spans.length > 0 && (
             <ul className="lm-spans" data-testid="lm-spans">
-              {spans.map(([a, b], i) => {
+              {spans.map(([a, b]) => {
                 const span = text.slice(a, b);
                 return (
                   <li key={a}>
@@ -175,7 +175,7 @@ export function LmTextPanel() {
                     </span>{' '}
                     <button
                       type="button"
-                      onClick={() => untagSelection(i)}
+                      onClick={() => untagSelection(a, b)}
                       aria-label={`Untag characters ${a}–${b}`}
                     >
                       ✕

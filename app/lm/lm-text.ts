@@ -141,9 +141,9 @@ export function tagSelection(start: number, end: number): string | null {
   return null;
 }
 
-/** Removes one tagged span. */
-export function untagSelection(index: number): void {
+/** Untags the span [start, end) as shown (every stored selection inside it). */
+export function untagSelection(start: number, end: number): void {
   useAppStore.getState().updateSettings((s) => {
-    s.lmText.selections = s.lmText.selections.filter((_, i) => i !== index);
+    s.lmText.selections = s.lmText.selections.filter(([a, b]) => b <= start || a >= end);
   });
 }
