@@ -9,7 +9,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type * as PlotlyTypes from 'plotly.js';
 import { summariseLmSweep, type LmSweepRow } from '../../src/lm/sweep';
 import { fileStamp, saveText } from '../export/download';
-import { NumberField, refusedFieldProblem } from '../panels/fields';
+import { NumberField, useRefusedFieldGuard } from '../panels/fields';
 import { PLOT_CONFIG, baseLayout, loadPlotly, type PlotlyModule } from '../plots/plotly-loader';
 import { useAppStore } from '../store/app-store';
 import type { LmSweepSettings } from '../store/settings';
@@ -241,18 +241,8 @@ export function LmSweepPanel() {
   const total = useLmSweepStore((s) => s.total);
   const running = status === 'running';
   const partial = partialText({ status, cells, total }) !== null;
-  const section = useRef<HTMLElement>(null);
-  const [refused, setRefused] = useState<string | null>(null);
-  // A changed grid was taken: the refusal no longer applies.
   const grid = useAppStore((s) => s.settings.lmSweep);
-  // (By value: any settings change makes a new grid object.)
-  const gridKey = JSON.stringify(grid);
-  useEffect(() => setRefused(null), [gridKey]);
-  const run = () => {
-    const problem = refusedFieldProblem(section.current, 'sweep');
-    setRefused(problem);
-    if (!problem) startLmSweep();
-  };
+  const { ref: section, refused, guarded } = useRefusedFieldGuard('sweep', grid);
   return (
     <section ref={section} className="panel" aria-labelledby="lm-sweep-heading" data-testid="lm-sweep">
       <h2 id="lm-sweep-heading">Sweep: the paper’s Figure 1</h2>
@@ -268,7 +258,12 @@ export function LmSweepPanel() {
             ■ Cancel
           </button>
         ) : (
-          <button type="button" className="primary" onClick={run} data-testid="lm-sweep-run">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => guarded(startLmSweep)}
+            data-testid="lm-sweep-run"
+          >
             ▶ Run sweep
           </button>
         )}

@@ -4,7 +4,7 @@
  * user tags copyrighted spans by selecting them in the text and pressing "Tag selection" (the
  * spans go in the link), besides the share n1/n of whole paragraphs and the canaries.
  */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { mergeSelections, paragraphs, ruleTagged } from '../../src/lm/corpus';
 import { LM_TEXT_LIMITS } from '../../src/lm/text-file';
 import { formatBytes } from '../../src/data/limits';
@@ -19,26 +19,10 @@ import {
   untagSelection,
   useLmText,
 } from './lm-text';
+import { markedText } from './marked-text';
 
 /** Characters of a tagged span shown in the list before it is cut. */
 const SPAN_PREVIEW_CHARS = 48;
-
-/** The text with the tagged spans marked. */
-function marked(text: string, spans: readonly (readonly [number, number])[]): ReactNode[] {
-  const out: ReactNode[] = [];
-  let at = 0;
-  for (const [a, b] of spans) {
-    if (a > at) out.push(text.slice(at, a));
-    out.push(
-      <mark key={a} className="lm-match">
-        {text.slice(a, b)}
-      </mark>,
-    );
-    at = b;
-  }
-  if (at < text.length) out.push(text.slice(at));
-  return out;
-}
 
 /** Offset of a DOM position inside `root`, in characters of its text. */
 function offsetIn(root: Node, node: Node, offset: number): number {
@@ -61,7 +45,7 @@ export function LmTextPanel() {
   }, [lmText.sha256]);
   const text = uploaded && loaded?.sha256 === lmText.sha256 ? loaded.text : null;
   const spans = text ? mergeSelections(lmText.selections, text.length) : [];
-  const paragraphCount = text ? paragraphs(text).length : 0;
+  const paragraphCount = useMemo(() => (text ? paragraphs(text).length : 0), [text]);
   const lm = useAppStore((s) => s.settings.lm);
 
   const tag = () => {
@@ -143,7 +127,7 @@ export function LmTextPanel() {
             SHA-256 <code>{loaded.sha256.slice(0, 12)}…</code>
           </p>
           <pre ref={preview} className="lm-text-preview" data-testid="lm-text-preview" tabIndex={0}>
-            {marked(text, spans)}
+            {markedText(text, spans)}
           </pre>
           {(ruleTagged(lm.fraction, paragraphCount) > 0 || lm.canaries > 0) && (
             <p className="hint" data-testid="lm-text-also-tagged">

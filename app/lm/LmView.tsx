@@ -6,7 +6,7 @@
  * model still reproduces the protected passages, and how exposed the canary is. Training runs in
  * a worker on the float64 reference (src/lm); its settings are in the link.
  */
-import { useEffect, type ReactNode } from 'react';
+import { useEffect } from 'react';
 import { CANARY_DIGITS, CANARY_PREFIX } from '../../src/lm/corpus';
 import { MATCH_CHARS_MIN } from '../../src/lm/generation';
 import { EXPOSURE_CANDIDATES } from '../../src/lm/lm-defaults';
@@ -20,6 +20,7 @@ import { VIEW_PANEL_ID, ViewSwitch } from '../sweep/ViewSwitch';
 import { LmChart } from './LmChart';
 import { LmSweepPanel } from './LmSweepPanel';
 import { LmTextPanel } from './LmTextPanel';
+import { markedText } from './marked-text';
 import { installLmSync, pauseLm, playLm, resetLm, stepLm } from './lm-controller';
 import { useLmStore } from './lm-store';
 
@@ -158,21 +159,9 @@ function Samples() {
     ));
   const free = (m: LmMetrics, who: string) => {
     const { text, spans } = m.generated;
-    const parts: ReactNode[] = [];
-    let at = 0;
-    for (const [a, b] of spans) {
-      parts.push(text.slice(at, a));
-      parts.push(
-        <mark key={`${who}-${a}`} className="lm-match" title="occurs only in the copyrighted training text">
-          {text.slice(a, b)}
-        </mark>,
-      );
-      at = b;
-    }
-    parts.push(text.slice(at));
     return (
       <p className="lm-free-sample" data-testid={`lm-free-${who}`} data-spans={spans.length}>
-        {parts}
+        {markedText(text, spans, 'occurs only in the copyrighted training text')}
       </p>
     );
   };

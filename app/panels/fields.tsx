@@ -3,7 +3,15 @@
  * its accessible name. Number fields keep their own text while typing and commit on Enter or blur,
  * so a half-typed "0." never resets a run.
  */
-import { useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type RefObject,
+} from 'react';
 import { parseDecimal } from '../../src/data/number';
 
 /** What reading a draft gives: the value to commit, or what is wrong with the text. */
@@ -251,4 +259,26 @@ export function refusedFieldProblem(root: ParentNode | null, what: string): stri
   input.focus();
   const label = input.labels?.[0]?.textContent?.trim() || 'a field';
   return `Fix “${label}” first: its value was not taken, so the ${what} would use the previous one.`;
+}
+
+/**
+ * A run button's guard for the fields of a panel: put `ref` on the panel, call `guarded(start)` on
+ * the button, and show `refused` when set ({@link refusedFieldProblem}). The notice goes when the
+ * settings the fields edit change (`settings`, compared by value: any settings change makes new
+ * objects).
+ */
+export function useRefusedFieldGuard(
+  what: string,
+  settings: unknown,
+): { ref: RefObject<HTMLElement | null>; refused: string | null; guarded(start: () => void): void } {
+  const ref = useRef<HTMLElement>(null);
+  const [refused, setRefused] = useState<string | null>(null);
+  const key = JSON.stringify(settings);
+  useEffect(() => setRefused(null), [key]);
+  const guarded = (start: () => void): void => {
+    const problem = refusedFieldProblem(ref.current, what);
+    setRefused(problem);
+    if (!problem) start();
+  };
+  return { ref, refused, guarded };
 }

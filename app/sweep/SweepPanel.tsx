@@ -4,10 +4,9 @@
  * run / cancel, a progress bar (cells done / total), what happened, and CSV downloads. The sweep
  * uses the data, reading and solver settings of the single-run view.
  */
-import { useEffect, useRef, useState } from 'react';
 import { fileStamp, saveText } from '../export/download';
 import { METHOD_NAMES, METHODS, type MethodName } from '../../src/math/methods';
-import { CheckboxField, NumberField, refusedFieldProblem } from '../panels/fields';
+import { CheckboxField, NumberField, useRefusedFieldGuard } from '../panels/fields';
 import { useAppStore } from '../store/app-store';
 import type { OtherMethod, SweepSettings } from '../store/settings';
 import { RANGES, strengthRange } from '../store/settings-table';
@@ -60,12 +59,7 @@ export function SweepPanel() {
   const tooLarge = dataset ? batchTooLarge(grid, dataset.n, dataset.d) : null;
   const setGrid = (change: (g: SweepSettings) => void): void => update((s) => change(s.sweep));
   const frontier = grid.methods.length > 1;
-  const section = useRef<HTMLElement>(null);
-  const [refused, setRefused] = useState<string | null>(null);
-  // A changed grid was taken: the refusal no longer applies.
-  // (By value: any settings change makes a new grid object.)
-  const gridKey = JSON.stringify(grid);
-  useEffect(() => setRefused(null), [gridKey]);
+  const { ref: section, refused, guarded } = useRefusedFieldGuard('sweep', grid);
   const toggleMethod = (m: MethodName, on: boolean): void =>
     setGrid((g) => {
       const next = METHOD_NAMES.filter((k) => (k === m ? on : g.methods.includes(k)));
@@ -192,11 +186,7 @@ export function SweepPanel() {
           <button
             type="button"
             className="primary"
-            onClick={() => {
-              const problem = refusedFieldProblem(section.current, 'sweep');
-              setRefused(problem);
-              if (!problem) void startSweep();
-            }}
+            onClick={() => guarded(() => void startSweep())}
             disabled={!dataset || tooLarge !== null}
             data-testid="sweep-run"
           >

@@ -6,38 +6,49 @@
  * have taught the model. DOM-free.
  */
 import type { Rng } from '../data/prng';
-import type { Corpus } from './corpus';
+import { mergeSelections, type Corpus } from './corpus';
 import { forwardSequence, type LmParams } from './transformer';
 
 /** Shortest stretch worth highlighting: shorter ones (a word or two) occur by chance. */
 export const MATCH_CHARS_MIN = 12;
 
-/** `length` tokens drawn from the model after `prompt` (softmax of the logits, temperature 1). */
-export function sampleTokens(p: LmParams, prompt: Int32Array, length: number, rng: Rng): Int32Array {
+/**
+ * `length` tokens after `prompt`, each chosen by `choose` from the logits of the next position (the
+ * last `context` tokens as context): greedy decoding and sampling differ only in `choose`.
+ */
+export function continueTokens(
+  p: LmParams,
+  prompt: Int32Array,
+  length: number,
+  choose: (logits: Float64Array) => number,
+): Int32Array {
   const T = p.config.context;
   const V = p.config.vocab;
   const seq = Array.from(prompt);
-  const probs = new Float64Array(V);
   for (let k = 0; k < length; k++) {
     const inputs = Int32Array.from(seq.slice(-T));
-    const row = forwardSequence(p, inputs).logits.subarray((inputs.length - 1) * V, inputs.length * V);
+    seq.push(choose(forwardSequence(p, inputs).logits.subarray((inputs.length - 1) * V, inputs.length * V)));
+  }
+  return Int32Array.from(seq.slice(prompt.length));
+}
+
+/** `length` tokens drawn from the model after `prompt` (softmax of the logits, temperature 1). */
+export function sampleTokens(p: LmParams, prompt: Int32Array, length: number, rng: Rng): Int32Array {
+  const probs = new Float64Array(p.config.vocab);
+  return continueTokens(p, prompt, length, (row) => {
+    const V = row.length;
     let max = -Infinity;
     for (const v of row) max = Math.max(max, v);
     let z = 0;
     for (let j = 0; j < V; j++) z += probs[j] = Math.exp(row[j] - max);
     // Inverse CDF; the last token takes any rounding left over.
     let u = rng.next() * z;
-    let pick = V - 1;
     for (let j = 0; j < V - 1; j++) {
       u -= probs[j];
-      if (u < 0) {
-        pick = j;
-        break;
-      }
+      if (u < 0) return j;
     }
-    seq.push(pick);
-  }
-  return Int32Array.from(seq.slice(prompt.length));
+    return V - 1;
+  });
 }
 
 /** The copyrighted and the free training text, each as runs joined by '\0' (never in a text). */
@@ -68,7 +79,7 @@ function textsOf(corpus: Corpus): { protectedText: string; freeText: string } {
  */
 export function protectedSpans(text: string, corpus: Corpus): [number, number][] {
   const { protectedText, freeText } = textsOf(corpus);
-  const out: [number, number][] = [];
+  const found: [number, number][] = [];
   for (let i = 0; i + MATCH_CHARS_MIN <= text.length; i++) {
     if (!protectedText.includes(text.slice(i, i + MATCH_CHARS_MIN))) continue;
     let lo = MATCH_CHARS_MIN;
@@ -78,10 +89,7 @@ export function protectedSpans(text: string, corpus: Corpus): [number, number][]
       if (protectedText.includes(text.slice(i, i + mid))) lo = mid;
       else hi = mid - 1;
     }
-    if (freeText.includes(text.slice(i, i + lo))) continue;
-    const last = out[out.length - 1];
-    if (last && i <= last[1]) last[1] = Math.max(last[1], i + lo);
-    else out.push([i, i + lo]);
+    if (!freeText.includes(text.slice(i, i + lo))) found.push([i, i + lo]);
   }
-  return out;
+  return mergeSelections(found, text.length);
 }

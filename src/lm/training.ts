@@ -17,7 +17,7 @@ import {
   type Corpus,
   type CorpusSpec,
 } from './corpus';
-import { protectedSpans, sampleTokens } from './generation';
+import { continueTokens, protectedSpans, sampleTokens } from './generation';
 import {
   adamwStep,
   forwardSequence,
@@ -187,18 +187,11 @@ function logProbs(p: LmParams, tokens: Int32Array): Float64Array {
 
 /** Greedy continuation of `prompt` by `length` characters (the last `context` as context). */
 export function greedy(p: LmParams, prompt: Int32Array, length: number): Int32Array {
-  const T = p.config.context;
-  const V = p.config.vocab;
-  const seq = Array.from(prompt);
-  for (let k = 0; k < length; k++) {
-    const inputs = Int32Array.from(seq.slice(-T));
-    const { logits } = forwardSequence(p, inputs);
-    const row = logits.subarray((inputs.length - 1) * V, inputs.length * V);
+  return continueTokens(p, prompt, length, (row) => {
     let best = 0;
-    for (let j = 1; j < V; j++) if (row[j] > row[best]) best = j;
-    seq.push(best);
-  }
-  return Int32Array.from(seq.slice(prompt.length));
+    for (let j = 1; j < row.length; j++) if (row[j] > row[best]) best = j;
+    return best;
+  });
 }
 
 /** Characters of the free sample measured at each measurement. */
